@@ -1,0 +1,266 @@
+//! Everything that can go wrong talking to KRA, classified where it is born: retry now, retry
+//! after a delay, or never (SPEC §5, §13). The text of an error never contains the communication
+//! key or any other secret: the client scrubs KRA's own messages before keeping them.
+
+use std::time::Duration;
+
+use crate::Function;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What the caller should do about a failed call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retry {
+    /// Send again straight away (e.g. a pooled connection the server had closed).
+    Now,
+    /// Send again after this delay (timeouts, connection errors, 5xx, KRA 990 and 991–993).
+    After(Duration),
+    /// Do not resend as is: the request was refused (or the set-up is wrong). Show the message.
+    Never,
+}
+
+/// Delay after a timeout or a connection failure.
+pub const RETRY_AFTER_NETWORK: Duration = Duration::from_secs(30);
+/// Delay after a server error (HTTP 5xx, token endpoint trouble, KRA 991–993).
+pub const RETRY_AFTER_SERVER: Duration = Duration::from_secs(60);
+/// Delay after KRA 990, "maximum number of lookups exceeded".
+pub const RETRY_AFTER_RATE_LIMIT: Duration = Duration::from_secs(600);
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("KRA did not answer {function} within {} seconds; it may still have recorded it", after.as_secs())]
+    Timeout { function: Function, after: Duration },
+
+    #[error("could not reach KRA for {function}: {reason}")]
+    Connect { function: Function, reason: String, stale_connection: bool, request_sent: bool },
+
+    #[error("KRA answered {function} with HTTP {status}: {message}")]
+    HttpStatus { function: Function, status: u16, message: String, retry_after: Option<Duration> },
+
+    #[error("KRA refused {function} ({code}): {message}")]
+    Kra { function: Function, code: String, message: String },
+
+    #[error("the KRA gateway refused {function} (HTTP {status}): {message}")]
+    Gateway { function: Function, status: u16, code: Option<String>, message: String },
+
+    #[error("could not get a GavaConnect access token: {reason}")]
+    Token { status: Option<u16>, reason: String },
+
+    #[error("KRA's answer to {function} could not be read: {reason}")]
+    DecodeResponse { function: Function, reason: String },
+
+    #[error("could not build the {function} request: {reason}")]
+    EncodeRequest { function: Function, reason: String },
+
+    #[error("{function} needs the communication key from device initialisation; initialise the device first")]
+    MissingCmcKey { function: Function },
+
+    #[error("KRA accepted the initialisation but sent no communication key")]
+    InitWithoutKey,
+
+    #[error("the KRA connection settings are wrong: {reason}")]
+    Config { reason: String },
+
+    #[error("\"{input}\" is not a KRA date in the form {format}")]
+    ParseDate { input: String, format: &'static str },
+
+    #[error("cannot build the KRA request from this {document}: {reason}")]
+    BuildRequest { document: &'static str, reason: String },
+}
+
+impl Error {
+    /// How the caller should retry. `sync` branches on this, never on message text.
+    pub fn retry(&self) -> Retry {
+        match self {
+            Error::Timeout { .. } => Retry::After(RETRY_AFTER_NETWORK),
+            Error::Connect { stale_connection: true, request_sent: false, .. } => Retry::Now,
+            Error::Connect { .. } => Retry::After(RETRY_AFTER_NETWORK),
+            Error::HttpStatus { status, retry_after, .. } => match status {
+                429 => Retry::After(retry_after.unwrap_or(RETRY_AFTER_SERVER)),
+                408 => Retry::After(RETRY_AFTER_NETWORK),
+                s if *s >= 500 => Retry::After(retry_after.unwrap_or(RETRY_AFTER_SERVER)),
+                _ => Retry::Never,
+            },
+            Error::Kra { code, .. } => retry_for_code(code),
+            Error::Gateway { status, code, .. } => match code.as_deref().map(retry_for_code) {
+                Some(Retry::Never) | None if *status >= 500 || *status == 429 => Retry::After(RETRY_AFTER_SERVER),
+                Some(r) => r,
+                None => Retry::Never,
+            },
+            Error::Token { status, .. } => match status {
+                Some(400 | 401 | 403) => Retry::Never,
+                _ => Retry::After(RETRY_AFTER_SERVER),
+            },
+            // A garbled answer to a write leaves the outcome unknown: query before resending.
+            Error::DecodeResponse { .. } => Retry::After(RETRY_AFTER_SERVER),
+            Error::EncodeRequest { .. }
+            | Error::MissingCmcKey { .. }
+            | Error::InitWithoutKey
+            | Error::Config { .. }
+            | Error::ParseDate { .. }
+            | Error::BuildRequest { .. } => Retry::Never,
+        }
+    }
+
+    /// Whether KRA may have recorded the call although we saw a failure (timeouts, a cut
+    /// connection after sending, an unreadable answer). Check with a read-back before resending.
+    pub fn outcome_unknown(&self) -> bool {
+        matches!(self, Error::Timeout { .. } | Error::DecodeResponse { .. } | Error::Connect { request_sent: true, .. })
+    }
+
+    /// KRA 994: the record already exists. Callers treat it as "already recorded".
+    pub fn is_duplicate(&self) -> bool {
+        self.kra_code() == Some("994")
+    }
+
+    /// The KRA result code (`resultCd`), when KRA gave one.
+    pub fn kra_code(&self) -> Option<&str> {
+        match self {
+            Error::Kra { code, .. } => Some(code.as_str()),
+            Error::Gateway { code: Some(code), .. } => Some(code.as_str()),
+            _ => None,
+        }
+    }
+
+    /// KRA's own message (already scrubbed of secrets), for showing to the user.
+    pub fn kra_message(&self) -> Option<&str> {
+        match self {
+            Error::Kra { message, .. } | Error::Gateway { message, .. } | Error::HttpStatus { message, .. } => {
+                Some(message.as_str()).filter(|m| !m.is_empty())
+            }
+            _ => None,
+        }
+    }
+
+    /// The function that failed, when the failure belongs to one call.
+    pub fn function(&self) -> Option<Function> {
+        match self {
+            Error::Timeout { function, .. }
+            | Error::Connect { function, .. }
+            | Error::HttpStatus { function, .. }
+            | Error::Kra { function, .. }
+            | Error::Gateway { function, .. }
+            | Error::DecodeResponse { function, .. }
+            | Error::EncodeRequest { function, .. }
+            | Error::MissingCmcKey { function } => Some(*function),
+            _ => None,
+        }
+    }
+
+    /// The number KRA says it expected, from its sequence messages: "Invc No: 5 is invalid, use
+    /// the expected value: 7", "Invalid invcNo sequence, expected: 7 but found: 5", "Invalid sarNo:
+    /// Expected: 3 but found: 4", "Invalid itemCd Sequence. Expected sequence ending with:
+    /// ********12". `sync` uses it to realign its numbering; other "expected" messages (amounts,
+    /// rates, `pkg`) give `None`.
+    pub fn expected_number(&self) -> Option<u64> {
+        self.kra_message().and_then(expected_number_in)
+    }
+}
+
+/// Classifies a KRA result code (SPEC §5).
+pub fn retry_for_code(code: &str) -> Retry {
+    match code.trim() {
+        // Lookup limit, and the server-side "error while registering/modifying/deleting".
+        "990" => Retry::After(RETRY_AFTER_RATE_LIMIT),
+        "991" | "992" | "993" => Retry::After(RETRY_AFTER_SERVER),
+        // Client-library communication codes, should a proxy pass them on.
+        "894" | "896" | "899" => Retry::After(RETRY_AFTER_NETWORK),
+        // 900 missing headers, 901 device not valid, 902 already installed, 903, 910 parameter
+        // error, 911, 912, 921, 922, 994 duplicate, 995, 999 unknown (seen for a validation
+        // refusal): resending the same request would fail the same way.
+        _ => Retry::Never,
+    }
+}
+
+/// Finds the expected number in one of KRA's sequence messages.
+pub(crate) fn expected_number_in(message: &str) -> Option<u64> {
+    let lower = message.to_ascii_lowercase();
+    let is_sequence = ["invcno", "invc no", "sarno", "itemcd sequence"].iter().any(|k| lower.contains(k));
+    if !is_sequence {
+        return None;
+    }
+    let start = lower.find("expected")?;
+    let after = &message[start..];
+    // The first run of digits after "expected" (skipping the `*` mask and punctuation).
+    let digits_at = after.find(|c: char| c.is_ascii_digit())?;
+    let digits: String = after[digits_at..].chars().take_while(char::is_ascii_digit).collect();
+    let next = after[digits_at + digits.len()..].chars().next();
+    if next == Some('.') && after[digits_at + digits.len() + 1..].starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kra(code: &str, message: &str) -> Error {
+        Error::Kra { function: Function::SaveTrnsSalesOsdc, code: code.into(), message: message.into() }
+    }
+
+    #[test]
+    fn classifies_result_codes() {
+        for (code, expected) in [
+            ("910", Retry::Never),
+            ("901", Retry::Never),
+            ("902", Retry::Never),
+            ("994", Retry::Never),
+            ("999", Retry::Never),
+            ("990", Retry::After(RETRY_AFTER_RATE_LIMIT)),
+            ("991", Retry::After(RETRY_AFTER_SERVER)),
+        ] {
+            assert_eq!(kra(code, "x").retry(), expected, "{code}");
+        }
+        assert!(kra("994", "duplicate").is_duplicate());
+        assert!(!kra("910", "x").is_duplicate());
+        assert_eq!(kra("910", "custTin cannot be empty").kra_message(), Some("custTin cannot be empty"));
+    }
+
+    #[test]
+    fn classifies_transport_failures() {
+        let f = Function::SaveItem;
+        assert_eq!(
+            Error::Timeout { function: f, after: Duration::from_secs(120) }.retry(),
+            Retry::After(RETRY_AFTER_NETWORK)
+        );
+        assert!(Error::Timeout { function: f, after: Duration::from_secs(1) }.outcome_unknown());
+        let http = |status| Error::HttpStatus { function: f, status, message: String::new(), retry_after: None };
+        assert_eq!(http(503).retry(), Retry::After(RETRY_AFTER_SERVER));
+        assert_eq!(http(400).retry(), Retry::Never);
+        assert_eq!(http(429).retry(), Retry::After(RETRY_AFTER_SERVER));
+        let gw = |status, code: Option<&str>| Error::Gateway {
+            function: f,
+            status,
+            code: code.map(str::to_owned),
+            message: "m".into(),
+        };
+        assert_eq!(gw(400, None).retry(), Retry::Never);
+        assert_eq!(gw(200, None).retry(), Retry::Never);
+        assert_eq!(gw(502, None).retry(), Retry::After(RETRY_AFTER_SERVER));
+        assert_eq!(gw(200, Some("990")).retry(), Retry::After(RETRY_AFTER_RATE_LIMIT));
+        let stale =
+            Error::Connect { function: f, reason: "closed".into(), stale_connection: true, request_sent: false };
+        assert_eq!(stale.retry(), Retry::Now);
+        assert_eq!(Error::Token { status: Some(401), reason: "bad".into() }.retry(), Retry::Never);
+        assert_eq!(Error::Token { status: None, reason: "down".into() }.retry(), Retry::After(RETRY_AFTER_SERVER));
+    }
+
+    #[test]
+    fn reads_expected_numbers_from_sequence_messages() {
+        for (message, expected) in [
+            ("Invc No: 5 is invalid, use the expected value: 7", Some(7)),
+            ("Invalid invcNo sequence, expected: 7 but found: 5", Some(7)),
+            ("Invalid sarNo: Expected: 3 but found: 4", Some(3)),
+            ("Invalid itemCd Sequence. Expected sequence ending with: ********12", Some(12)),
+            ("Invalid taxblAmt on item: 1. Expected: 86.21, But Found: 100.00", None),
+            ("Rule taxRtE failed: Tax rate mismatch. Expected: 0.00, Found: 8", None),
+            ("Invalid pkg for ItemList 1. Expected: 1, Found: 2", None),
+            ("rsdQty mismatch. Expected: 10 but found: 12", None),
+            ("Invalid invcNo sequence", None),
+            ("", None),
+        ] {
+            assert_eq!(kra("910", message).expected_number(), expected, "{message}");
+        }
+    }
+}

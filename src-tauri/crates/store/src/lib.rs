@@ -1,1 +1,41 @@
-//! store
+//! Duka's local storage: one SQLite database per shop (WAL, synchronous=FULL, foreign keys, one
+//! writer), append-only migrations, fiscal documents that are never changed or deleted, gap-free
+//! trader numbers, the KRA outbox, settings and secrets, and KRA reference data.
+//!
+//! Write functions take a `&rusqlite::Transaction` (get one from [`Store::write`], which commits
+//! only when the closure succeeds); read functions take a `&rusqlite::Connection`
+//! ([`Store::read`]). The caller passes the time: the store never decides what "now" is for a
+//! document.
+
+pub mod audit;
+mod codec;
+mod columns;
+pub mod credit_notes;
+mod db;
+mod document;
+mod error;
+pub mod imports;
+pub mod items;
+pub mod migrations;
+pub mod numbering;
+pub mod outbox;
+pub mod purchases;
+pub mod reference;
+pub mod sales;
+pub mod settings;
+pub mod stock;
+#[cfg(test)]
+pub(crate) mod testing;
+
+pub use db::{BUSY_TIMEOUT, Store, default_db_path};
+pub use document::{CommitMeta, DocumentKind, DocumentRef, SaleMeta};
+pub use error::{Error, Result};
+pub use items::{LoadedCatalogue, SavedItem};
+pub use numbering::{KraCounter, Series};
+pub use outbox::{OutboxCounts, OutboxKind, OutboxRow, OutboxState};
+pub use sales::{CommittedSale, KraSignature, KraStatus, SaleSummary, StoredSale};
+pub use settings::{DeviceSettings, Environment, FrontDoor, Secret, SecretName, ShopDetails};
+pub use stock::{CommittedStock, StockDocument, StockLine};
+
+/// Re-exported so callers name the same rusqlite types the functions take.
+pub use rusqlite::{Connection, Transaction};

@@ -1,0 +1,254 @@
+//! Opening the shop's database: sanity checks that never modify a suspect file, durable PRAGMAs,
+//! migrations, and the single writer connection behind a mutex.
+
+use std::{
+    path::{Path, PathBuf},
+    sync::Mutex,
+    time::Duration,
+};
+
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+
+use crate::{
+    Error, Result,
+    error::During,
+    migrations::{self, APPLICATION_ID},
+};
+
+/// How long a connection waits for a lock held by another connection before giving up.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The database file in Duka's data folder (`ProjectDirs("ke", "duka", "Duka")`), creating the
+/// folder if needed.
+pub fn default_db_path() -> Result<PathBuf> {
+    let dirs = directories::ProjectDirs::from("ke", "duka", "Duka").ok_or(Error::NoDataDir)?;
+    let dir = dirs.data_dir();
+    std::fs::create_dir_all(dir).map_err(|source| Error::CreateDataDir { path: dir.to_owned(), source })?;
+    Ok(dir.join("duka.db"))
+}
+
+/// The shop's database: one connection, used for writes and reads, behind a mutex.
+#[derive(Debug)]
+pub struct Store {
+    conn: Mutex<Connection>,
+    path: Option<PathBuf>,
+}
+
+impl Store {
+    /// Opens (or creates) the database at `path`, checks it, and brings its schema up to date.
+    ///
+    /// A file that is damaged, is not a Duka database, or was written by a newer Duka is refused
+    /// with an error explaining the way out; it is never deleted or rewritten.
+    pub fn open(path: impl AsRef<Path>) -> Result<Store> {
+        let path = path.as_ref().to_owned();
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .map_err(|source| Error::CreateDataDir { path: parent.to_owned(), source })?;
+        }
+        let open_err = |source| Error::Open { path: path.clone(), source };
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(&path, flags).map_err(open_err)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
+        check_sanity(&conn, &path)?;
+        Store::finish_open(conn, Some(path))
+    }
+
+    /// A private in-memory database with the full schema (tests, previews).
+    pub fn open_in_memory() -> Result<Store> {
+        let conn = Connection::open_in_memory().map_err(|source| Error::Open { path: ":memory:".into(), source })?;
+        Store::finish_open(conn, None)
+    }
+
+    fn finish_open(mut conn: Connection, path: Option<PathBuf>) -> Result<Store> {
+        // Refuse a too-new or edited schema before anything is written.
+        migrations::check_applied(&conn)?;
+        if path.is_some() {
+            let mode: String =
+                conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).during("switch the journal to WAL")?;
+            if !mode.eq_ignore_ascii_case("wal") {
+                return Err(Error::Db {
+                    operation: "switch the journal to WAL",
+                    source: rusqlite::Error::InvalidParameterName(format!("journal_mode stayed {mode}")),
+                });
+            }
+        }
+        // FULL: every commit fsyncs the WAL, so a sale whose receipt was printed survives a power cut.
+        conn.pragma_update(None, "synchronous", "FULL").during("make commits durable")?;
+        conn.pragma_update(None, "foreign_keys", "ON").during("switch on foreign keys")?;
+        migrations::migrate(&mut conn)?;
+        Ok(Store { conn: Mutex::new(conn), path })
+    }
+
+    /// The database file, `None` in memory.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Runs `f` in one IMMEDIATE transaction: committed if `f` returns `Ok`, rolled back otherwise,
+    /// so a failure midway leaves nothing behind.
+    pub fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let mut conn = self.conn.lock().map_err(|_| Error::Poisoned)?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).during("start a write")?;
+        let value = f(&tx)?;
+        tx.commit().during("commit a write")?;
+        Ok(value)
+    }
+
+    /// Runs `f` with the connection for reading.
+    pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let conn = self.conn.lock().map_err(|_| Error::Poisoned)?;
+        f(&conn)
+    }
+
+    /// The schema version of the open database.
+    pub fn schema_version(&self) -> Result<i64> {
+        self.read(migrations::applied_version)
+    }
+}
+
+/// Read-only checks: the file is a SQLite database, it is Duka's (or empty), and it is not damaged.
+fn check_sanity(conn: &Connection, path: &Path) -> Result<()> {
+    let not_db = |e: rusqlite::Error| match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase) => {
+            Error::NotDuka { path: path.to_owned(), detail: "it is not a SQLite database".into() }
+        }
+        Some(rusqlite::ErrorCode::DatabaseCorrupt) => Error::Corrupt { path: path.to_owned(), detail: e.to_string() },
+        _ => Error::Open { path: path.to_owned(), source: e },
+    };
+    let table_count: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0)).map_err(not_db)?;
+    let app_id: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0)).map_err(not_db)?;
+    if table_count > 0 && app_id != APPLICATION_ID {
+        return Err(Error::NotDuka {
+            path: path.to_owned(),
+            detail: format!("its application id is {app_id:#x}, not Duka's"),
+        });
+    }
+    let mut stmt = conn.prepare("PRAGMA quick_check").map_err(not_db)?;
+    let problems = stmt
+        .query_map([], |r| r.get::<_, String>(0))
+        .map_err(not_db)?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(not_db)?;
+    if problems != ["ok"] {
+        return Err(Error::Corrupt { path: path.to_owned(), detail: problems.join("; ") });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::migrations::{MIGRATIONS, latest_version};
+
+    #[test]
+    fn new_database_is_wal_durable_with_foreign_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path().join("shop").join("duka.db")).unwrap();
+        store
+            .read(|c| {
+                let mode: String = c.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+                let sync: i64 = c.query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap();
+                let fk: i64 = c.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+                assert_eq!((mode.as_str(), sync, fk), ("wal", 2, 1));
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(store.schema_version().unwrap(), latest_version());
+        drop(store);
+        // Reopening applies nothing and succeeds.
+        assert_eq!(Store::open(dir.path().join("shop").join("duka.db")).unwrap().schema_version().unwrap(), 2);
+    }
+
+    #[test]
+    fn too_new_database_is_refused_and_left_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("duka.db");
+        drop(Store::open(&path).unwrap());
+        let c = Connection::open(&path).unwrap();
+        c.execute("INSERT INTO schema_migrations VALUES (99, 'future', 'x', '20300101000000')", []).unwrap();
+        drop(c);
+        let before = std::fs::read(&path).unwrap();
+        let err = Store::open(&path).unwrap_err();
+        assert!(matches!(err, Error::SchemaTooNew { found: 99, known: 2 }), "{err}");
+        assert!(err.to_string().contains("install the newer Duka"), "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+    }
+
+    #[test]
+    fn edited_shipped_migration_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("duka.db");
+        drop(Store::open(&path).unwrap());
+        let c = Connection::open(&path).unwrap();
+        c.execute("UPDATE schema_migrations SET sha256 = 'edited' WHERE version = 1", []).unwrap();
+        drop(c);
+        let err = Store::open(&path).unwrap_err();
+        assert!(matches!(err, Error::MigrationChanged { version: 1, .. }), "{err}");
+        assert_eq!(MIGRATIONS[0].name, "core");
+    }
+
+    #[test]
+    fn foreign_and_garbage_files_are_refused_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let garbage = dir.path().join("garbage.db");
+        std::fs::write(&garbage, b"this is a text file, not a database at all, long enough to have a header....")
+            .unwrap();
+        let err = Store::open(&garbage).unwrap_err();
+        assert!(matches!(err, Error::NotDuka { .. }), "{err}");
+        assert!(std::fs::read(&garbage).unwrap().starts_with(b"this is a text file"));
+
+        let other = dir.path().join("other.db");
+        let c = Connection::open(&other).unwrap();
+        c.execute_batch("CREATE TABLE recipes (id INTEGER PRIMARY KEY)").unwrap();
+        drop(c);
+        let err = Store::open(&other).unwrap_err();
+        assert!(matches!(err, Error::NotDuka { .. }), "{err}");
+        assert!(err.to_string().contains("has NOT been changed"));
+    }
+
+    #[test]
+    fn damaged_database_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("duka.db");
+        let store = Store::open(&path).unwrap();
+        store
+            .write(|tx| {
+                for i in 0..2000 {
+                    tx.execute(
+                        "INSERT INTO audit_log (at, user_name, action, detail) VALUES ('20261121100000', 'a', 'x', ?1)",
+                        [format!("{i:0>200}")],
+                    )
+                    .unwrap();
+                }
+                Ok(())
+            })
+            .unwrap();
+        store.read(|c| c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").during("checkpoint")).unwrap();
+        drop(store);
+        // Scribble over the middle of the file (past the header and schema pages).
+        let mut bytes = std::fs::read(&path).unwrap();
+        let mid = bytes.len() / 2;
+        for b in &mut bytes[mid..mid + 8192] {
+            *b = 0xA5;
+        }
+        std::fs::write(&path, &bytes).unwrap();
+        let err = Store::open(&path).unwrap_err();
+        assert!(matches!(err, Error::Corrupt { .. }), "{err}");
+        assert!(err.to_string().contains("restore the latest backup"), "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), bytes);
+    }
+
+    #[test]
+    fn failed_write_leaves_nothing() {
+        let store = Store::open_in_memory().unwrap();
+        let result: Result<()> = store.write(|tx| {
+            tx.execute("INSERT INTO audit_log (at, user_name, action) VALUES ('20261121100000', 'a', 'x')", [])
+                .during("write")?;
+            Err(Error::DocumentNotFound { kind: "sale", id: 1 })
+        });
+        assert!(result.is_err());
+        let n: i64 =
+            store.read(|c| c.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0)).during("count")).unwrap();
+        assert_eq!(n, 0);
+    }
+}

@@ -1,0 +1,92 @@
+//! Errors of the store: each variant names the operation that failed and, where the shopkeeper can
+//! act, says how to fix it.
+
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("no data folder could be found for Duka on this computer (the home folder is not set)")]
+    NoDataDir,
+    #[error("could not create the data folder {path}: {source}")]
+    CreateDataDir { path: PathBuf, source: std::io::Error },
+    #[error("could not open the database {path}: {source}")]
+    Open { path: PathBuf, source: rusqlite::Error },
+    #[error(
+        "the database {path} is damaged ({detail}). It has NOT been changed. Close Duka, keep a copy of this file \
+         and restore the latest backup, or contact support with the copy"
+    )]
+    Corrupt { path: PathBuf, detail: String },
+    #[error(
+        "the database {path} is not a Duka database ({detail}). It has NOT been changed: choose the right file or \
+         move this one aside"
+    )]
+    NotDuka { path: PathBuf, detail: String },
+    #[error(
+        "the database was written by a newer Duka (schema {found}, this version knows up to {known}). It has NOT \
+         been changed: install the newer Duka again"
+    )]
+    SchemaTooNew { found: i64, known: i64 },
+    #[error(
+        "schema step {version} ({name}) recorded in the database differs from the one this Duka ships. The \
+         database has NOT been changed: install the Duka version that created it, or contact support"
+    )]
+    MigrationChanged { version: i64, name: &'static str },
+    #[error("could not apply schema step {version} ({name}): {source}")]
+    Migrate { version: i64, name: &'static str, source: rusqlite::Error },
+    #[error("the database is busy in another part of Duka after an earlier failure: restart Duka")]
+    Poisoned,
+    #[error("could not {operation}: {source}")]
+    Db { operation: &'static str, source: rusqlite::Error },
+    #[error("the database holds a value Duka cannot read for {what}: \"{value}\"")]
+    StoredValue { what: &'static str, value: String },
+    #[error("there is no item with code {code}: add it under Items first")]
+    ItemNotFound { code: String },
+    #[error("item {code} is already registered: change it under Items instead")]
+    ItemExists { code: String },
+    #[error(
+        "item {code} cannot change its type, country or units: KRA needs a new item for that, so add one under Items"
+    )]
+    ItemIdentityChanged { code: String },
+    #[error("a stock document holds one kind of movement; {first} and {other} were mixed: record them separately")]
+    MixedStockMoves { first: String, other: String },
+    #[error("line {sale_line} of sale {sale}: only {remaining} is left to credit, {wanted} asked")]
+    CreditExceedsSale { sale: String, sale_line: u16, remaining: domain::Qty, wanted: domain::Qty },
+    #[error("the credit note does not match its draft (lines differ): finalise the draft again")]
+    CreditNoteDraftMismatch,
+    #[error("barcode {barcode} already belongs to {other}: each barcode can name one item only")]
+    BarcodeTaken { barcode: String, other: String },
+    #[error("{kind} {id} does not exist")]
+    DocumentNotFound { kind: &'static str, id: i64 },
+    #[error("{what} was already {decision}")]
+    AlreadyDecided { what: &'static str, decision: String },
+    #[error("outbox row {id} is {state}, so it cannot be {action}")]
+    OutboxState { id: i64, state: String, action: &'static str },
+    #[error("outbox row {id} already has a frozen request body: retries must resend the same bytes")]
+    RequestAlreadyFrozen { id: i64 },
+    #[error(
+        "KRA number {number} of {counter} is still reserved for outbox row {outbox_id}: check with KRA whether that \
+         call went through before sending another"
+    )]
+    CounterBusy { counter: &'static str, number: i64, outbox_id: i64 },
+    #[error("no open reservation of {counter} number {number}")]
+    NoReservation { counter: &'static str, number: i64 },
+    #[error("{document} is already signed by KRA")]
+    AlreadySigned { document: String },
+    #[error("the KRA tax rates are not downloaded yet: sync the code lists first ({source})")]
+    TaxRates { source: domain::Error },
+    #[error("{0}")]
+    Domain(#[from] domain::Error),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Attaches the failed operation to a rusqlite error.
+pub(crate) trait During<T> {
+    fn during(self, operation: &'static str) -> Result<T>;
+}
+
+impl<T> During<T> for std::result::Result<T, rusqlite::Error> {
+    fn during(self, operation: &'static str) -> Result<T> {
+        self.map_err(|source| Error::Db { operation, source })
+    }
+}

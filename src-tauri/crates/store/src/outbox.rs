@@ -1,0 +1,528 @@
+//! The outbox: every call KRA must receive, written in the same transaction as the fact it
+//! reports, and handed to sync in commit order once everything it depends on is done.
+//!
+//! A row moves pending -> in flight (claimed) -> done, or back to pending with a later attempt
+//! time, or to parked when KRA refused it for good. A parked row blocks only the rows that depend
+//! on it. The request body is frozen before the first send so retries resend identical bytes.
+
+use std::{fmt, str::FromStr};
+
+use domain::{DateTime, ItemCode};
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+
+use crate::{DocumentRef, Error, Result, codec, error::During};
+
+/// What a row sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OutboxKind {
+    /// `saveItem` (register or update an item).
+    SaveItem,
+    /// `saveTrnsSalesOsdc` for a sale.
+    Sale,
+    /// `saveTrnsSalesOsdc` for a credit note.
+    CreditNote,
+    /// `insertStockIO` for one stock document.
+    StockIo,
+    /// `saveStockMaster` for one item after a stock document.
+    StockMaster,
+    /// `insertTrnsPurchase` confirming a purchase.
+    Purchase,
+    /// The answer to a purchase from KRA's feed that the shop rejected.
+    PurchaseRejection,
+    /// `updateImportItem` accepting or rejecting a customs import.
+    ImportUpdate,
+}
+
+impl OutboxKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutboxKind::SaveItem => "save_item",
+            OutboxKind::Sale => "sale",
+            OutboxKind::CreditNote => "credit_note",
+            OutboxKind::StockIo => "stock_io",
+            OutboxKind::StockMaster => "stock_master",
+            OutboxKind::Purchase => "purchase",
+            OutboxKind::PurchaseRejection => "purchase_rejection",
+            OutboxKind::ImportUpdate => "import_update",
+        }
+    }
+}
+
+impl FromStr for OutboxKind {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<OutboxKind> {
+        Ok(match s {
+            "save_item" => OutboxKind::SaveItem,
+            "sale" => OutboxKind::Sale,
+            "credit_note" => OutboxKind::CreditNote,
+            "stock_io" => OutboxKind::StockIo,
+            "stock_master" => OutboxKind::StockMaster,
+            "purchase" => OutboxKind::Purchase,
+            "purchase_rejection" => OutboxKind::PurchaseRejection,
+            "import_update" => OutboxKind::ImportUpdate,
+            other => return Err(Error::StoredValue { what: "an outbox kind", value: other.to_owned() }),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OutboxState {
+    Pending,
+    InFlight,
+    Done,
+    Parked,
+}
+
+impl OutboxState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutboxState::Pending => "pending",
+            OutboxState::InFlight => "in_flight",
+            OutboxState::Done => "done",
+            OutboxState::Parked => "parked",
+        }
+    }
+}
+
+impl fmt::Display for OutboxState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            OutboxState::Pending => "waiting to be sent",
+            OutboxState::InFlight => "being sent",
+            OutboxState::Done => "done",
+            OutboxState::Parked => "parked",
+        })
+    }
+}
+
+impl FromStr for OutboxState {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<OutboxState> {
+        Ok(match s {
+            "pending" => OutboxState::Pending,
+            "in_flight" => OutboxState::InFlight,
+            "done" => OutboxState::Done,
+            "parked" => OutboxState::Parked,
+            other => return Err(Error::StoredValue { what: "an outbox state", value: other.to_owned() }),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxRow {
+    pub id: i64,
+    pub kind: OutboxKind,
+    pub document: DocumentRef,
+    /// The item a `SaveItem` or `StockMaster` row is about.
+    pub item_code: Option<ItemCode>,
+    pub state: OutboxState,
+    pub attempts: i64,
+    pub next_attempt_at: DateTime,
+    pub last_error: Option<String>,
+    pub kra_number: Option<i64>,
+    /// The exact bytes sent, frozen before the first send.
+    pub request_body: Option<String>,
+    pub created_at: DateTime,
+    pub done_at: Option<DateTime>,
+    pub depends_on: Vec<i64>,
+}
+
+/// Counts for the status bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct OutboxCounts {
+    pub pending: i64,
+    pub in_flight: i64,
+    pub parked: i64,
+    pub last_success: Option<DateTime>,
+}
+
+const COLUMNS: &str = "id, kind, document_kind, document_id, item_code, state, attempts, next_attempt_at, last_error, \
+                       kra_number, request_body, created_at, done_at";
+
+type RawRow = (
+    i64,
+    String,
+    String,
+    i64,
+    Option<String>,
+    String,
+    i64,
+    String,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+    String,
+    Option<String>,
+);
+
+fn raw(r: &Row<'_>) -> rusqlite::Result<RawRow> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+        r.get(8)?,
+        r.get(9)?,
+        r.get(10)?,
+        r.get(11)?,
+        r.get(12)?,
+    ))
+}
+
+fn decode(conn: &Connection, raw: RawRow) -> Result<OutboxRow> {
+    let (id, kind, dkind, did, item, state, attempts, next, err, kra, body, created, done) = raw;
+    let mut stmt = conn
+        .prepare_cached("SELECT depends_on FROM outbox_deps WHERE outbox_id = ?1 ORDER BY depends_on")
+        .during("read outbox dependencies")?;
+    let depends_on = stmt
+        .query_map([id], |r| r.get(0))
+        .during("read outbox dependencies")?
+        .collect::<Result<Vec<i64>, _>>()
+        .during("read outbox dependencies")?;
+    Ok(OutboxRow {
+        id,
+        kind: kind.parse()?,
+        document: DocumentRef { kind: dkind.parse()?, id: did },
+        item_code: item.as_deref().map(codec::item_code).transpose()?,
+        state: state.parse()?,
+        attempts,
+        next_attempt_at: codec::datetime(&next)?,
+        last_error: err,
+        kra_number: kra,
+        request_body: body,
+        created_at: codec::datetime(&created)?,
+        done_at: done.as_deref().map(codec::datetime).transpose()?,
+        depends_on,
+    })
+}
+
+/// Adds a pending row, due at `now`, depending on `depends_on` (earlier rows).
+pub fn enqueue(
+    tx: &Transaction<'_>,
+    kind: OutboxKind,
+    document: DocumentRef,
+    item_code: Option<&ItemCode>,
+    depends_on: &[i64],
+    now: DateTime,
+) -> Result<i64> {
+    tx.prepare_cached(
+        "INSERT INTO outbox (kind, document_kind, document_id, item_code, next_attempt_at, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            kind.as_str(),
+            document.kind.as_str(),
+            document.id,
+            item_code.map(ItemCode::as_str),
+            now.kra()
+        ])
+    })
+    .during("queue a call to KRA")?;
+    let id = tx.last_insert_rowid();
+    let mut dep = tx
+        .prepare_cached("INSERT OR IGNORE INTO outbox_deps (outbox_id, depends_on) VALUES (?1, ?2)")
+        .during("queue a call to KRA")?;
+    for d in depends_on {
+        dep.execute([id, *d]).during("queue a call to KRA")?;
+    }
+    Ok(id)
+}
+
+/// The newest `SaveItem` row of `code` that is not done yet: what a document using the item must
+/// wait for.
+pub fn open_item_registration(conn: &Connection, code: &ItemCode) -> Result<Option<i64>> {
+    conn.prepare_cached("SELECT max(id) FROM outbox WHERE item_code = ?1 AND kind = 'save_item' AND state != 'done'")
+        .and_then(|mut s| s.query_row([code.as_str()], |r| r.get::<_, Option<i64>>(0)))
+        .during("look up an item's registration")
+}
+
+/// Claims up to `limit` rows that are due at `now` and whose dependencies are all done, oldest
+/// first, and marks them in flight (one more attempt each).
+pub fn claim_ready(tx: &Transaction<'_>, now: DateTime, limit: usize) -> Result<Vec<OutboxRow>> {
+    let ids: Vec<i64> = {
+        let mut stmt = tx
+            .prepare_cached(
+                "SELECT o.id FROM outbox o
+                 -- The IN term repeats the partial index's condition so SQLite uses it.
+                 WHERE o.state IN ('pending', 'in_flight', 'parked') AND o.state = 'pending'
+                   AND o.next_attempt_at <= ?1
+                   AND NOT EXISTS (
+                       SELECT 1 FROM outbox_deps d JOIN outbox p ON p.id = d.depends_on
+                       WHERE d.outbox_id = o.id AND p.state != 'done')
+                 ORDER BY o.id LIMIT ?2",
+            )
+            .during("claim calls for KRA")?;
+        stmt.query_map(params![now.kra(), i64::try_from(limit).unwrap_or(i64::MAX)], |r| r.get(0))
+            .during("claim calls for KRA")?
+            .collect::<Result<_, _>>()
+            .during("claim calls for KRA")?
+    };
+    let mut claimed = Vec::with_capacity(ids.len());
+    for id in ids {
+        tx.execute("UPDATE outbox SET state = 'in_flight', attempts = attempts + 1 WHERE id = ?1", [id])
+            .during("claim calls for KRA")?;
+        claimed.push(row(tx, id)?);
+    }
+    Ok(claimed)
+}
+
+/// One row.
+pub fn row(conn: &Connection, id: i64) -> Result<OutboxRow> {
+    let raw = conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM outbox WHERE id = ?1"))
+        .and_then(|mut s| s.query_row([id], raw).optional())
+        .during("read an outbox row")?
+        .ok_or(Error::DocumentNotFound { kind: "outbox row", id })?;
+    decode(conn, raw)
+}
+
+/// Every row for one document, oldest first.
+pub fn rows_for_document(conn: &Connection, document: DocumentRef) -> Result<Vec<OutboxRow>> {
+    let raws = conn
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM outbox WHERE document_kind = ?1 AND document_id = ?2 ORDER BY id"
+        ))
+        .and_then(|mut s| {
+            s.query_map(params![document.kind.as_str(), document.id], raw)?.collect::<Result<Vec<_>, _>>()
+        })
+        .during("read outbox rows")?;
+    raws.into_iter().map(|r| decode(conn, r)).collect()
+}
+
+/// Parked rows, for the screen that lists what KRA refused.
+pub fn parked(conn: &Connection) -> Result<Vec<OutboxRow>> {
+    let raws = conn
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM outbox WHERE state IN ('pending', 'in_flight', 'parked') AND state = 'parked' ORDER BY id"
+        ))
+        .and_then(|mut s| s.query_map([], raw)?.collect::<Result<Vec<_>, _>>())
+        .during("read parked outbox rows")?;
+    raws.into_iter().map(|r| decode(conn, r)).collect()
+}
+
+fn state_of(tx: &Transaction<'_>, id: i64) -> Result<OutboxState> {
+    let s: String = tx
+        .query_row("SELECT state FROM outbox WHERE id = ?1", [id], |r| r.get(0))
+        .optional()
+        .during("read an outbox row")?
+        .ok_or(Error::DocumentNotFound { kind: "outbox row", id })?;
+    s.parse()
+}
+
+fn require(tx: &Transaction<'_>, id: i64, allowed: &[OutboxState], action: &'static str) -> Result<()> {
+    let state = state_of(tx, id)?;
+    if allowed.contains(&state) { Ok(()) } else { Err(Error::OutboxState { id, state: state.to_string(), action }) }
+}
+
+/// Freezes the exact request body before the first send. Freezing the same bytes again is a
+/// no-op; different bytes are refused.
+pub fn freeze_request(tx: &Transaction<'_>, id: i64, body: &str) -> Result<()> {
+    let current: Option<String> = tx
+        .query_row("SELECT request_body FROM outbox WHERE id = ?1", [id], |r| r.get(0))
+        .optional()
+        .during("freeze a request")?
+        .ok_or(Error::DocumentNotFound { kind: "outbox row", id })?;
+    match current {
+        Some(existing) if existing == body => Ok(()),
+        Some(_) => Err(Error::RequestAlreadyFrozen { id }),
+        None => {
+            tx.execute("UPDATE outbox SET request_body = ?2 WHERE id = ?1", params![id, body])
+                .during("freeze a request")?;
+            Ok(())
+        }
+    }
+}
+
+/// KRA accepted the call.
+pub fn mark_done(tx: &Transaction<'_>, id: i64, kra_number: Option<i64>, now: DateTime) -> Result<()> {
+    require(tx, id, &[OutboxState::InFlight], "marked done")?;
+    tx.execute(
+        "UPDATE outbox SET state = 'done', done_at = ?2, kra_number = coalesce(?3, kra_number), last_error = NULL
+         WHERE id = ?1",
+        params![id, now.kra(), kra_number],
+    )
+    .during("mark a call done")?;
+    Ok(())
+}
+
+/// The call failed in a way worth retrying at `next_at`.
+pub fn mark_retry(tx: &Transaction<'_>, id: i64, next_at: DateTime, error: &str) -> Result<()> {
+    require(tx, id, &[OutboxState::InFlight], "retried")?;
+    tx.execute(
+        "UPDATE outbox SET state = 'pending', next_attempt_at = ?2, last_error = ?3 WHERE id = ?1",
+        params![id, next_at.kra(), error],
+    )
+    .during("schedule a retry")?;
+    Ok(())
+}
+
+/// KRA refused the call for good: park it with KRA's message. Rows depending on it wait; others
+/// carry on.
+pub fn park(tx: &Transaction<'_>, id: i64, error: &str) -> Result<()> {
+    require(tx, id, &[OutboxState::InFlight, OutboxState::Pending], "parked")?;
+    tx.execute("UPDATE outbox SET state = 'parked', last_error = ?2 WHERE id = ?1", params![id, error])
+        .during("park a call")?;
+    Ok(())
+}
+
+/// The shopkeeper fixed the cause and asks to try a parked row again.
+pub fn unpark(tx: &Transaction<'_>, id: i64, now: DateTime) -> Result<()> {
+    require(tx, id, &[OutboxState::Parked], "retried")?;
+    tx.execute("UPDATE outbox SET state = 'pending', next_attempt_at = ?2 WHERE id = ?1", params![id, now.kra()])
+        .during("retry a parked call")?;
+    Ok(())
+}
+
+/// After a restart, rows left in flight go back to pending (their frozen bodies make the resend
+/// identical). Returns how many.
+pub fn requeue_in_flight(tx: &Transaction<'_>) -> Result<usize> {
+    tx.execute(
+        "UPDATE outbox SET state = 'pending' WHERE state IN ('pending', 'in_flight', 'parked') AND state = 'in_flight'",
+        [],
+    )
+    .during("requeue interrupted calls")
+}
+
+/// Pending, in-flight and parked counts and the last success, for the status bar.
+pub fn counts(conn: &Connection) -> Result<OutboxCounts> {
+    let mut c = OutboxCounts::default();
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT state, count(*) FROM outbox WHERE state IN ('pending', 'in_flight', 'parked') GROUP BY state",
+        )
+        .during("count calls for KRA")?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+        .during("count calls for KRA")?
+        .collect::<Result<Vec<_>, _>>()
+        .during("count calls for KRA")?;
+    for (state, n) in rows {
+        match state.parse()? {
+            OutboxState::Pending => c.pending = n,
+            OutboxState::InFlight => c.in_flight = n,
+            OutboxState::Parked => c.parked = n,
+            OutboxState::Done => {}
+        }
+    }
+    let last: Option<String> = conn
+        .query_row("SELECT max(done_at) FROM outbox WHERE state = 'done'", [], |r| r.get(0))
+        .during("count calls for KRA")?;
+    c.last_success = last.as_deref().map(codec::datetime).transpose()?;
+    Ok(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{DocumentKind, Store};
+
+    fn at(s: &str) -> DateTime {
+        DateTime::parse_kra(s).unwrap()
+    }
+
+    fn doc(id: i64) -> DocumentRef {
+        DocumentRef::new(DocumentKind::Sale, id)
+    }
+
+    fn claim(store: &Store, now: &str) -> Vec<i64> {
+        store.write(|tx| claim_ready(tx, at(now), 100)).unwrap().into_iter().map(|r| r.id).collect()
+    }
+
+    #[test]
+    fn dependencies_release_rows_in_commit_order() {
+        let store = Store::open_in_memory().unwrap();
+        let t = at("20261121100000");
+        let (a, b, c, d) = store
+            .write(|tx| {
+                let a = enqueue(tx, OutboxKind::Sale, doc(1), None, &[], t)?;
+                let b = enqueue(tx, OutboxKind::StockIo, doc(1), None, &[a], t)?;
+                let c = enqueue(tx, OutboxKind::StockMaster, doc(1), None, &[b], t)?;
+                let d = enqueue(tx, OutboxKind::Sale, doc(2), None, &[], t)?;
+                Ok((a, b, c, d))
+            })
+            .unwrap();
+        assert_eq!(claim(&store, "20261121100000"), [a, d]);
+        // In-flight rows are not claimed again and still block their dependants.
+        assert!(claim(&store, "20261121100001").is_empty());
+        store.write(|tx| mark_done(tx, a, Some(41), at("20261121100002"))).unwrap();
+        assert_eq!(claim(&store, "20261121100003"), [b]);
+        store.write(|tx| mark_retry(tx, b, at("20261121100100"), "timeout")).unwrap();
+        // Not due yet.
+        assert!(claim(&store, "20261121100030").is_empty());
+        let again = store.write(|tx| claim_ready(tx, at("20261121100100"), 10)).unwrap();
+        assert_eq!((again[0].id, again[0].attempts, again[0].last_error.as_deref()), (b, 2, Some("timeout")));
+        store.write(|tx| mark_done(tx, b, Some(7), at("20261121100101"))).unwrap();
+        assert_eq!(claim(&store, "20261121100102"), [c]);
+        let row_a = store.read(|conn| row(conn, a)).unwrap();
+        assert_eq!((row_a.state, row_a.kra_number), (OutboxState::Done, Some(41)));
+        assert_eq!(store.read(|conn| row(conn, c)).unwrap().depends_on, [b]);
+    }
+
+    #[test]
+    fn a_parked_row_blocks_only_its_dependants() {
+        let store = Store::open_in_memory().unwrap();
+        let t = at("20261121100000");
+        let (item, sale_using_it, stock, other_sale) = store
+            .write(|tx| {
+                let item = enqueue(tx, OutboxKind::SaveItem, DocumentRef::new(DocumentKind::Item, 1), None, &[], t)?;
+                let s = enqueue(tx, OutboxKind::Sale, doc(1), None, &[item], t)?;
+                let st = enqueue(tx, OutboxKind::StockIo, doc(1), None, &[s], t)?;
+                let o = enqueue(tx, OutboxKind::Sale, doc(2), None, &[], t)?;
+                Ok((item, s, st, o))
+            })
+            .unwrap();
+        assert_eq!(claim(&store, "20261121100000"), [item, other_sale]);
+        store.write(|tx| park(tx, item, "Invalid pkgUnitCd")).unwrap();
+        store.write(|tx| mark_done(tx, other_sale, Some(1), t)).unwrap();
+        let later = store.write(|tx| enqueue(tx, OutboxKind::Sale, doc(3), None, &[other_sale], t)).unwrap();
+        // The unrelated later sale goes; the sale using the parked item and its stock wait.
+        assert_eq!(claim(&store, "20261121100100"), [later]);
+        let counts = store.read(counts).unwrap();
+        assert_eq!((counts.pending, counts.in_flight, counts.parked), (2, 1, 1));
+        assert_eq!(counts.last_success, Some(t));
+        assert_eq!(store.read(parked).unwrap()[0].last_error.as_deref(), Some("Invalid pkgUnitCd"));
+        // Fixed and retried: the chain moves again.
+        store.write(|tx| unpark(tx, item, at("20261121100200"))).unwrap();
+        assert_eq!(claim(&store, "20261121100200"), [item]);
+        store.write(|tx| mark_done(tx, item, None, at("20261121100201"))).unwrap();
+        assert_eq!(claim(&store, "20261121100202"), [sale_using_it]);
+        assert!(!claim(&store, "20261121100203").contains(&stock));
+    }
+
+    #[test]
+    fn frozen_requests_never_change_and_done_is_final() {
+        let store = Store::open_in_memory().unwrap();
+        let t = at("20261121100000");
+        let id = store.write(|tx| enqueue(tx, OutboxKind::Sale, doc(1), None, &[], t)).unwrap();
+        store.write(|tx| freeze_request(tx, id, "{\"invcNo\":1}")).unwrap();
+        store.write(|tx| freeze_request(tx, id, "{\"invcNo\":1}")).unwrap();
+        let err = store.write(|tx| freeze_request(tx, id, "{\"invcNo\":2}")).unwrap_err();
+        assert!(matches!(err, Error::RequestAlreadyFrozen { .. }), "{err}");
+        // Even raw SQL cannot change it.
+        let raw = store.read(|c| c.execute("UPDATE outbox SET request_body = 'x' WHERE id = ?1", [id]).during("t"));
+        assert!(raw.is_err());
+        // Only an in-flight row can be marked done; a done row stays done.
+        assert!(matches!(store.write(|tx| mark_done(tx, id, None, t)), Err(Error::OutboxState { .. })));
+        claim(&store, "20261121100000");
+        store.write(|tx| mark_done(tx, id, Some(1), t)).unwrap();
+        assert!(store.write(|tx| park(tx, id, "late")).is_err());
+        let raw = store.read(|c| c.execute("UPDATE outbox SET state = 'pending' WHERE id = ?1", [id]).during("t"));
+        assert!(raw.is_err());
+        assert!(store.read(|c| c.execute("DELETE FROM outbox", []).during("t")).is_err());
+    }
+
+    #[test]
+    fn interrupted_rows_are_requeued() {
+        let store = Store::open_in_memory().unwrap();
+        let t = at("20261121100000");
+        let id = store.write(|tx| enqueue(tx, OutboxKind::Sale, doc(1), None, &[], t)).unwrap();
+        claim(&store, "20261121100000");
+        assert_eq!(store.write(requeue_in_flight).unwrap(), 1);
+        assert_eq!(claim(&store, "20261121100000"), [id]);
+    }
+}

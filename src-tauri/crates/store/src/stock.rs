@@ -1,0 +1,228 @@
+//! Stock: stock documents (one per `insertStockIO` call) and their movements, on-hand derived from
+//! the movement ledger, and hand-keyed stock adjustments.
+
+use domain::{DateTime, ItemCode, Qty, StockMoveType, StockMovement};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+use crate::{
+    CommitMeta, DocumentKind, DocumentRef, Error, Result, audit, codec,
+    error::During,
+    numbering::{self, Series},
+    outbox::{self, OutboxKind},
+};
+
+/// What committing a stock document wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommittedStock {
+    pub id: i64,
+    pub trader_no: String,
+    /// The `insertStockIO` outbox row.
+    pub outbox_id: i64,
+}
+
+/// A stored stock document with its movements.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StockDocument {
+    pub id: i64,
+    pub trader_no: String,
+    pub kind: StockMoveType,
+    /// The sale, credit note, purchase or import that caused it (none for an adjustment).
+    pub source: Option<DocumentRef>,
+    pub occurred_at: DateTime,
+    pub remark: Option<String>,
+    pub user: String,
+    /// Item, quantity (positive) and the item's unit price at the time.
+    pub lines: Vec<StockLine>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StockLine {
+    pub item: ItemCode,
+    pub qty: Qty,
+    pub unit_price: domain::Money,
+}
+
+/// On-hand of one item: the sum of its movements.
+pub fn on_hand(conn: &Connection, code: &ItemCode) -> Result<Qty> {
+    conn.prepare_cached("SELECT coalesce(sum(signed_qty), 0) FROM stock_movements WHERE item_code = ?1")
+        .and_then(|mut s| s.query_row([code.as_str()], |r| r.get(0)))
+        .during("read the stock on hand")
+        .map(codec::qty)
+}
+
+/// On-hand of every item that has movements.
+pub fn stock_levels(conn: &Connection) -> Result<Vec<(ItemCode, Qty)>> {
+    let rows = conn
+        .prepare_cached("SELECT item_code, sum(signed_qty) FROM stock_movements GROUP BY item_code ORDER BY item_code")
+        .and_then(|mut s| {
+            s.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?.collect::<Result<Vec<_>, _>>()
+        })
+        .during("read stock levels")?;
+    rows.into_iter().map(|(code, q)| Ok((codec::item_code(&code)?, codec::qty(q)))).collect()
+}
+
+/// Writes a stock document, its movements and its outbox rows (`insertStockIO` after `depends_on`
+/// and any open registration of its items; one `saveStockMaster` per item after it). Returns
+/// `None` when there is nothing to move (a sale of services only).
+pub(crate) fn write_document(
+    tx: &Transaction<'_>,
+    kind: StockMoveType,
+    source: Option<DocumentRef>,
+    lines: &[(ItemCode, Qty)],
+    remark: Option<&str>,
+    meta: &CommitMeta<'_>,
+    depends_on: &[i64],
+) -> Result<Option<CommittedStock>> {
+    if lines.is_empty() {
+        return Ok(None);
+    }
+    let trader_no = numbering::next_document_no(tx, Series::Stock)?;
+    tx.prepare_cached(
+        "INSERT INTO stock_documents (trader_no, move_type, source_kind, source_id, occurred_at, remark, user_name)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            trader_no,
+            kind.code(),
+            source.map_or("adjustment", |d| d.kind.as_str()),
+            source.map(|d| d.id),
+            meta.at.kra(),
+            remark,
+            meta.user
+        ])
+    })
+    .during("record the stock movement")?;
+    let id = tx.last_insert_rowid();
+    let mut deps = depends_on.to_vec();
+    {
+        let mut insert = tx
+            .prepare_cached(
+                "INSERT INTO stock_movements (document_id, item_code, move_type, qty, signed_qty, unit_price)
+                 SELECT ?1, code, ?3, ?4, ?5, default_price FROM items WHERE code = ?2",
+            )
+            .during("record the stock movement")?;
+        for (code, qty) in lines {
+            let signed = if kind.is_incoming() { qty.hundredths() } else { -qty.hundredths() };
+            let n = insert
+                .execute(params![id, code.as_str(), kind.code(), qty.hundredths(), signed])
+                .during("record the stock movement")?;
+            if n == 0 {
+                return Err(Error::ItemNotFound { code: code.to_string() });
+            }
+            deps.extend(outbox::open_item_registration(tx, code)?);
+        }
+    }
+    deps.sort_unstable();
+    deps.dedup();
+    let doc = DocumentRef::new(DocumentKind::StockDocument, id);
+    let outbox_id = outbox::enqueue(tx, OutboxKind::StockIo, doc, None, &deps, meta.at)?;
+    for (code, _) in lines {
+        outbox::enqueue(tx, OutboxKind::StockMaster, doc, Some(code), &[outbox_id], meta.at)?;
+    }
+    Ok(Some(CommittedStock { id, trader_no, outbox_id }))
+}
+
+/// Records hand-keyed movements (opening stock, a count correction, a discard) of one kind as one
+/// stock document, with its outbox rows and audit entry, in one transaction.
+pub fn commit_stock_adjustment(
+    tx: &Transaction<'_>,
+    movements: &[StockMovement],
+    remark: Option<&str>,
+    meta: &CommitMeta<'_>,
+) -> Result<Option<CommittedStock>> {
+    let Some(first) = movements.first() else { return Ok(None) };
+    if let Some(other) = movements.iter().find(|m| m.kind != first.kind) {
+        return Err(Error::MixedStockMoves { first: first.kind.label().into(), other: other.kind.label().into() });
+    }
+    let lines: Vec<(ItemCode, Qty)> = movements.iter().map(|m| (m.item.clone(), m.qty)).collect();
+    let committed = write_document(tx, first.kind, None, &lines, remark, meta, &[])?;
+    if let Some(c) = &committed {
+        audit::append(
+            tx,
+            meta.at,
+            meta.user,
+            "adjust stock",
+            Some(DocumentRef::new(DocumentKind::StockDocument, c.id)),
+            remark,
+        )?;
+    }
+    Ok(committed)
+}
+
+/// One stock document with its lines, for building `insertStockIO`.
+pub fn stock_document(conn: &Connection, id: i64) -> Result<StockDocument> {
+    type Head = (String, String, String, Option<i64>, String, Option<String>, String);
+    let head: Head = conn
+        .query_row(
+            "SELECT trader_no, move_type, source_kind, source_id, occurred_at, remark, user_name
+             FROM stock_documents WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
+        )
+        .optional()
+        .during("read a stock document")?
+        .ok_or(Error::DocumentNotFound { kind: "stock document", id })?;
+    let (trader_no, kind, source_kind, source_id, at, remark, user) = head;
+    let source = match source_id {
+        Some(sid) => Some(DocumentRef::new(codec::code("a document kind", &source_kind)?, sid)),
+        None => None,
+    };
+    let raw = conn
+        .prepare_cached("SELECT item_code, qty, unit_price FROM stock_movements WHERE document_id = ?1 ORDER BY id")
+        .and_then(|mut s| {
+            s.query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?)))?
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .during("read a stock document")?;
+    let lines = raw
+        .into_iter()
+        .map(|(code, q, p)| {
+            Ok(StockLine { item: codec::item_code(&code)?, qty: codec::qty(q), unit_price: codec::money(p) })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(StockDocument {
+        id,
+        trader_no,
+        kind: codec::code("a stock movement type", &kind)?,
+        source,
+        occurred_at: codec::datetime(&at)?,
+        remark,
+        user,
+        lines,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Store, items, testing};
+
+    #[test]
+    fn adjustments_move_stock_and_queue_kra_calls() {
+        let store = Store::open_in_memory().unwrap();
+        let sugar = testing::item(1, "Sugar 1kg", None);
+        let reg = store.write(|tx| items::register_item(tx, &sugar, &testing::meta())).unwrap();
+        let m = StockMovement::new(&sugar, StockMoveType::AdjustmentIn, Qty::whole(10)).unwrap();
+        let c = store.write(|tx| commit_stock_adjustment(tx, &[m], Some("opening stock"), &testing::meta())).unwrap();
+        let c = c.unwrap();
+        assert_eq!(c.trader_no, "STK-000001");
+        assert_eq!(store.read(|conn| on_hand(conn, &sugar.code)).unwrap(), Qty::whole(10));
+        let io = store.read(|conn| outbox::row(conn, c.outbox_id)).unwrap();
+        assert_eq!(io.depends_on, [reg.outbox_id]);
+        let doc = store.read(|conn| stock_document(conn, c.id)).unwrap();
+        assert_eq!(
+            (doc.kind, doc.lines.len(), doc.lines[0].unit_price.cents()),
+            (StockMoveType::AdjustmentIn, 1, 18_000)
+        );
+        let out = StockMovement::new(&sugar, StockMoveType::Discarding, Qty::from_hundredths(250)).unwrap();
+        let inn = StockMovement::new(&sugar, StockMoveType::AdjustmentIn, Qty::whole(1)).unwrap();
+        let mixed = store.write(|tx| commit_stock_adjustment(tx, &[out.clone(), inn], None, &testing::meta()));
+        assert!(matches!(mixed, Err(Error::MixedStockMoves { .. })));
+        store.write(|tx| commit_stock_adjustment(tx, &[out], None, &testing::meta())).unwrap();
+        assert_eq!(store.read(stock_levels).unwrap(), vec![(sugar.code.clone(), Qty::from_hundredths(750))]);
+        // Movements are immutable.
+        assert!(store.read(|conn| conn.execute("UPDATE stock_movements SET qty = 1", []).during("t")).is_err());
+        assert!(store.read(|conn| conn.execute("DELETE FROM stock_documents", []).during("t")).is_err());
+    }
+}

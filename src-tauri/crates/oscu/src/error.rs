@@ -11,7 +11,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// What the caller should do about a failed call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Retry {
-    /// Send again straight away (e.g. a pooled connection the server had closed).
+    /// Send again straight away (a read whose connection was cut after it was sent).
     Now,
     /// Send again after this delay (timeouts, connection errors, 5xx, KRA 990 and 991–993).
     After(Duration),
@@ -32,7 +32,7 @@ pub enum Error {
     Timeout { function: Function, after: Duration },
 
     #[error("could not reach KRA for {function}: {reason}")]
-    Connect { function: Function, reason: String, stale_connection: bool, request_sent: bool },
+    Connect { function: Function, reason: String, request_sent: bool },
 
     #[error("KRA answered {function} with HTTP {status}: {message}")]
     HttpStatus { function: Function, status: u16, message: String, retry_after: Option<Duration> },
@@ -55,6 +55,9 @@ pub enum Error {
     #[error("{function} needs the communication key from device initialisation; initialise the device first")]
     MissingCmcKey { function: Function },
 
+    #[error("{function} is not available on {front_door}")]
+    Unsupported { function: Function, front_door: &'static str },
+
     #[error("KRA accepted the initialisation but sent no communication key")]
     InitWithoutKey,
 
@@ -73,7 +76,8 @@ impl Error {
     pub fn retry(&self) -> Retry {
         match self {
             Error::Timeout { .. } => Retry::After(RETRY_AFTER_NETWORK),
-            Error::Connect { stale_connection: true, request_sent: false, .. } => Retry::Now,
+            // A read cut off mid-way is harmless to repeat at once; a write's outcome is unknown.
+            Error::Connect { function, request_sent: true, .. } if !function.is_write() => Retry::Now,
             Error::Connect { .. } => Retry::After(RETRY_AFTER_NETWORK),
             Error::HttpStatus { status, retry_after, .. } => match status {
                 429 => Retry::After(retry_after.unwrap_or(RETRY_AFTER_SERVER)),
@@ -96,6 +100,7 @@ impl Error {
             Error::EncodeRequest { .. }
             | Error::MissingCmcKey { .. }
             | Error::InitWithoutKey
+            | Error::Unsupported { .. }
             | Error::Config { .. }
             | Error::ParseDate { .. }
             | Error::BuildRequest { .. } => Retry::Never,
@@ -142,6 +147,7 @@ impl Error {
             | Error::Gateway { function, .. }
             | Error::DecodeResponse { function, .. }
             | Error::EncodeRequest { function, .. }
+            | Error::Unsupported { function, .. }
             | Error::MissingCmcKey { function } => Some(*function),
             _ => None,
         }
@@ -239,9 +245,12 @@ mod tests {
         assert_eq!(gw(200, None).retry(), Retry::Never);
         assert_eq!(gw(502, None).retry(), Retry::After(RETRY_AFTER_SERVER));
         assert_eq!(gw(200, Some("990")).retry(), Retry::After(RETRY_AFTER_RATE_LIMIT));
-        let stale =
-            Error::Connect { function: f, reason: "closed".into(), stale_connection: true, request_sent: false };
-        assert_eq!(stale.retry(), Retry::Now);
+        let cut = |function, request_sent| Error::Connect { function, reason: "closed".into(), request_sent };
+        assert_eq!(cut(Function::SelectItemList, true).retry(), Retry::Now);
+        assert_eq!(cut(Function::SaveItem, true).retry(), Retry::After(RETRY_AFTER_NETWORK));
+        assert!(cut(Function::SaveItem, true).outcome_unknown());
+        assert_eq!(cut(Function::SaveItem, false).retry(), Retry::After(RETRY_AFTER_NETWORK));
+        assert!(!cut(Function::SaveItem, false).outcome_unknown());
         assert_eq!(Error::Token { status: Some(401), reason: "bad".into() }.retry(), Retry::Never);
         assert_eq!(Error::Token { status: None, reason: "down".into() }.retry(), Retry::After(RETRY_AFTER_SERVER));
     }

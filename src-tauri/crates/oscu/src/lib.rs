@@ -1,13 +1,21 @@
 //! KRA eTIMS OSCU for Duka: the wire types of every OSCU function ([`wire`]), the functions and
-//! their paths on both front doors ([`Function`]), KRA date formats in East Africa Time
-//! ([`time`]), and builders from domain documents to requests ([`build`]).
+//! their paths on both front doors ([`Function`]), the async [`Client`] for the direct host and the
+//! GavaConnect gateway, tolerant reading of KRA's answers ([`response`]), failures classified as
+//! retryable or not ([`Error::retry`]), KRA date formats in East Africa Time ([`time`]), and
+//! builders from domain documents to requests ([`build`]).
 
+pub mod build;
+mod client;
 mod error;
 mod function;
+pub mod response;
 mod secret;
 pub mod time;
 pub mod wire;
 
-pub use error::{Error, Result, Retry};
+pub use client::{Client, ClientConfig, FrontDoor};
+pub use error::{
+    Error, RETRY_AFTER_NETWORK, RETRY_AFTER_RATE_LIMIT, RETRY_AFTER_SERVER, Result, Retry, retry_for_code,
+};
 pub use function::Function;
 pub use secret::{CmcKey, SecretText};

@@ -1,0 +1,346 @@
+//! KRA's books as the simulator keeps them: devices and their keys, per-branch counters, and every
+//! accepted record (items, sales, purchases, stock, customers, feeds). In memory, and with a state
+//! file also in SQLite: every accepted call's changes are written in one transaction, so a restart
+//! loses nothing.
+
+use std::{collections::BTreeMap, path::Path};
+
+use rusqlite::{Connection, params};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::{Error, Result};
+
+/// The keys KRA issues a device at initialisation.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct DeviceKeys {
+    pub cmc_key: String,
+    pub sdc_id: String,
+    pub mrc_no: String,
+    pub dvc_id: String,
+    /// Per-device signing secret, hex.
+    pub secret: String,
+    pub initialised_at: String,
+}
+
+/// A device KRA has approved (configured with `--device`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Device {
+    pub tin: String,
+    pub bhf_id: String,
+    pub serial: String,
+    pub keys: Option<DeviceKeys>,
+    /// Receipts signed by this SCU (`totRcptNo` of the last one).
+    pub receipts: u64,
+}
+
+/// Per-branch document counters: the next number KRA expects.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Branch {
+    pub tin: String,
+    pub bhf_id: String,
+    pub next_invc_no: u64,
+    pub next_purchase_no: u64,
+    pub next_sar_no: u64,
+}
+
+/// An accepted record: its JSON and when it last changed (for `lastReqDt`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Record {
+    pub changed_at: String,
+    pub body: Value,
+}
+
+/// Gateway client credentials (consumer key/secret and Apigee app id).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct GatewayCredentials {
+    pub consumer_key: String,
+    pub consumer_secret: String,
+    pub app_id: String,
+}
+
+/// Kinds of record.
+pub mod kind {
+    pub const ITEM: &str = "item";
+    pub const SALE: &str = "sale";
+    pub const PURCHASE: &str = "purchase";
+    pub const STOCK_IO: &str = "stock_io";
+    pub const STOCK: &str = "stock";
+    pub const STOCK_MASTER: &str = "stock_master";
+    pub const CUSTOMER: &str = "customer";
+    pub const USER: &str = "user";
+    pub const INSURANCE: &str = "insurance";
+    pub const COMPOSITION: &str = "composition";
+    pub const SUPPLIER_SALE: &str = "supplier_sale";
+    pub const IMPORT: &str = "import";
+    pub const NOTICE: &str = "notice";
+    pub const TAXPAYER: &str = "taxpayer";
+    pub const STOCK_MOVE: &str = "stock_move";
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Touched {
+    Device(String),
+    Branch(String),
+    Record(String, String),
+    Gateway,
+}
+
+/// The books. Callers check a request against them read-only, then write; `commit` makes the
+/// writes durable.
+#[derive(Debug, Default)]
+pub struct Books {
+    devices: BTreeMap<String, Device>,
+    branches: BTreeMap<String, Branch>,
+    records: BTreeMap<(String, String), Record>,
+    gateway: Option<GatewayCredentials>,
+    store: Option<Connection>,
+    touched: Vec<Touched>,
+}
+
+pub fn device_key(tin: &str, bhf_id: &str, serial: &str) -> String {
+    format!("{tin}/{bhf_id}/{serial}")
+}
+
+pub fn branch_key(tin: &str, bhf_id: &str) -> String {
+    format!("{tin}/{bhf_id}")
+}
+
+/// A record key inside a branch, with a number padded so keys sort numerically.
+pub fn numbered_key(tin: &str, bhf_id: &str, n: u64) -> String {
+    format!("{tin}/{bhf_id}/{n:020}")
+}
+
+const SCHEMA: &str = "
+PRAGMA journal_mode = WAL;
+PRAGMA synchronous = NORMAL;
+CREATE TABLE IF NOT EXISTS records (
+    kind TEXT NOT NULL,
+    key  TEXT NOT NULL,
+    json TEXT NOT NULL,
+    PRIMARY KEY (kind, key)
+) WITHOUT ROWID;
+";
+
+fn parse<T: for<'de> Deserialize<'de>>(kind: &str, key: &str, json: &str) -> Result<T> {
+    serde_json::from_str(json).map_err(|source| Error::CorruptState { kind: kind.into(), key: key.into(), source })
+}
+
+impl Books {
+    /// Empty books in memory.
+    pub fn in_memory() -> Books {
+        Books::default()
+    }
+
+    /// Opens (or creates) a state file and loads everything in it.
+    pub fn open(path: &Path) -> Result<Books> {
+        let conn = Connection::open(path).map_err(|source| Error::OpenState { path: path.into(), source })?;
+        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(Error::ReadState)?;
+        conn.execute_batch(SCHEMA).map_err(|source| Error::OpenState { path: path.into(), source })?;
+        let mut books = Books { store: Some(conn), ..Books::default() };
+        books.reload()?;
+        Ok(books)
+    }
+
+    fn reload(&mut self) -> Result<()> {
+        let Some(conn) = &self.store else { return Ok(()) };
+        let mut devices = BTreeMap::new();
+        let mut branches = BTreeMap::new();
+        let mut records = BTreeMap::new();
+        let mut gateway = None;
+        let mut stmt = conn.prepare("SELECT kind, key, json FROM records").map_err(Error::ReadState)?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))
+            .map_err(Error::ReadState)?;
+        for row in rows {
+            let (k, key, json) = row.map_err(Error::ReadState)?;
+            match k.as_str() {
+                "_device" => {
+                    devices.insert(key.clone(), parse(&k, &key, &json)?);
+                }
+                "_branch" => {
+                    branches.insert(key.clone(), parse(&k, &key, &json)?);
+                }
+                "_gateway" => gateway = Some(parse(&k, &key, &json)?),
+                _ => {
+                    let rec: Record = parse(&k, &key, &json)?;
+                    records.insert((k, key), rec);
+                }
+            }
+        }
+        self.devices = devices;
+        self.branches = branches;
+        self.records = records;
+        self.gateway = gateway;
+        Ok(())
+    }
+
+    /// Writes everything changed since the last commit in one transaction. On failure the books
+    /// are reloaded from the state file, so memory never holds what the file does not.
+    pub fn commit(&mut self) -> Result<()> {
+        let touched = std::mem::take(&mut self.touched);
+        let Some(conn) = self.store.as_mut() else { return Ok(()) };
+        let result = (|| -> rusqlite::Result<()> {
+            let tx = conn.transaction()?;
+            {
+                let mut put =
+                    tx.prepare_cached("INSERT OR REPLACE INTO records (kind, key, json) VALUES (?1, ?2, ?3)")?;
+                for t in &touched {
+                    let (kind, key, json) = match t {
+                        Touched::Device(key) => {
+                            ("_device", key.as_str(), serde_json::to_string(&self.devices.get(key)))
+                        }
+                        Touched::Branch(key) => {
+                            ("_branch", key.as_str(), serde_json::to_string(&self.branches.get(key)))
+                        }
+                        Touched::Gateway => ("_gateway", "gateway", serde_json::to_string(&self.gateway)),
+                        Touched::Record(kind, key) => (
+                            kind.as_str(),
+                            key.as_str(),
+                            serde_json::to_string(&self.records.get(&(kind.clone(), key.clone()))),
+                        ),
+                    };
+                    let json = json.map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+                    put.execute(params![kind, key, json])?;
+                }
+            }
+            tx.commit()
+        })();
+        if let Err(e) = result {
+            self.reload()?;
+            return Err(Error::WriteState(e));
+        }
+        Ok(())
+    }
+
+    // ---- devices and branches
+
+    /// Adds a configured device unless the books already know it (a restart keeps its keys).
+    pub fn ensure_device(&mut self, tin: &str, bhf_id: &str, serial: &str) {
+        let key = device_key(tin, bhf_id, serial);
+        if !self.devices.contains_key(&key) {
+            self.devices.insert(
+                key.clone(),
+                Device { tin: tin.into(), bhf_id: bhf_id.into(), serial: serial.into(), keys: None, receipts: 0 },
+            );
+            self.touched.push(Touched::Device(key));
+        }
+        let bkey = branch_key(tin, bhf_id);
+        if !self.branches.contains_key(&bkey) {
+            self.branches.insert(
+                bkey.clone(),
+                Branch { tin: tin.into(), bhf_id: bhf_id.into(), next_invc_no: 1, next_purchase_no: 1, next_sar_no: 1 },
+            );
+            self.touched.push(Touched::Branch(bkey));
+        }
+    }
+
+    pub fn device(&self, key: &str) -> Option<&Device> {
+        self.devices.get(key)
+    }
+
+    pub fn device_mut(&mut self, key: &str) -> Option<&mut Device> {
+        self.touched.push(Touched::Device(key.to_owned()));
+        self.devices.get_mut(key)
+    }
+
+    pub fn devices(&self) -> impl Iterator<Item = (&String, &Device)> {
+        self.devices.iter()
+    }
+
+    /// The initialised device of a branch holding this communication key.
+    pub fn device_by_key(&self, tin: &str, bhf_id: &str, cmc_key: &str) -> Option<String> {
+        self.devices
+            .iter()
+            .find(|(_, d)| d.tin == tin && d.bhf_id == bhf_id && d.keys.as_ref().is_some_and(|k| k.cmc_key == cmc_key))
+            .map(|(k, _)| k.clone())
+    }
+
+    pub fn branch(&self, tin: &str, bhf_id: &str) -> Option<&Branch> {
+        self.branches.get(&branch_key(tin, bhf_id))
+    }
+
+    pub fn branch_mut(&mut self, tin: &str, bhf_id: &str) -> Option<&mut Branch> {
+        let key = branch_key(tin, bhf_id);
+        self.touched.push(Touched::Branch(key.clone()));
+        self.branches.get_mut(&key)
+    }
+
+    pub fn branches_of(&self, tin: &str) -> impl Iterator<Item = &Branch> {
+        let tin = tin.to_owned();
+        self.branches.values().filter(move |b| b.tin == tin)
+    }
+
+    pub fn gateway(&self) -> Option<&GatewayCredentials> {
+        self.gateway.as_ref()
+    }
+
+    pub fn set_gateway(&mut self, credentials: GatewayCredentials) {
+        self.gateway = Some(credentials);
+        self.touched.push(Touched::Gateway);
+    }
+
+    // ---- records
+
+    pub fn get(&self, kind: &str, key: &str) -> Option<&Record> {
+        self.records.get(&(kind.to_owned(), key.to_owned()))
+    }
+
+    pub fn put(&mut self, kind: &str, key: &str, changed_at: &str, body: Value) {
+        self.records.insert((kind.to_owned(), key.to_owned()), Record { changed_at: changed_at.to_owned(), body });
+        self.touched.push(Touched::Record(kind.to_owned(), key.to_owned()));
+    }
+
+    /// Records of a kind whose key starts with `prefix`, in key order.
+    pub fn scan<'a>(&'a self, kind: &str, prefix: &str) -> impl Iterator<Item = (&'a str, &'a Record)> + 'a {
+        let start = (kind.to_owned(), prefix.to_owned());
+        let kind = kind.to_owned();
+        let prefix = prefix.to_owned();
+        self.records
+            .range(start..)
+            .take_while(move |((k, key), _)| *k == kind && key.starts_with(&prefix))
+            .map(|((_, key), rec)| (key.as_str(), rec))
+    }
+
+    /// The number of records of a kind (used to number notices).
+    pub fn count(&self, kind: &str) -> usize {
+        self.scan(kind, "").count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn state_file_keeps_everything_across_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("books.sqlite");
+        {
+            let mut books = Books::open(&path).unwrap();
+            books.ensure_device("P051234567X", "00", "SIM1");
+            books.branch_mut("P051234567X", "00").unwrap().next_invc_no = 4;
+            books.put(kind::SALE, &numbered_key("P051234567X", "00", 3), "20261121101010", json!({"invcNo": 3}));
+            books.commit().unwrap();
+            // Not committed: lost on reopen.
+            books.put(kind::SALE, &numbered_key("P051234567X", "00", 4), "20261121101010", json!({"invcNo": 4}));
+        }
+        let books = Books::open(&path).unwrap();
+        assert_eq!(books.branch("P051234567X", "00").unwrap().next_invc_no, 4);
+        let sales: Vec<_> = books.scan(kind::SALE, "P051234567X/00/").map(|(_, r)| r.body["invcNo"].clone()).collect();
+        assert_eq!(sales, vec![json!(3)]);
+        assert!(books.device(&device_key("P051234567X", "00", "SIM1")).is_some());
+    }
+
+    #[test]
+    fn scan_stays_inside_its_prefix() {
+        let mut books = Books::in_memory();
+        for (k, v) in [("A/00/1", 1), ("A/01/1", 2), ("A/00/2", 3), ("B/00/1", 4)] {
+            books.put(kind::ITEM, k, "20260101000000", json!(v));
+        }
+        books.put(kind::SALE, "A/00/9", "20260101000000", json!(9));
+        let got: Vec<_> = books.scan(kind::ITEM, "A/00/").map(|(_, r)| r.body.clone()).collect();
+        assert_eq!(got, vec![json!(1), json!(3)]);
+    }
+}

@@ -1,0 +1,166 @@
+//! KRA's side of every OSCU function: checks a request the way KRA checks it and, when it is
+//! accepted, writes it into the books. Each refusal carries KRA's result code and message.
+
+mod amounts;
+mod device;
+mod lookups;
+mod master;
+mod purchases;
+mod sales;
+mod schema;
+mod stock;
+
+use serde_json::Value;
+
+use crate::{
+    books::Books,
+    fields::{self, Field},
+    function::{Function, Host},
+    reference::Reference,
+};
+
+pub use device::{DeviceIssue, initialise};
+pub use master::{import_key, next_item_sequence};
+pub use purchases::supplier_sale_key;
+
+/// A refusal: KRA's result code and message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl Refusal {
+    /// 910: a request parameter is missing or wrong (field, format, rule, sequence).
+    pub fn param(message: impl Into<String>) -> Refusal {
+        Refusal { code: "910", message: message.into() }
+    }
+    /// 994: the document is already recorded.
+    pub fn duplicate(message: impl Into<String>) -> Refusal {
+        Refusal { code: "994", message: message.into() }
+    }
+}
+
+/// A successful answer: `000` with data (or `null` for writes), or `001` (nothing found).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reply {
+    Data(Value),
+    Empty,
+}
+
+pub type Answer = Result<Reply, Refusal>;
+
+/// Who is calling: the branch and device the three headers identified.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub tin: String,
+    pub bhf_id: String,
+    pub device_key: String,
+}
+
+/// Everything a handler needs.
+#[derive(Debug)]
+pub struct Ctx<'a> {
+    pub books: &'a mut Books,
+    pub reference: &'a Reference,
+    pub host: Host,
+    /// The call's time, `YYYYMMDDhhmmss` EAT.
+    pub now: String,
+    pub caller: Caller,
+}
+
+impl Ctx<'_> {
+    pub fn check(&self, fields: &[Field], body: &Value) -> Result<(), Refusal> {
+        fields::check(fields, body, self.reference).map_err(Refusal::param)
+    }
+
+    pub fn tin(&self) -> &str {
+        &self.caller.tin
+    }
+
+    pub fn bhf(&self) -> &str {
+        &self.caller.bhf_id
+    }
+
+    /// `tin/bhfId/` prefix of this branch's records.
+    pub fn branch_prefix(&self) -> String {
+        format!("{}/{}/", self.caller.tin, self.caller.bhf_id)
+    }
+}
+
+/// Runs an authenticated function (everything but initialisation).
+pub fn handle(function: Function, ctx: &mut Ctx<'_>, body: &Value) -> Answer {
+    if ctx.host == Host::Gateway && function.gateway_wants_tin_in_body() {
+        match body.get("tin").and_then(Value::as_str) {
+            None | Some("") => return Err(Refusal::param("Missing Tin: tin cannot be Null")),
+            Some(t) if t != ctx.tin() => {
+                return Err(Refusal::param(format!("tin in the body ({t}) does not match the tin header")));
+            }
+            Some(_) => {}
+        }
+        if body.get("bhfId").and_then(Value::as_str).is_none_or(str::is_empty) {
+            return Err(Refusal::param("bhfId cannot be Null"));
+        }
+    }
+    match function {
+        Function::Initialize => Err(Refusal::param("selectInitOsdcInfo is handled before authentication")),
+        Function::CodeList => lookups::code_list(ctx, body),
+        Function::ItemClassList => lookups::item_class_list(ctx, body),
+        Function::Customer => lookups::customer(ctx, body),
+        Function::BranchList => lookups::branch_list(ctx, body),
+        Function::NoticeList => lookups::notice_list(ctx, body),
+        Function::TaxpayerInfo => lookups::taxpayer_info(ctx),
+        Function::CustomerList => lookups::customer_list(ctx, body),
+        Function::SaveBranchCustomer => master::save_customer(ctx, body),
+        Function::SaveBranchUser => master::save_user(ctx, body),
+        Function::SaveBranchInsurance => master::save_insurance(ctx, body),
+        Function::SaveItem => master::save_item(ctx, body),
+        Function::ItemList => master::item_list(ctx, body),
+        Function::SaveItemComposition => master::save_composition(ctx, body),
+        Function::ImportItemList => master::import_list(ctx, body),
+        Function::UpdateImportItem => master::update_import(ctx, body),
+        Function::SaveSales => sales::save(ctx, body),
+        Function::InvoiceDetails => sales::invoice_details(ctx, body),
+        Function::SalesTransactions => sales::transactions(ctx, body),
+        Function::PurchaseSalesList => purchases::supplier_sales(ctx, body),
+        Function::InsertPurchase => purchases::insert(ctx, body),
+        Function::StockMoveList => stock::move_list(ctx, body),
+        Function::InsertStockIo => stock::insert_io(ctx, body),
+        Function::SaveStockMaster => stock::save_master(ctx, body),
+    }
+}
+
+/// A list answer: `000` with `{key: list}`, or `001` when the list is empty.
+pub(crate) fn list_reply(key: &str, list: Vec<Value>) -> Answer {
+    if list.is_empty() {
+        Ok(Reply::Empty)
+    } else {
+        let mut data = serde_json::Map::new();
+        data.insert(key.to_owned(), Value::Array(list));
+        Ok(Reply::Data(Value::Object(data)))
+    }
+}
+
+/// The `lastReqDt` of a list call (checked by the list's fields).
+pub(crate) fn last_req_dt(body: &Value) -> &str {
+    body.get("lastReqDt").and_then(Value::as_str).unwrap_or("")
+}
+
+/// Key of an item registered by a PIN (items belong to the taxpayer, not the branch).
+pub(crate) fn item_key(tin: &str, item_cd: &str) -> String {
+    format!("{tin}/{item_cd}")
+}
+
+/// The registered item, or KRA's "not in your inventory" refusal.
+pub(crate) fn registered_item<'b>(books: &'b Books, tin: &str, item_cd: &str) -> Result<&'b Value, Refusal> {
+    books.get(crate::books::kind::ITEM, &item_key(tin, item_cd)).map(|r| &r.body).ok_or_else(|| {
+        Refusal::param(format!(
+            "Item {item_cd} does not exist in your inventory. Register it with saveItem before using it"
+        ))
+    })
+}
+
+/// The sequence refusal shared by sales, credit notes and purchases.
+pub(crate) fn invc_no_sequence(expected: u64, found: u64) -> Refusal {
+    Refusal::param(format!("Invalid invcNo sequence, expected: {expected} but found: {found}"))
+}

@@ -1,0 +1,102 @@
+//! Purchases: the feed of suppliers' sales addressed to this branch
+//! (`selectTrnsPurchaseSalesList`) and `insertTrnsPurchase` (its own invcNo series, "Missing
+//! purchase Record" for a confirmation with no supplier sale behind it, the tax split).
+
+use serde_json::{Value, json};
+
+use super::{
+    Answer, Ctx, Refusal, Reply,
+    amounts::{self, Discount},
+    invc_no_sequence, last_req_dt, list_reply, registered_item, schema,
+};
+use crate::{
+    books::{kind, numbered_key},
+    fields::Read,
+};
+
+/// Key of a supplier sale addressed to a branch.
+pub fn supplier_sale_key(tin: &str, bhf: &str, supplier_tin: &str, supplier_invc_no: u64) -> String {
+    format!("{tin}/{bhf}/{supplier_tin}/{supplier_invc_no:020}")
+}
+
+pub fn supplier_sales(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
+    ctx.check(schema::LIST, body)?;
+    let since = last_req_dt(body).to_owned();
+    let list = ctx
+        .books
+        .scan(kind::SUPPLIER_SALE, &ctx.branch_prefix())
+        .filter(|(_, r)| r.changed_at > since && r.body.get("_confirmedInvcNo").is_none())
+        .map(|(_, r)| r.body.clone())
+        .collect();
+    list_reply("saleList", list)
+}
+
+pub fn insert(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
+    for part in schema::PURCHASE {
+        ctx.check(part, body)?;
+    }
+    let (tin, bhf) = (ctx.tin().to_owned(), ctx.bhf().to_owned());
+    let invc_no = body.int("invcNo");
+    let key = numbered_key(&tin, &bhf, invc_no);
+    if let Some(rec) = ctx.books.get(kind::PURCHASE, &key)
+        && rec.body == *body
+    {
+        return Err(Refusal::duplicate(format!("Purchase {invc_no} is already recorded (duplicate data)")));
+    }
+    let expected = ctx.books.branch(&tin, &bhf).map_or(1, |b| b.next_purchase_no);
+    if invc_no != expected {
+        return Err(invc_no_sequence(expected, invc_no));
+    }
+    let org = body.int("orgInvcNo");
+    if org != 0 && ctx.books.get(kind::PURCHASE, &numbered_key(&tin, &bhf, org)).is_none() {
+        return Err(Refusal::param(format!(
+            "orgInvcNo does not exist: there is no recorded purchase {org} at this branch"
+        )));
+    }
+    let mut feed_key = None;
+    if body.text("regTyCd") == "A" {
+        let supplier = body.opt_text("spplrTin").unwrap_or("");
+        let skey = supplier_sale_key(&tin, &bhf, supplier, body.int("spplrInvcNo"));
+        match ctx.books.get(kind::SUPPLIER_SALE, &skey) {
+            None => return Err(Refusal::param("Missing purchase Record")),
+            Some(r) if r.body.get("_confirmedInvcNo").is_some() => {
+                return Err(Refusal::duplicate(format!(
+                    "The supplier invoice {} of {supplier} is already confirmed by purchase {}",
+                    body.int("spplrInvcNo"),
+                    r.body["_confirmedInvcNo"]
+                )));
+            }
+            Some(_) => feed_key = Some(skey),
+        }
+    }
+    amounts::check_numbering(body)?;
+    let mut lines = Vec::new();
+    for (i, line) in body.lines().iter().enumerate() {
+        let n = i + 1;
+        let item_cd = line.opt_text("itemCd").unwrap_or("");
+        if item_cd.is_empty() {
+            return Err(Refusal::param(format!(
+                "Expected a value for itemCd on item: {n} but it is empty or null (map the supplier's item to one of yours)"
+            )));
+        }
+        registered_item(ctx.books, &tin, item_cd)?;
+        lines.push(amounts::check_line(line, n, ctx.reference.rates(), Discount::RateAndAmount)?);
+    }
+    let totals = amounts::totals(ctx.reference.rates(), &lines)?;
+    amounts::check_bands(body, &totals)?;
+    amounts::check_totals(body, &totals)?;
+
+    let now = ctx.now.clone();
+    ctx.books.put(kind::PURCHASE, &key, &now, body.clone());
+    if let Some(skey) = feed_key
+        && let Some(rec) = ctx.books.get(kind::SUPPLIER_SALE, &skey)
+    {
+        let mut confirmed = rec.body.clone();
+        confirmed["_confirmedInvcNo"] = json!(invc_no);
+        ctx.books.put(kind::SUPPLIER_SALE, &skey, &now, confirmed);
+    }
+    if let Some(b) = ctx.books.branch_mut(&tin, &bhf) {
+        b.next_purchase_no = invc_no + 1;
+    }
+    Ok(Reply::Data(Value::Null))
+}

@@ -1,0 +1,248 @@
+//! End-to-end tests: drive the real Duka window through tauri-driver and WebKitWebDriver under
+//! Xvfb, against the built-in training simulator. Run with
+//! `E2E_REQUIRED=1 xvfb-run -a cargo test -p duka-desktop --test e2e -- --test-threads=1`;
+//! `UPDATE_SCREENSHOTS=1` also rewrites assets/screenshots/*.png.
+
+mod support;
+
+use fantoccini::{Client, Locator};
+use serde_json::json;
+use support::{click, choose, key, press, screenshot, shown, shown_with, type_into, wait_text, Driver};
+
+const SOAP: &str = "Bar soap 800g";
+const SOAP_BARCODE: &str = "2009900099015";
+
+/// The training shop's PIN, from the sidebar ("P123456789T · branch 00").
+async fn shop_pin(c: &Client) -> String {
+    let text = shown(c, "#shop-pin").await.text().await.expect("PIN text");
+    text.split_whitespace().next().expect("a PIN").to_owned()
+}
+
+/// The training simulator's admin address, shown on the Sync screen in training mode.
+async fn simulator(c: &Client) -> String {
+    press(c, key::F6).await;
+    let url = wait_text(c, "#sync-sim", |t| t.starts_with("http://127.0.0.1:")).await;
+    url.text().await.expect("simulator address")
+}
+
+/// Rings up `qty` of the soap by its barcode and charges; returns the receipt number shown.
+async fn sell_soap(c: &Client, qty: &str) -> String {
+    press(c, key::F1).await;
+    let scan = shown(c, "#scan-input").await;
+    scan.click().await.expect("focus the scanner field");
+    scan.send_keys(&format!("{SOAP_BARCODE}{}", key::ENTER)).await.expect("scan");
+    shown_with(c, "#cart-lines", SOAP).await;
+    if qty != "1" {
+        let q = shown(c, "#cart-lines input.qty").await;
+        q.clear().await.expect("clear qty");
+        q.send_keys(&format!("{qty}{}", key::ENTER)).await.expect("qty");
+    }
+    // The totals come from Rust (domain's tax split) before we charge.
+    wait_text(c, "#total-amount", |t| t != "0.00").await;
+    shown_with(c, "#tax-split", "B").await;
+    press(c, key::F12).await;
+    let title = wait_text(c, "#receipt-title", |t| t.contains("TRN-")).await.text().await.expect("receipt title");
+    shown_with(c, "#receipt-text", SOAP).await;
+    title.split_whitespace().find(|w| w.starts_with("TRN-")).expect("receipt number").to_owned()
+}
+
+/// The on-hand figure of the Stock screen's row for `name`.
+async fn on_hand(c: &Client, name: &str) -> String {
+    let v = c
+        .execute(
+            "const row = [...document.querySelectorAll('#stock-list tr')].find(r => r.cells[0].textContent.startsWith(arguments[0]));\n\
+             return row ? row.cells[1].textContent : null",
+            vec![json!(name)],
+        )
+        .await
+        .expect("stock row read");
+    v.as_str().unwrap_or_else(|| panic!("no stock row for {name}")).to_owned()
+}
+
+async fn close_receipt(c: &Client) {
+    press(c, key::ESCAPE).await;
+    let dialog = c.find(Locator::Id("receipt-dialog")).await.expect("dialog");
+    for _ in 0..100 {
+        if dialog.attr("open").await.expect("open attr").is_none() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the receipt preview did not close with Escape");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_training_day_at_the_till() {
+    if !support::environment_ready("a_training_day_at_the_till") {
+        return;
+    }
+    let data = tempfile::tempdir().expect("data folder");
+    let driver = Driver::start(data.path());
+    let c = driver.open_app().await;
+
+    // First start: no shop, so the setup screen; training mode makes the till usable at once.
+    shown_with(&c, "#setup h1", "Welcome to Duka").await;
+    click(&c, "#start-training").await;
+    shown(&c, "body[data-ready='true'] #scan-input").await;
+    shown_with(&c, "#training-banner", "TRAINING").await;
+    let pin = shop_pin(&c).await;
+
+    // Add an item (classification from KRA's list, codes from selects), with opening stock.
+    press(&c, key::F3).await;
+    type_into(&c, "#item-form input[name=name]", SOAP).await;
+    type_into(&c, "#item-form input[name=barcode]", SOAP_BARCODE).await;
+    type_into(&c, "#class-search", "cleaning").await;
+    click(&c, "#class-results li").await;
+    shown_with(&c, "#class-chosen", "4700000000").await;
+    choose(&c, "#item-form select[name=qty_unit]", "NO").await;
+    choose(&c, "#item-form select[name=tax_band]", "B").await;
+    type_into(&c, "#item-form input[name=price]", "150").await;
+    click(&c, "#item-form button[type=submit]").await;
+    shown_with(&c, "#item-ok", "Saved Bar soap 800g").await;
+
+    press(&c, key::F4).await;
+    let soap_row = wait_text(&c, "#stock-list tr", |t| t.contains(SOAP)).await;
+    soap_row.click().await.expect("open the soap's stock");
+    shown_with(&c, "#stock-item-title", SOAP).await;
+    type_into(&c, "#adjust-form input[name=qty]", "+10").await;
+    choose(&c, "#adjust-reason", "06").await;
+    click(&c, "#adjust-form button[type=submit]").await;
+    shown_with(&c, "#stock-item-title", "10 on hand").await;
+
+    // Sell it by typing its barcode; the receipt appears, provisional then signed by KRA.
+    let first = sell_soap(&c, "2").await;
+    shown_with(&c, "#receipt-state", "Signed by KRA").await;
+    screenshot(&c, "receipt.png").await;
+    close_receipt(&c).await;
+
+    // Offline: the simulator refuses every connection. The sale still goes through, provisional.
+    let sim = simulator(&c).await;
+    let (status, body) = support::http(
+        "POST",
+        &format!("{sim}/faults"),
+        Some(&json!([{ "function": "*", "fault": { "kind": "reset" } }])),
+    );
+    assert_eq!(status, 200, "fault script accepted: {body}");
+    let offline = sell_soap(&c, "1").await;
+    shown_with(&c, "#receipt-state", "Provisional").await;
+    close_receipt(&c).await;
+    press(&c, key::F6).await;
+    wait_text(&c, "#online-state", |t| t.starts_with("Offline")).await;
+    shown_with(&c, "#sync-pending", "").await;
+    screenshot(&c, "sync.png").await;
+
+    // Back online: the waiting sale is signed without anyone touching it.
+    let (status, body) = support::http("DELETE", &format!("{sim}/faults"), None);
+    assert_eq!(status, 200, "faults cleared: {body}");
+    click(&c, "#sync-now").await;
+    wait_text(&c, "#online-state", |t| t.starts_with("Online")).await;
+    press(&c, key::F2).await;
+    let row = format!("#sales-list tr[data-trader='{offline}']");
+    wait_text(&c, &row, |t| t.contains("signed by KRA")).await;
+
+    // A partial credit note: one of the two soaps of the first sale comes back.
+    click(&c, &format!("#sales-list tr[data-trader='{first}']")).await;
+    shown_with(&c, "#sale-title", &first).await;
+    click(&c, "#sale-credit-toggle").await;
+    type_into(&c, "#sale-lines input.credit-qty", "1").await;
+    choose(&c, "#credit-reason", "06").await;
+    click(&c, "#credit-form button[type=submit]").await;
+    let note = wait_text(&c, "#receipt-title", |t| t.contains("TCN-")).await.text().await.expect("credit note title");
+    assert!(note.starts_with("Credit note"), "{note}");
+    close_receipt(&c).await;
+    shown_with(&c, "#sale-credit-notes", "TCN-").await;
+    let credited = c
+        .execute("return document.querySelector('#sale-lines tr td:nth-child(4)').textContent", vec![])
+        .await
+        .expect("credited column");
+    assert_eq!(credited.as_str(), Some("1"), "one of the two soaps is credited");
+
+    // A supplier's invoice arrives in KRA's feed; confirm it and watch the stock rise.
+    let (status, body) = support::http(
+        "POST",
+        &format!("{sim}/purchases"),
+        Some(&json!({ "tin": pin, "bhfId": "00", "sale": supplier_invoice() })),
+    );
+    assert_eq!(status, 200, "supplier invoice added to the feed: {body}");
+    press(&c, key::F4).await;
+    wait_text(&c, "#stock-list tr", |t| t.contains(SOAP)).await;
+    assert_eq!(on_hand(&c, SOAP).await, "8", "10 in, 2 + 1 sold, 1 credited back");
+    press(&c, key::F5).await;
+    click(&c, "#purchases-refresh").await;
+    let invoice = wait_text(&c, "#purchases-list tr", |t| t.contains("Wholesale Soap Distributors")).await;
+    invoice.click().await.expect("open the supplier invoice");
+    let code = c
+        .execute(
+            "return [...document.querySelectorAll('#purchase-lines select option')].find(o => o.textContent.startsWith(arguments[0])).value",
+            vec![json!(SOAP)],
+        )
+        .await
+        .expect("our soap is offered");
+    choose(&c, "#purchase-lines select", code.as_str().expect("item code")).await;
+    screenshot(&c, "purchases.png").await;
+    click(&c, "#purchase-confirm").await;
+    wait_text(&c, "#purchases-list tr", |t| t.contains("Wholesale Soap Distributors") && t.contains("accepted")).await;
+    press(&c, key::F4).await;
+    wait_text(&c, "#stock-list tr", |t| t.contains(SOAP)).await;
+    assert_eq!(on_hand(&c, SOAP).await, "20", "the 12 bars of the confirmed purchase came in");
+
+    // The till, for the README.
+    press(&c, key::F1).await;
+    let scan = shown(&c, "#scan-input").await;
+    scan.send_keys("Sugar").await.expect("search by name");
+    shown_with(&c, "#scan-results", "Sugar 1kg").await;
+    press(&c, key::ENTER).await;
+    scan.send_keys(&format!("{SOAP_BARCODE}{}", key::ENTER)).await.expect("scan");
+    shown_with(&c, "#cart-lines", SOAP).await;
+    wait_text(&c, "#total-amount", |t| t != "0.00").await;
+    screenshot(&c, "till.png").await;
+
+    c.close().await.expect("window closes");
+    drop(driver);
+}
+
+/// A supplier sale addressed to the shop: 12 bars of soap at 100.00, band B (16 %).
+fn supplier_invoice() -> serde_json::Value {
+    json!({
+        "spplrTin": "P051234567X", "spplrNm": "Wholesale Soap Distributors", "spplrBhfId": "00",
+        "spplrInvcNo": 7001, "spplrSdcId": "KRACU0100000001", "spplrMrcNo": "KRA00000001",
+        "rcptTyCd": "S", "pmtTyCd": "01", "cfmDt": "2026-11-21 09:00:00", "salesDt": "20261121",
+        "stockRlsDt": null, "totItemCnt": 1,
+        "taxblAmtA": 0, "taxblAmtB": 1034.48, "taxblAmtC": 0, "taxblAmtD": 0, "taxblAmtE": 0,
+        "taxRtA": 0, "taxRtB": 16, "taxRtC": 0, "taxRtD": 0, "taxRtE": 8,
+        "taxAmtA": 0, "taxAmtB": 165.52, "taxAmtC": 0, "taxAmtD": 0, "taxAmtE": 0,
+        "totTaxblAmt": 1034.48, "totTaxAmt": 165.52, "totAmt": 1200, "remark": null,
+        "itemList": [{
+            "itemSeq": 1, "itemCd": "KE2NTNO0000042", "itemClsCd": "4700000000", "itemNm": "Soap bar 800g x1",
+            "bcd": null, "pkgUnitCd": "NT", "pkg": 1, "qtyUnitCd": "NO", "qty": 12, "prc": 100, "splyAmt": 1200,
+            "dcRt": 0, "dcAmt": 0, "taxTyCd": "B", "taxblAmt": 1034.48, "taxAmt": 165.52, "totAmt": 1200
+        }]
+    })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_cart_survives_closing_the_window_mid_sale() {
+    if !support::environment_ready("the_cart_survives_closing_the_window_mid_sale") {
+        return;
+    }
+    let data = tempfile::tempdir().expect("data folder");
+    let driver = Driver::start(data.path());
+    let c = driver.open_app().await;
+    click(&c, "#start-training").await;
+    let scan = shown(&c, "body[data-ready='true'] #scan-input").await;
+    scan.send_keys(&format!("2009900000019{}", key::ENTER)).await.expect("scan sugar");
+    shown_with(&c, "#cart-lines", "Sugar 1kg").await;
+    type_into(&c, "#buyer-name", "Wanjiku").await;
+    press(&c, "\t").await; // leaving the field saves it
+    wait_text(&c, "#total-amount", |t| t == "185.00").await;
+    c.close().await.expect("window closes mid-sale");
+
+    let c = driver.open_app().await;
+    shown(&c, "body[data-ready='true'] #scan-input").await;
+    shown_with(&c, "#cart-lines", "Sugar 1kg").await;
+    let buyer = shown(&c, "#buyer-name").await.prop("value").await.expect("value").unwrap_or_default();
+    assert_eq!(buyer, "Wanjiku");
+    wait_text(&c, "#total-amount", |t| t == "185.00").await;
+    c.close().await.expect("window closes");
+    drop(driver);
+}

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::function::Function;
+use crate::function::{Function, is_named};
 
 /// What goes wrong.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,7 +57,7 @@ impl Faults {
     pub fn set(&mut self, rules: Vec<FaultRule>) -> Result<(), String> {
         for r in &rules {
             let known =
-                r.function == "*" || r.function == TOKEN || Function::ALL.iter().any(|f| f.is_named(&r.function));
+                r.function == "*" || r.function == TOKEN || Function::ALL.iter().any(|f| is_named(*f, &r.function));
             if !known {
                 return Err(format!("unknown function \"{}\" in the fault script", r.function));
             }
@@ -92,7 +92,7 @@ impl Faults {
             .iter()
             .find(|r| {
                 let named =
-                    r.function == "*" || r.function == name || function.is_some_and(|f| f.is_named(&r.function));
+                    r.function == "*" || r.function == name || function.is_some_and(|f| is_named(f, &r.function));
                 named && r.call.is_none_or(|c| c == n)
             })
             .map(|r| r.fault.clone())
@@ -113,7 +113,7 @@ mod tests {
         .unwrap();
         let mut faults = Faults::default();
         faults.set(script).unwrap();
-        let sale = Some(Function::SaveSales);
+        let sale = Some(Function::SaveTrnsSalesOsdc);
         assert_eq!(faults.next("saveTrnsSalesOsdc", sale), None);
         assert_eq!(faults.next("saveTrnsSalesOsdc", sale), Some(Fault::RecordThenHang { secs: 30 }));
         assert_eq!(faults.next("saveTrnsSalesOsdc", sale), None);

@@ -1,5 +1,8 @@
-//! The OSCU functions the simulator serves, with their direct-host path and gateway path
-//! (SPEC §1.2, §4, §6.21).
+//! Which front door a call came through, and how paths and fault-script names map to
+//! [`oscu::Function`] (the one place the path spellings are chosen; the simulator serves exactly
+//! those paths).
+
+pub use oscu::Function;
 
 /// Which front door a call came through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -11,78 +14,17 @@ pub enum Host {
     Gateway,
 }
 
-macro_rules! functions {
-    ($($variant:ident = $name:literal, $direct:expr, $gateway:expr;)+) => {
-        /// Every function the simulator serves.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum Function { $($variant),+ }
-
-        impl Function {
-            pub const ALL: &'static [Function] = &[$(Function::$variant),+];
-
-            /// The spec's function name (also the name used in fault scripts).
-            pub fn name(self) -> &'static str {
-                match self { $(Function::$variant => $name),+ }
-            }
-
-            /// Path under `/etims-api/`, if the direct host serves it.
-            pub fn direct_path(self) -> Option<&'static str> {
-                match self { $(Function::$variant => $direct),+ }
-            }
-
-            /// Path under `/etims-oscu/api/v1/`, if the gateway serves it.
-            pub fn gateway_path(self) -> Option<&'static str> {
-                match self { $(Function::$variant => $gateway),+ }
-            }
-        }
-    };
+/// The function served at `path` on `host`.
+pub fn from_path(host: Host, path: &str) -> Option<Function> {
+    match host {
+        Host::Direct => Function::from_direct_path(path),
+        Host::Gateway => Function::from_gateway_path(path),
+    }
 }
 
-functions! {
-    Initialize = "selectInitOsdcInfo", Some("selectInitOsdcInfo"), Some("initialize");
-    CodeList = "selectCodeList", Some("selectCodeList"), Some("selectCodeList");
-    ItemClassList = "selectItemClsList", Some("selectItemClsList"), Some("selectItemClass");
-    Customer = "selectCustomer", Some("selectCustomer"), Some("customerPinInfo");
-    BranchList = "selectBhfList", Some("selectBhfList"), Some("branchList");
-    NoticeList = "selectNoticeList", Some("selectNoticeList"), Some("selectNoticeList");
-    SaveBranchCustomer = "saveBhfCustomer", Some("saveBhfCustomer"), Some("branchSendCustomerInfo");
-    SaveBranchUser = "saveBhfUser", Some("saveBhfUser"), Some("branchUserAccount");
-    SaveBranchInsurance = "saveBhfInsurance", Some("saveBhfInsurance"), Some("branchInsuranceInfo");
-    SaveItem = "saveItem", Some("saveItem"), Some("saveItem");
-    ItemList = "selectItemList", Some("selectItemList"), Some("itemInfo");
-    SaveItemComposition = "saveItemComposition", Some("saveItemComposition"), Some("saveItemComposition");
-    ImportItemList = "selectImportItemList", Some("selectImportItemList"), Some("importedItemInfo");
-    UpdateImportItem = "updateImportItem", Some("updateImportItem"), Some("updateImportItem");
-    SaveSales = "saveTrnsSalesOsdc", Some("saveTrnsSalesOsdc"), Some("sendSalesTransaction");
-    PurchaseSalesList = "selectTrnsPurchaseSalesList", Some("selectTrnsPurchaseSalesList"), Some("getPurchaseTransactionInfo");
-    InsertPurchase = "insertTrnsPurchase", Some("insertTrnsPurchase"), Some("sendPurchaseTransactionInfo");
-    StockMoveList = "selectStockMoveList", Some("selectStockMoveList"), Some("selectStockMoveLists");
-    InsertStockIo = "insertStockIO", Some("insertStockIO"), Some("insert/stockIO");
-    SaveStockMaster = "saveStockMaster", Some("saveStockMaster"), Some("save/stockMaster");
-    InvoiceDetails = "selectInvoiceDetails", Some("selectInvoiceDetails"), Some("selectInvoiceDetail");
-    SalesTransactions = "selectSalesTransactions", None, Some("selectSalesTransactions");
-    TaxpayerInfo = "selectTaxpayerInfo", None, Some("selectTaxpayerInfo");
-    CustomerList = "selectCustomerList", None, Some("selectCustomerList");
-}
-
-impl Function {
-    /// The function served at `path` on `host`.
-    pub fn from_path(host: Host, path: &str) -> Option<Function> {
-        Function::ALL.iter().copied().find(|f| match host {
-            Host::Direct => f.direct_path() == Some(path),
-            Host::Gateway => f.gateway_path() == Some(path),
-        })
-    }
-
-    /// True when the function is spelt `name` by either its spec name or one of its paths.
-    pub fn is_named(self, name: &str) -> bool {
-        self.name() == name || self.direct_path() == Some(name) || self.gateway_path() == Some(name)
-    }
-
-    /// Gateway calls that need `tin` and `bhfId` in the body too (SPEC §1.2).
-    pub fn gateway_wants_tin_in_body(self) -> bool {
-        matches!(self, Function::Initialize | Function::PurchaseSalesList | Function::StockMoveList)
-    }
+/// True when `name` spells `function` by its spec name or one of its paths.
+pub fn is_named(function: Function, name: &str) -> bool {
+    function.spec_name() == name || function.direct_path() == Some(name) || function.gateway_path() == name
 }
 
 #[cfg(test)]
@@ -90,18 +32,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn paths_resolve_both_ways() {
+    fn paths_resolve_on_their_own_door_only() {
         for (host, path, f) in [
-            (Host::Direct, "saveTrnsSalesOsdc", Some(Function::SaveSales)),
-            (Host::Gateway, "sendSalesTransaction", Some(Function::SaveSales)),
-            (Host::Gateway, "insert/stockIO", Some(Function::InsertStockIo)),
-            (Host::Gateway, "selectStockMoveLists", Some(Function::StockMoveList)),
+            (Host::Direct, "saveTrnsSalesOsdc", Some(Function::SaveTrnsSalesOsdc)),
+            (Host::Gateway, "sendSalesTransaction", Some(Function::SaveTrnsSalesOsdc)),
+            (Host::Gateway, "insert/stockIO", Some(Function::InsertStockIO)),
             (Host::Direct, "selectStockMoveLists", None),
             (Host::Direct, "selectTaxpayerInfo", None),
-            (Host::Gateway, "selectInvoiceDetail", Some(Function::InvoiceDetails)),
         ] {
-            assert_eq!(Function::from_path(host, path), f, "{path}");
+            assert_eq!(from_path(host, path), f, "{path}");
         }
-        assert!(Function::SaveSales.is_named("sendSalesTransaction"));
+        assert!(is_named(Function::SaveTrnsSalesOsdc, "sendSalesTransaction"));
+        assert!(!is_named(Function::SaveItem, "sendSalesTransaction"));
     }
 }

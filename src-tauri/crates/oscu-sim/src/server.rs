@@ -26,7 +26,7 @@ use crate::{
     conn::{ConnectionHandle, ResettableListener},
     faults::{Fault, Faults, TOKEN},
     fields::{Read, parse_ddmmyyyy},
-    function::{Function, Host},
+    function::{self, Function, Host},
     kra::{self, Caller, Ctx, DeviceIssue, Refusal, Reply},
     reference::Reference,
 };
@@ -216,10 +216,10 @@ async fn call(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let Some(function) = Function::from_path(host, &path) else {
+    let Some(function) = function::from_path(host, &path) else {
         return (StatusCode::NOT_FOUND, Json(json!({"error": format!("no OSCU function at {path}")}))).into_response();
     };
-    let fault = s.faults().next(function.name(), Some(function));
+    let fault = s.faults().next(function.spec_name(), Some(function));
     if let Some(replaced) = apply_fault(&s, &conn, fault.as_ref()).await {
         return replaced;
     }

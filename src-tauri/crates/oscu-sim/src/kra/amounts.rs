@@ -77,6 +77,11 @@ pub fn check_line(
     Ok((band, split))
 }
 
+/// A field's JSON text as sent (whole numbers stay whole).
+fn raw(v: &Value, key: &str) -> String {
+    v.get(key).map_or_else(|| "null".to_owned(), Value::to_string)
+}
+
 fn header_mismatch(field: &str, expected: Money, body: &Value) -> Refusal {
     Refusal::param(format!("Invalid {field}. Expected: {}, But Found: {}", expected.plain(), found(body, field)))
 }
@@ -94,10 +99,10 @@ pub fn check_bands(body: &Value, totals: &DocumentTotals) -> Result<(), Refusal>
         let rate_field = format!("taxRt{band}");
         let found_rate = body.get(&rate_field).and_then(hundredths).unwrap_or(-1);
         if found_rate != b.rate.hundredths() {
-            let raw = body.get(&rate_field).map_or_else(|| "null".to_owned(), Value::to_string);
             return Err(Refusal::param(format!(
-                "Rule taxRt{band} failed: Tax rate mismatch. Expected: {}, Found: {raw}",
-                b.rate.plain()
+                "Rule taxRt{band} failed: Tax rate mismatch. Expected: {}, Found: {}",
+                b.rate.plain(),
+                raw(body, &rate_field)
             )));
         }
         for (field, expected) in [(format!("taxblAmt{band}"), b.taxable), (format!("taxAmt{band}"), b.tax)] {
@@ -126,7 +131,7 @@ pub fn check_numbering(body: &Value) -> Result<(), Refusal> {
         return Err(Refusal::param(format!(
             "Invalid totItemCnt. Expected: {}, But Found: {}",
             lines.len(),
-            found(body, "totItemCnt")
+            raw(body, "totItemCnt")
         )));
     }
     for (i, line) in lines.iter().enumerate() {
@@ -135,7 +140,7 @@ pub fn check_numbering(body: &Value) -> Result<(), Refusal> {
                 "Invalid itemSeq on item: {}. Expected: {}, But Found: {}",
                 i + 1,
                 i + 1,
-                found(line, "itemSeq")
+                raw(line, "itemSeq")
             )));
         }
     }

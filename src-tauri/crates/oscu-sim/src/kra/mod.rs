@@ -90,7 +90,7 @@ impl Ctx<'_> {
 
 /// Runs an authenticated function (everything but initialisation).
 pub fn handle(function: Function, ctx: &mut Ctx<'_>, body: &Value) -> Answer {
-    if ctx.host == Host::Gateway && function.gateway_wants_tin_in_body() {
+    if ctx.host == Host::Gateway && function.gateway_wants_identity_in_body() {
         match body.get("tin").and_then(Value::as_str) {
             None | Some("") => return Err(Refusal::param("Missing Tin: tin cannot be Null")),
             Some(t) if t != ctx.tin() => {
@@ -104,28 +104,28 @@ pub fn handle(function: Function, ctx: &mut Ctx<'_>, body: &Value) -> Answer {
     }
     match function {
         Function::Initialize => Err(Refusal::param("selectInitOsdcInfo is handled before authentication")),
-        Function::CodeList => lookups::code_list(ctx, body),
-        Function::ItemClassList => lookups::item_class_list(ctx, body),
-        Function::Customer => lookups::customer(ctx, body),
-        Function::BranchList => lookups::branch_list(ctx, body),
-        Function::NoticeList => lookups::notice_list(ctx, body),
-        Function::TaxpayerInfo => lookups::taxpayer_info(ctx),
-        Function::CustomerList => lookups::customer_list(ctx, body),
-        Function::SaveBranchCustomer => master::save_customer(ctx, body),
-        Function::SaveBranchUser => master::save_user(ctx, body),
-        Function::SaveBranchInsurance => master::save_insurance(ctx, body),
+        Function::SelectCodeList => lookups::code_list(ctx, body),
+        Function::SelectItemClsList => lookups::item_class_list(ctx, body),
+        Function::SelectCustomer => lookups::customer(ctx, body),
+        Function::SelectBhfList => lookups::branch_list(ctx, body),
+        Function::SelectNoticeList => lookups::notice_list(ctx, body),
+        Function::SelectTaxpayerInfo => lookups::taxpayer_info(ctx),
+        Function::SelectCustomerList => lookups::customer_list(ctx, body),
+        Function::SaveBhfCustomer => master::save_customer(ctx, body),
+        Function::SaveBhfUser => master::save_user(ctx, body),
+        Function::SaveBhfInsurance => master::save_insurance(ctx, body),
         Function::SaveItem => master::save_item(ctx, body),
-        Function::ItemList => master::item_list(ctx, body),
+        Function::SelectItemList => master::item_list(ctx, body),
         Function::SaveItemComposition => master::save_composition(ctx, body),
-        Function::ImportItemList => master::import_list(ctx, body),
+        Function::SelectImportItemList => master::import_list(ctx, body),
         Function::UpdateImportItem => master::update_import(ctx, body),
-        Function::SaveSales => sales::save(ctx, body),
-        Function::InvoiceDetails => sales::invoice_details(ctx, body),
-        Function::SalesTransactions => sales::transactions(ctx, body),
-        Function::PurchaseSalesList => purchases::supplier_sales(ctx, body),
-        Function::InsertPurchase => purchases::insert(ctx, body),
-        Function::StockMoveList => stock::move_list(ctx, body),
-        Function::InsertStockIo => stock::insert_io(ctx, body),
+        Function::SaveTrnsSalesOsdc => sales::save(ctx, body),
+        Function::SelectInvoiceDetails => sales::invoice_details(ctx, body),
+        Function::SelectSalesTransactions => sales::transactions(ctx, body),
+        Function::SelectTrnsPurchaseSalesList => purchases::supplier_sales(ctx, body),
+        Function::InsertTrnsPurchase => purchases::insert(ctx, body),
+        Function::SelectStockMoveList => stock::move_list(ctx, body),
+        Function::InsertStockIO => stock::insert_io(ctx, body),
         Function::SaveStockMaster => stock::save_master(ctx, body),
     }
 }

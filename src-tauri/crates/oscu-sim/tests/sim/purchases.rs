@@ -1,0 +1,151 @@
+//! The purchase feed, insertTrnsPurchase, customs imports and updateImportItem.
+
+use domain::{ItemType, TaxBand};
+use oscu::{Function, wire::ImportItemUpdateReq};
+use serde_json::{Value, json};
+
+use crate::support::*;
+
+const SUPPLIER: &str = "P000000001Q";
+
+fn supplier_sale() -> Value {
+    json!({
+        "spplrTin": SUPPLIER, "spplrNm": "Wholesale Ltd", "spplrBhfId": "00", "spplrInvcNo": 41,
+        "spplrSdcId": "KRACU0100000009", "spplrMrcNo": "KRA00000009",
+        "rcptTyCd": "S", "pmtTyCd": "01", "cfmDt": "2026-11-20 09:00:00", "salesDt": "20261120",
+        "stockRlsDt": "2026-11-20 09:00:00", "totItemCnt": 1,
+        "taxblAmtA": 0, "taxblAmtB": 862.07, "taxblAmtC": 0, "taxblAmtD": 0, "taxblAmtE": 0,
+        "taxRtA": 0, "taxRtB": 16, "taxRtC": 0, "taxRtD": 0, "taxRtE": 0,
+        "taxAmtA": 0, "taxAmtB": 137.93, "taxAmtC": 0, "taxAmtD": 0, "taxAmtE": 0,
+        "totTaxblAmt": 862.07, "totTaxAmt": 137.93, "totAmt": 1000, "remark": null,
+        "itemList": [{"itemSeq": 1, "itemCd": "KE2NTNO0000031", "itemClsCd": "5020230000", "itemNm": "Soda crate",
+            "bcd": null, "pkgUnitCd": "NT", "pkg": 10, "qtyUnitCd": "NO", "qty": 10, "prc": 100, "splyAmt": 1000,
+            "dcRt": 0, "dcAmt": 0, "taxTyCd": "B", "taxblAmt": 862.07, "taxAmt": 137.93, "totAmt": 1000}]
+    })
+}
+
+/// Our purchase confirming the supplier's sale, mapped to our own item.
+fn purchase(invc_no: u64, own_item: &str) -> Value {
+    let mut p = supplier_sale();
+    let m = p.as_object_mut().unwrap();
+    for k in ["spplrSdcId", "spplrMrcNo", "salesDt", "stockRlsDt"] {
+        m.remove(k);
+    }
+    m.insert("invcNo".into(), json!(invc_no));
+    m.insert("orgInvcNo".into(), json!(0));
+    m.insert("regTyCd".into(), json!("A"));
+    m.insert("pchsTyCd".into(), json!("N"));
+    m.insert("rcptTyCd".into(), json!("P"));
+    m.insert("pchsSttsCd".into(), json!("02"));
+    m.insert("cfmDt".into(), json!("20261121090000"));
+    m.insert("pchsDt".into(), json!("20261120"));
+    for (k, v) in [("regrId", "till1"), ("regrNm", "Till One"), ("modrId", "till1"), ("modrNm", "Till One")] {
+        m.insert(k.into(), json!(v));
+    }
+    let line = p["itemList"][0].as_object_mut().unwrap();
+    line.insert("spplrItemCd".into(), json!("KE2NTNO0000031"));
+    line.insert("spplrItemNm".into(), json!("Soda crate"));
+    line.insert("itemCd".into(), json!(own_item));
+    p
+}
+
+#[tokio::test]
+async fn purchases_confirm_supplier_sales_in_their_own_series() {
+    let Shop { sim, client, .. } = shop().await;
+    let soda = item(1, "Soda", TaxBand::B, 10_000, ItemType::Finished);
+    register(&client, &soda).await;
+    let own = soda.code.as_str();
+
+    assert!(client.select_purchase_sales("20180101000000").await.unwrap().is_empty());
+    assert_refused(
+        send(&client, Function::InsertTrnsPurchase, &purchase(1, own)).await,
+        "910",
+        "Missing purchase Record",
+    );
+    admin_post(&sim, "purchases", json!({"tin": PIN, "bhfId": "00", "sale": supplier_sale()})).await;
+    let feed = client.select_purchase_sales("20180101000000").await.unwrap();
+    assert_eq!(feed.len(), 1);
+    assert_eq!(feed[0].spplr_invc_no.get(), 41);
+
+    assert_refused(
+        send(&client, Function::InsertTrnsPurchase, &purchase(2, own)).await,
+        "910",
+        "Invalid invcNo sequence, expected: 1 but found: 2",
+    );
+    assert_refused(
+        send(&client, Function::InsertTrnsPurchase, &purchase(1, "KE2NTNO0000031")).await,
+        "910",
+        "Item KE2NTNO0000031 does not exist in your inventory",
+    );
+    let mut wrong = purchase(1, own);
+    wrong["itemList"][0]["splyAmt"] = json!(862.07);
+    assert_refused(
+        send(&client, Function::InsertTrnsPurchase, &wrong).await,
+        "910",
+        "Invalid splyAmnt on item: 1. Expected: 1000.00, But Found: 862.07",
+    );
+    let mut wrong = purchase(1, own);
+    wrong["regTyCd"] = Value::Null;
+    assert_refused(send(&client, Function::InsertTrnsPurchase, &wrong).await, "910", "regTyCd cannot be empty or Null");
+
+    send(&client, Function::InsertTrnsPurchase, &purchase(1, own)).await.unwrap();
+    assert_refused(send(&client, Function::InsertTrnsPurchase, &purchase(1, own)).await, "994", "already recorded");
+    // Confirmed: gone from the feed; confirming it again is a duplicate.
+    assert!(client.select_purchase_sales("20180101000000").await.unwrap().is_empty());
+    assert_refused(send(&client, Function::InsertTrnsPurchase, &purchase(2, own)).await, "994", "already confirmed");
+    // A manual purchase needs no feed record and takes the next purchase number; sales still start at 1.
+    let mut manual = purchase(2, own);
+    manual["regTyCd"] = json!("M");
+    send(&client, Function::InsertTrnsPurchase, &manual).await.unwrap();
+    let counters = admin_get(&sim, &format!("state/counters?tin={PIN}&bhfId=00")).await;
+    assert_eq!((counters["nextPurchaseInvcNo"].as_u64(), counters["nextInvcNo"].as_u64()), (Some(3), Some(1)));
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn imports_are_listed_and_approved_once() {
+    let Shop { sim, client, .. } = shop().await;
+    let belts = item(1, "Lifting belts", TaxBand::B, 500_000, ItemType::Finished);
+    register(&client, &belts).await;
+    assert!(client.select_import_items("20180101000000").await.unwrap().is_empty());
+    admin_post(
+        &sim,
+        "imports",
+        json!({"tin": PIN, "item": {
+            "taskCd": "20230209030843", "dclDe": "01022023", "itemSeq": 1, "dclNo": "23NBOIM401167364",
+            "hsCd": "63079000", "itemNm": "N; LIFTING BELTS", "orgnNatCd": "DE", "exptNatCd": "DE",
+            "pkg": 17, "pkgUnitCd": "KGM", "qty": 14, "qtyUnitCd": "KGM", "totWt": 140, "netWt": 14,
+            "spplrNm": "SEITZ GMGH", "agntNm": "SCHENKER LIMITED", "invcFcurAmt": 11817.5, "invcFcurCd": "EUR",
+            "invcFcurExcrt": 135.73}}),
+    )
+    .await;
+    let imports = client.select_import_items("20180101000000").await.unwrap();
+    assert_eq!(imports.len(), 1);
+    assert_eq!(imports[0].impt_itemstts_cd.as_deref(), Some("2"));
+
+    let update = |status: &str, remark: Option<&str>| ImportItemUpdateReq {
+        task_cd: "20230209030843".into(),
+        dcl_de: "01022023".into(),
+        item_seq: 1,
+        hs_cd: "63079000".into(),
+        item_cls_cd: "5020230000".into(),
+        item_cd: belts.code.to_string(),
+        impt_item_stts_cd: status.into(),
+        remark: remark.map(str::to_owned),
+        modr_id: "till1".into(),
+        modr_nm: "Till One".into(),
+    };
+    let mut wrong_date = update("3", Some("ok"));
+    wrong_date.dcl_de = "20230201".into();
+    assert_refused(client.update_import_item(&wrong_date).await, "910", "Invalid dclDe: expected a date DDMMYYYY");
+    let mut unknown = update("3", Some("ok"));
+    unknown.item_seq = 2;
+    assert_refused(client.update_import_item(&unknown).await, "910", "Import item not found");
+    // Observed live: approving with remark null answers 999.
+    assert_refused(client.update_import_item(&update("3", None)).await, "999", "unknown error");
+    client.update_import_item(&update("3", Some("Received in good order"))).await.unwrap();
+    assert_refused(client.update_import_item(&update("4", Some("changed my mind"))).await, "994", "already processed");
+    let imports = client.select_import_items("20180101000000").await.unwrap();
+    assert_eq!(imports[0].impt_itemstts_cd.as_deref(), Some("3"));
+    sim.shutdown().await;
+}

@@ -1,1 +1,600 @@
-fn main() {}
+//! Store benchmark: prints a markdown table, asserts nothing.
+//!
+//! ```text
+//! cargo bench -p store
+//! ```
+//!
+//! Measures, in one run and on the same disk: this disk's fsync latency (4 KiB overwrite +
+//! fdatasync in the bench folder), a durable 5-line sale commit (WAL, synchronous=FULL) into a
+//! database already holding 1,000,000 sales, a barcode lookup among 100,000 items and a name
+//! search among 100,000 items (FTS5, with a LIKE scan beside it to show what FTS5 earns).
+//!
+//! The big database is built once with the real `commit_sale` (synchronous=OFF, 10,000 sales per
+//! transaction) and cached in `$CARGO_TARGET_DIR/store-bench/` (default `target/store-bench/`);
+//! delete that folder to rebuild. `DUKA_BENCH_SALES` overrides the 1,000,000.
+
+use std::{
+    fs::OpenOptions,
+    io::{Seek, SeekFrom, Write},
+    path::PathBuf,
+    time::{Duration, Instant},
+};
+
+use domain::{
+    DateTime, Discount, Item, ItemCode, ItemCodeParts, ItemType, Money, PaymentType, Qty, SaleDraft, SaleLineDraft,
+    StockPolicy, TaxBand, TaxRates,
+};
+use store::{CommitMeta, LoadedCatalogue, Store, items, sales};
+
+const ITEMS: u32 = 100_000;
+const LINES_PER_SALE: usize = 5;
+const BATCH: usize = 10_000;
+
+/// A small deterministic generator (xorshift), so runs are comparable.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u32) -> u32 {
+        (self.next() % u64::from(n)) as u32
+    }
+}
+
+const BRANDS: &[&str] = &[
+    "Kabras",
+    "Mumias",
+    "Jogoo",
+    "Pembe",
+    "Soko",
+    "Ndovu",
+    "Exe",
+    "Kasuku",
+    "Elianto",
+    "Fresh Fri",
+    "Golden Fry",
+    "Ketepa",
+    "Kericho Gold",
+    "Brookside",
+    "KCC",
+    "Daima",
+    "Tuzo",
+    "Omo",
+    "Sunlight",
+    "Ariel",
+    "Menengai",
+    "Geisha",
+    "Tropical Heat",
+    "Bidco",
+    "Royco",
+    "Blue Band",
+    "Nutro",
+    "Dola",
+    "Raha",
+    "Highlands",
+];
+const PRODUCTS: &[&str] = &[
+    "Sugar",
+    "Maize Flour",
+    "Wheat Flour",
+    "Cooking Oil",
+    "Tea Leaves",
+    "Milk",
+    "Yoghurt",
+    "Bar Soap",
+    "Washing Powder",
+    "Rice Pishori",
+    "Salt",
+    "Margarine",
+    "Drinking Water",
+    "Juice",
+    "Biscuits",
+    "Bread",
+    "Spaghetti",
+    "Toothpaste",
+    "Matchbox",
+    "Candles",
+    "Tissue",
+    "Sanitary Pads",
+    "Baking Flour",
+    "Cocoa",
+    "Coffee",
+    "Beans",
+    "Green Grams",
+    "Lentils",
+    "Peanut Butter",
+    "Jam",
+    "Tomato Sauce",
+    "Chilli Sauce",
+    "Soda",
+    "Energy Drink",
+    "Crisps",
+    "Sweets",
+    "Chewing Gum",
+    "Detergent",
+    "Bleach",
+    "Shoe Polish",
+    "Body Lotion",
+    "Petroleum Jelly",
+    "Hair Oil",
+    "Razor",
+    "Batteries",
+    "Bulb",
+    "Gas Refill",
+    "Charcoal",
+    "Paraffin",
+    "Airtime",
+];
+const SIZES: &[&str] = &["250g", "500g", "1kg", "2kg", "5kg", "10kg", "300ml", "500ml", "1L", "2L"];
+
+fn item_code(seq: u32) -> ItemCode {
+    ItemCode::build(&ItemCodeParts {
+        origin: "KE".into(),
+        item_type: ItemType::Finished,
+        pkg_unit: "NT".into(),
+        qty_unit: "NO".into(),
+        sequence: seq,
+    })
+    .unwrap_or_else(|e| panic!("item code {seq}: {e}"))
+}
+
+fn item(seq: u32) -> Item {
+    let i = seq as usize;
+    let name = format!(
+        "{} {} {} No.{}",
+        BRANDS[i % BRANDS.len()],
+        PRODUCTS[(i / BRANDS.len()) % PRODUCTS.len()],
+        SIZES[(i / (BRANDS.len() * PRODUCTS.len())) % SIZES.len()],
+        seq
+    );
+    Item {
+        code: item_code(seq),
+        name,
+        class_code: "5020230500".into(),
+        item_type: ItemType::Finished,
+        origin: "KE".into(),
+        pkg_unit: "NT".into(),
+        qty_unit: "NO".into(),
+        tax_band: if i.is_multiple_of(5) { TaxBand::A } else { TaxBand::B },
+        default_price: Money::from_cents(5_000 + (i as i64 % 997) * 100),
+        barcode: Some(format!("616{seq:010}")),
+        active: true,
+    }
+}
+
+fn rates() -> TaxRates {
+    TaxRates::from_code_list([("A", "0"), ("B", "16"), ("C", "0"), ("D", "0"), ("E", "8")])
+        .unwrap_or_else(|e| panic!("rates: {e}"))
+}
+
+fn draft(rng: &mut Rng, lines: usize) -> SaleDraft {
+    SaleDraft {
+        lines: (0..lines)
+            .map(|_| SaleLineDraft {
+                item: item_code(rng.below(ITEMS) + 1),
+                qty: Qty::whole(i64::from(rng.below(3) + 1)),
+                unit_price: None,
+                discount: Discount::None,
+            })
+            .collect(),
+        buyer_pin: None,
+        buyer_name: None,
+        payment: PaymentType::Cash,
+    }
+}
+
+fn now(offset_secs: u64) -> DateTime {
+    let s = offset_secs % 86_400;
+    let day = 1 + (offset_secs / 86_400 % 28) as u8;
+    DateTime::new(
+        domain::Date::new(2026, 11, day).unwrap_or_else(|| panic!("day {day}")),
+        (s / 3600) as u8,
+        (s / 60 % 60) as u8,
+        (s % 60) as u8,
+    )
+    .unwrap_or_else(|| panic!("time {s}"))
+}
+
+fn bench_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../target"));
+    let dir = target.join("store-bench");
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("create {}: {e}", dir.display()));
+    dir
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[idx.min(sorted.len() - 1)]
+}
+
+fn stats(mut samples: Vec<Duration>) -> (Duration, Duration) {
+    samples.sort_unstable();
+    (percentile(&samples, 0.5), percentile(&samples, 0.99))
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.3} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// Overwrites 4 KiB at the start of a file and fdatasyncs it, `n` times.
+fn fsync_latency(dir: &std::path::Path, n: usize) -> Vec<Duration> {
+    fsync_sized(dir, n, 4096)
+}
+
+/// Overwrites `size` bytes at the start of a file and fdatasyncs it, `n` times.
+fn fsync_sized(dir: &std::path::Path, n: usize, size: usize) -> Vec<Duration> {
+    let path = dir.join(format!("fsync-probe-{size}"));
+    let mut f = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(&path)
+        .unwrap_or_else(|e| panic!("open {}: {e}", path.display()));
+    let block = vec![0xA5u8; size];
+    f.write_all(&block).and_then(|_| f.sync_all()).unwrap_or_else(|e| panic!("prime probe: {e}"));
+    (0..n)
+        .map(|i| {
+            let mut b = block.clone();
+            b[0] = i as u8;
+            let t = Instant::now();
+            f.seek(SeekFrom::Start(0))
+                .and_then(|_| f.write_all(&b))
+                .and_then(|_| f.sync_data())
+                .unwrap_or_else(|e| panic!("fsync probe: {e}"));
+            t.elapsed()
+        })
+        .collect()
+}
+
+fn db_err(operation: &'static str) -> impl Fn(rusqlite::Error) -> store::Error {
+    move |source| store::Error::Db { operation, source }
+}
+
+/// Columns of `table` in order, with `overrides` replacing some by SQL expressions.
+fn copy_select(conn: &rusqlite::Connection, table: &str, overrides: &[(&str, String)]) -> String {
+    let mut stmt = conn
+        .prepare(&format!("SELECT name FROM pragma_table_info('{table}') ORDER BY cid"))
+        .unwrap_or_else(|e| panic!("{table}: {e}"));
+    let cols: Vec<String> =
+        stmt.query_map([], |r| r.get(0)).and_then(|rows| rows.collect()).unwrap_or_else(|e| panic!("{table}: {e}"));
+    let exprs: Vec<String> = cols
+        .iter()
+        .map(|c| overrides.iter().find(|(name, _)| name == c).map_or_else(|| c.clone(), |(_, e)| e.clone()))
+        .collect();
+    format!("INSERT INTO {table} ({}) SELECT {} FROM {table}", cols.join(", "), exprs.join(", "))
+}
+
+/// Doubles every sale (with its lines, stock document, movements, outbox rows, dependencies and
+/// audit entries) under fresh ids and trader numbers, in one statement per table.
+fn double(tx: &rusqlite::Transaction<'_>) -> store::Result<()> {
+    let max = |sql: &str| -> store::Result<i64> { tx.query_row(sql, [], |r| r.get(0)).map_err(db_err("bulk")) };
+    let s = max("SELECT max(id) FROM sales")?;
+    let d = max("SELECT max(id) FROM stock_documents")?;
+    let m = max("SELECT max(id) FROM stock_movements")?;
+    let o = max("SELECT max(id) FROM outbox")?;
+    let items_rows = max("SELECT coalesce(max(id), 0) FROM outbox WHERE kind = 'save_item'")?;
+    let statements = [
+        copy_select(
+            tx,
+            "sales",
+            &[("id", format!("id + {s}")), ("trader_no", format!("printf('INV-%06d', id + {s})"))],
+        ),
+        copy_select(tx, "sale_lines", &[("sale_id", format!("sale_id + {s}"))]),
+        copy_select(
+            tx,
+            "stock_documents",
+            &[
+                ("id", format!("id + {d}")),
+                ("trader_no", format!("printf('STK-%06d', id + {d})")),
+                ("source_id", format!("source_id + {s}")),
+            ],
+        ) + " WHERE source_kind = 'sale'",
+        copy_select(
+            tx,
+            "stock_movements",
+            &[("id", format!("id + {m}")), ("document_id", format!("document_id + {d}"))],
+        ) + " WHERE document_id IN (SELECT id FROM stock_documents WHERE source_kind = 'sale')",
+        copy_select(
+            tx,
+            "outbox",
+            &[
+                ("id", format!("id + {o}")),
+                (
+                    "document_id",
+                    format!("CASE document_kind WHEN 'sale' THEN document_id + {s} ELSE document_id + {d} END"),
+                ),
+            ],
+        ) + " WHERE kind != 'save_item'",
+        format!(
+            "INSERT INTO outbox_deps (outbox_id, depends_on)
+             SELECT outbox_id + {o}, CASE WHEN depends_on <= {items_rows} THEN depends_on ELSE depends_on + {o} END
+             FROM outbox_deps WHERE outbox_id > {items_rows}"
+        ),
+        format!(
+            "INSERT INTO audit_log (at, user_name, action, document_kind, document_id, detail)
+             SELECT at, user_name, action, document_kind, document_id + {s}, printf('INV-%06d', document_id + {s})
+             FROM audit_log WHERE action = 'sell'"
+        ),
+        "UPDATE sequences SET last_value = (SELECT max(id) FROM sales) WHERE series = 'INV'".to_owned(),
+        "UPDATE sequences SET last_value = (SELECT max(id) FROM stock_documents) WHERE series = 'STK'".to_owned(),
+    ];
+    for sql in statements {
+        tx.execute(&sql, []).map_err(db_err("bulk"))?;
+    }
+    Ok(())
+}
+
+/// Builds the bench database: 100,000 items and a base of sales through the real `commit_sale`
+/// (synchronous=OFF), then doubled in SQL until it holds `sales_wanted` sales.
+fn build(path: &std::path::Path, sales_wanted: u64) {
+    let tmp = path.with_extension("building");
+    for p in [&tmp, &tmp.with_extension("building-wal"), &tmp.with_extension("building-shm")] {
+        let _ = std::fs::remove_file(p);
+    }
+    let mut base = sales_wanted;
+    let mut doublings = 0;
+    while base.is_multiple_of(2) && base / 2 >= 10_000 {
+        base /= 2;
+        doublings += 1;
+    }
+    let started = Instant::now();
+    let store = Store::open(&tmp).unwrap_or_else(|e| panic!("open {}: {e}", tmp.display()));
+    store
+        .read(|c| c.execute_batch("PRAGMA synchronous = OFF; PRAGMA cache_size = -400000;").map_err(db_err("bulk")))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let meta = CommitMeta { at: now(0), user: "bench", training: false };
+    store
+        .write(|tx| {
+            for seq in 1..=ITEMS {
+                items::register_item(tx, &item(seq), &meta)?;
+            }
+            tx.execute("UPDATE outbox SET state = 'done', done_at = '20261101000000'", []).map_err(db_err("bulk"))?;
+            Ok(())
+        })
+        .unwrap_or_else(|e| panic!("items: {e}"));
+    eprintln!("  {ITEMS} items in {:.1}s", started.elapsed().as_secs_f64());
+    let rates = rates();
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut done = 0u64;
+    while done < base {
+        let n = BATCH.min((base - done) as usize);
+        store
+            .write(|tx| {
+                for k in 0..n {
+                    let d = draft(&mut rng, 1 + (k % LINES_PER_SALE));
+                    let catalogue = LoadedCatalogue::for_sale(tx, &d)?;
+                    let invoice = d
+                        .finalise(&catalogue, &rates, StockPolicy::AllowNegative)
+                        .unwrap_or_else(|v| panic!("draft: {v}"));
+                    let meta = CommitMeta { at: now(done + k as u64), user: "bench", training: false };
+                    sales::commit_sale(tx, &invoice, &meta)?;
+                }
+                // A shop that has been syncing: everything already sent.
+                tx.execute("UPDATE outbox SET state = 'done', done_at = '20261101000000' WHERE state = 'pending'", [])
+                    .map_err(db_err("bulk"))?;
+                Ok(())
+            })
+            .unwrap_or_else(|e| panic!("sales: {e}"));
+        done += n as u64;
+    }
+    eprintln!("  {base} sales through commit_sale after {:.0}s", started.elapsed().as_secs_f64());
+    for _ in 0..doublings {
+        store.write(double).unwrap_or_else(|e| panic!("doubling: {e}"));
+        let n: i64 = store
+            .read(|c| c.query_row("SELECT count(*) FROM sales", [], |r| r.get(0)).map_err(db_err("count")))
+            .unwrap_or_else(|e| panic!("{e}"));
+        eprintln!("  {n} sales after {:.0}s", started.elapsed().as_secs_f64());
+    }
+    store
+        .read(|c| c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE); ANALYZE;").map_err(db_err("bulk")))
+        .unwrap_or_else(|e| panic!("{e}"));
+    drop(store);
+    std::fs::rename(&tmp, path).unwrap_or_else(|e| panic!("rename: {e}"));
+    eprintln!("  built in {:.0}s", started.elapsed().as_secs_f64());
+}
+
+/// Nanoseconds this thread has spent on a CPU (Linux schedstat), to tell CPU work from waiting.
+fn thread_cpu_ns() -> u64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().and_then(|v| v.parse().ok()))
+        .unwrap_or(0)
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+fn main() {
+    let sales_wanted: u64 = std::env::var("DUKA_BENCH_SALES").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    let dir = bench_dir();
+    let path = dir.join(format!("sales-{sales_wanted}-schema{}.db", store::migrations::latest_version()));
+    let cached = path.exists();
+    if !cached {
+        eprintln!("building {} (once; cached afterwards)", path.display());
+        build(&path, sales_wanted);
+    }
+    let open_started = Instant::now();
+    let store = Store::open(&path).unwrap_or_else(|e| panic!("open {}: {e}", path.display()));
+    let open_time = open_started.elapsed();
+    let (sales_in_db, items_in_db, size): (i64, i64, i64) = store
+        .read(|c| {
+            c.query_row(
+                "SELECT (SELECT count(*) FROM sales), (SELECT count(*) FROM items),
+                        (SELECT page_count * page_size FROM pragma_page_count, pragma_page_size)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .map_err(|source| store::Error::Db { operation: "count", source })
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+
+    // This disk's fsync, measured now, in the same folder.
+    let (fsync_med, fsync_p99) = stats(fsync_latency(&dir, 500));
+
+    // How many WAL bytes one 5-line sale commit writes (measured on a freshly truncated WAL).
+    let wal_path = PathBuf::from(format!("{}-wal", path.display()));
+    let rates = rates();
+    let mut rng = Rng(0xD1B5_4A32_D192_ED03 ^ sales_in_db as u64);
+    let commit_once = |k: u64, rng: &mut Rng| -> (Duration, u64) {
+        let d = draft(rng, LINES_PER_SALE);
+        let catalogue = store.read(|c| LoadedCatalogue::for_sale(c, &d)).unwrap_or_else(|e| panic!("{e}"));
+        let invoice =
+            d.finalise(&catalogue, &rates, StockPolicy::AllowNegative).unwrap_or_else(|v| panic!("draft: {v}"));
+        let meta = CommitMeta { at: now(2_500_000 + k), user: "bench", training: false };
+        let cpu = thread_cpu_ns();
+        let t = Instant::now();
+        store.write(|tx| sales::commit_sale(tx, &invoice, &meta)).unwrap_or_else(|e| panic!("commit: {e}"));
+        (t.elapsed(), thread_cpu_ns().saturating_sub(cpu))
+    };
+    let mut wal_bytes = Vec::new();
+    for k in 0..5 {
+        store
+            .read(|c| c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").map_err(db_err("checkpoint")))
+            .unwrap_or_else(|e| panic!("{e}"));
+        commit_once(k, &mut rng);
+        wal_bytes.push(std::fs::metadata(&wal_path).map(|m| m.len()).unwrap_or(0));
+    }
+    wal_bytes.sort_unstable();
+    let wal_per_commit = wal_bytes[wal_bytes.len() / 2];
+
+    let load_before = load_average();
+    // Durable 5-line sale commits.
+    let mut commit = Vec::new();
+    let mut commit_cpu = Vec::new();
+    for k in 0..300u64 {
+        let (wall, cpu) = commit_once(10 + k, &mut rng);
+        commit.push(wall);
+        commit_cpu.push(Duration::from_nanos(cpu));
+    }
+    let (commit_med, commit_p99) = stats(commit);
+    let (commit_cpu_med, commit_cpu_p99) = stats(commit_cpu);
+    // The same disk flushing a write as large as one commit's WAL frames.
+    let (big_fsync_med, big_fsync_p99) = stats(fsync_sized(&dir, 300, wal_per_commit.max(4096) as usize));
+
+    // Barcode lookups.
+    let mut barcode = Vec::new();
+    for _ in 0..20_000 {
+        let code = format!("616{:010}", rng.below(ITEMS) + 1);
+        let t = Instant::now();
+        let found = store.read(|c| items::item_by_barcode(c, &code)).unwrap_or_else(|e| panic!("{e}"));
+        barcode.push(t.elapsed());
+        assert!(found.is_some(), "barcode {code} not found");
+    }
+    let (barcode_med, barcode_p99) = stats(barcode);
+
+    // Name searches: what a cashier types (a word prefix, or two).
+    let queries: Vec<String> = (0..2_000)
+        .map(|i| {
+            let brand = BRANDS[rng.below(BRANDS.len() as u32) as usize];
+            let product = PRODUCTS[rng.below(PRODUCTS.len() as u32) as usize];
+            let p = &product[..product.len().min(4)];
+            match i % 3 {
+                0 => p.to_lowercase(),
+                1 => format!("{} {}", &brand[..brand.len().min(3)], p).to_lowercase(),
+                _ => format!("{product} {}", SIZES[rng.below(SIZES.len() as u32) as usize]),
+            }
+        })
+        .collect();
+    let mut search = Vec::new();
+    let mut search_cpu = Vec::new();
+    for q in &queries {
+        let cpu = thread_cpu_ns();
+        let t = Instant::now();
+        let found = store.read(|c| items::search_items(c, q, 20)).unwrap_or_else(|e| panic!("{e}"));
+        search.push(t.elapsed());
+        search_cpu.push(Duration::from_nanos(thread_cpu_ns().saturating_sub(cpu)));
+        assert!(!found.is_empty(), "search {q:?} found nothing");
+    }
+    let (search_med, search_p99) = stats(search);
+    let (search_cpu_med, search_cpu_p99) = stats(search_cpu);
+    let mut like = Vec::new();
+    for q in queries.iter().take(200) {
+        let word = q.split(' ').next().unwrap_or_default().to_owned();
+        let t = Instant::now();
+        let n: i64 = store
+            .read(|c| {
+                c.query_row(
+                    "SELECT count(*) FROM (SELECT id FROM items WHERE name LIKE ?1 ORDER BY name LIMIT 20)",
+                    [format!("%{word}%")],
+                    |r| r.get(0),
+                )
+                .map_err(|source| store::Error::Db { operation: "like", source })
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+        like.push(t.elapsed());
+        assert!(n > 0);
+    }
+    let (like_med, like_p99) = stats(like);
+
+    let load_after = load_average();
+    let verdict = |ok: bool| if ok { "met" } else { "MISSED" };
+    println!();
+    println!(
+        "Database: {} ({} sales, {} items, {:.0} MiB; {}). Opened (with quick_check) in {}.",
+        path.display(),
+        sales_in_db,
+        items_in_db,
+        size as f64 / 1_048_576.0,
+        if cached { "cached from an earlier run" } else { "built in this run" },
+        ms(open_time)
+    );
+    println!(
+        "Existing sales have 1 to {LINES_PER_SALE} lines each; every benchmark commit has {LINES_PER_SALE} and writes \
+         {:.0} KiB of WAL. Load average {load_before} before the commits, {load_after} at the end (2 cores).",
+        wal_per_commit as f64 / 1024.0
+    );
+    println!();
+    println!("| metric | median | p99 | target | verdict |");
+    println!("|---|---|---|---|---|");
+    println!(
+        "| this disk's fsync (4 KiB overwrite + fdatasync), 500× | {} | {} | reference | - |",
+        ms(fsync_med),
+        ms(fsync_p99)
+    );
+    println!(
+        "| same disk, {:.0} KiB overwrite + fdatasync (one commit's WAL), 300× | {} | {} | reference | - |",
+        wal_per_commit as f64 / 1024.0,
+        ms(big_fsync_med),
+        ms(big_fsync_p99)
+    );
+    println!(
+        "| durable 5-line sale commit (WAL, synchronous=FULL), 300× | {} ({:.2}× fsync) | {} ({:.2}× fsync) | median ≤ 1.3× fsync ({}), p99 ≤ 3× fsync ({}) | {} / {} |",
+        ms(commit_med),
+        commit_med.as_secs_f64() / fsync_med.as_secs_f64(),
+        ms(commit_p99),
+        commit_p99.as_secs_f64() / fsync_med.as_secs_f64(),
+        ms(fsync_med.mul_f64(1.3)),
+        ms(fsync_med.mul_f64(3.0)),
+        verdict(commit_med.as_secs_f64() <= fsync_med.as_secs_f64() * 1.3),
+        verdict(commit_p99.as_secs_f64() <= fsync_med.as_secs_f64() * 3.0),
+    );
+    println!(
+        "| of which CPU time on the committing thread | {} | {} | - | - |",
+        ms(commit_cpu_med),
+        ms(commit_cpu_p99)
+    );
+    println!(
+        "| barcode lookup among {items_in_db} items, 20000× | {} | {} | < 1 ms | {} |",
+        ms(barcode_med),
+        ms(barcode_p99),
+        verdict(barcode_p99 < Duration::from_millis(1))
+    );
+    println!(
+        "| name search among {items_in_db} items (FTS5 prefix, top 20 by rank), 2000× | {} | {} | < 10 ms | {} |",
+        ms(search_med),
+        ms(search_p99),
+        verdict(search_p99 < Duration::from_millis(10))
+    );
+    println!("| of which CPU time | {} | {} | - | - |", ms(search_cpu_med), ms(search_cpu_p99));
+    println!("| for comparison: name LIKE '%word%' scan, 200× | {} | {} | - | - |", ms(like_med), ms(like_p99));
+}

@@ -33,6 +33,10 @@ pub enum Error {
     MigrationChanged { version: i64, name: &'static str },
     #[error("could not apply schema step {version} ({name}): {source}")]
     Migrate { version: i64, name: &'static str, source: rusqlite::Error },
+    #[error("could not start the background checkpointer: {source}")]
+    StartCheckpointer { source: std::io::Error },
+    #[error("the database stayed in {mode} journal mode instead of WAL: move the data folder to a local disk")]
+    NoWal { mode: String },
     #[error("the database is busy in another part of Duka after an earlier failure: restart Duka")]
     Poisoned,
     #[error("could not {operation}: {source}")]

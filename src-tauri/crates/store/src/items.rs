@@ -78,11 +78,13 @@ pub fn register_item(tx: &Transaction<'_>, item: &Item, meta: &CommitMeta<'_>) -
         return Err(Error::ItemExists { code: item.code.to_string() });
     }
     check_barcode_free(tx, item)?;
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO items (code, name, class_code, item_type, origin, pkg_unit, qty_unit, tax_band, default_price,
                             barcode, active, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
-        params![
+    )
+    .and_then(|mut s| {
+        s.execute(params![
             item.code.as_str(),
             item.name.trim(),
             item.class_code,
@@ -95,8 +97,8 @@ pub fn register_item(tx: &Transaction<'_>, item: &Item, meta: &CommitMeta<'_>) -
             item.barcode,
             item.active,
             meta.at.kra()
-        ],
-    )
+        ])
+    })
     .during("add the item")?;
     let id = tx.last_insert_rowid();
     let doc = DocumentRef::new(DocumentKind::Item, id);

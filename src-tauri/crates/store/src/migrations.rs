@@ -18,6 +18,11 @@ pub struct Migration {
 pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, name: "core", sql: include_str!("../migrations/0001_core.sql") },
     Migration { version: 2, name: "item_search", sql: include_str!("../migrations/0002_item_search.sql") },
+    Migration {
+        version: 3,
+        name: "outbox_registration_index",
+        sql: include_str!("../migrations/0003_outbox_registration_index.sql"),
+    },
 ];
 
 /// `PRAGMA application_id` of a Duka database ("DUKA").
@@ -115,6 +120,7 @@ mod tests {
     const PINNED: &[(i64, &str)] = &[
         (1, "3a794c683d35200f646ef2e6197e23d50fbd3288c58cce43adb6c29cadf0f668"),
         (2, "f7645f106e9be0ad3d79843e2eb26cfbeac143dc67ece555b451948ce189e7f5"),
+        (3, "ecfa0fb3ffe559050b2ddce2e96ee30489ec087dfa2991f9f2677fa3227f584a"),
     ];
 
     #[test]

@@ -8,14 +8,14 @@ use store::{
 };
 
 fn fixture_copy() -> (tempfile::TempDir, std::path::PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().expect("a temporary folder");
     let path = dir.path().join("duka.db");
-    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/v1.db"), &path).unwrap();
+    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/v1.db"), &path).expect("the v1 fixture");
     (dir, path)
 }
 
 fn code(s: &str) -> ItemCode {
-    ItemCode::parse(s).unwrap()
+    ItemCode::parse(s).expect("a valid item code")
 }
 
 #[test]
@@ -24,8 +24,9 @@ fn the_fixture_is_schema_one() {
     let c = Connection::open(&path).unwrap();
     let version: i64 = c.query_row("SELECT max(version) FROM schema_migrations", [], |r| r.get(0)).unwrap();
     assert_eq!(version, 1);
-    let has_search: bool =
-        c.query_row("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'item_search')", [], |r| r.get(0)).unwrap();
+    let has_search: bool = c
+        .query_row("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'item_search')", [], |r| r.get(0))
+        .unwrap();
     assert!(!has_search);
 }
 

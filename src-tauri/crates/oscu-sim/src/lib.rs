@@ -5,6 +5,7 @@
 //! Used in-process by tests and the app's training mode ([`Simulator::start`]) and as the
 //! `oscu-sim` binary. The rules are listed, with their SPEC sections, in the crate README.
 
+mod admin;
 mod books;
 mod clock;
 mod conn;
@@ -154,6 +155,57 @@ impl RunningSim {
 
     pub fn clear_faults(&self) {
         self.shared.faults().clear();
+    }
+
+    /// Adds a supplier's sale addressed to `tin`/`bhf_id` (a `saleList` entry: `spplrTin`,
+    /// `spplrInvcNo`, `itemList`, ...), as `POST /_sim/purchases` does.
+    pub fn add_supplier_sale(&self, tin: &str, bhf_id: &str, sale: serde_json::Value) -> Result<()> {
+        let body = serde_json::json!({"tin": tin, "bhfId": bhf_id, "sale": sale});
+        self.admin("add a supplier sale", admin::add_supplier_sale, &body).map(drop)
+    }
+
+    /// Adds a customs import line (`taskCd`, `dclDe` DDMMYYYY, `itemSeq`, ...) for `tin`/`bhf_id`.
+    pub fn add_import(&self, tin: &str, bhf_id: &str, item: serde_json::Value) -> Result<()> {
+        let body = serde_json::json!({"tin": tin, "bhfId": bhf_id, "item": item});
+        self.admin("add an import", admin::add_import, &body).map(drop)
+    }
+
+    /// Publishes a notice to every taxpayer; returns its `noticeNo`.
+    pub fn add_notice(&self, title: &str, cont: &str) -> Result<u64> {
+        let body = serde_json::json!({"title": title, "cont": cont});
+        let v = self.admin("add a notice", admin::add_notice, &body)?;
+        Ok(v["noticeNo"].as_u64().unwrap_or(0))
+    }
+
+    /// Makes `tin` known to `selectCustomer` under `name`.
+    pub fn add_taxpayer(&self, tin: &str, name: &str) -> Result<()> {
+        let body = serde_json::json!({"tin": tin, "taxprNm": name});
+        self.admin("add a taxpayer", admin::add_taxpayer, &body).map(drop)
+    }
+
+    /// KRA's view of a branch, as `GET /_sim/state/<what>` shows it (`counters`, `sales`,
+    /// `purchases`, `stock_io`, `stock`, `items`, `devices`).
+    pub fn state(&self, what: &str, tin: &str, bhf_id: &str) -> Result<serde_json::Value> {
+        self.shared.view(what, tin, bhf_id).map_err(|reason| Error::Admin { operation: "read the books", reason })
+    }
+
+    /// KRA's running stock total of an item at a branch.
+    pub fn stock_total(&self, tin: &str, bhf_id: &str, item_cd: &str) -> domain::Qty {
+        let stock = self.state("stock", tin, bhf_id).unwrap_or_default();
+        stock
+            .as_array()
+            .and_then(|rows| rows.iter().find(|r| r["itemCd"] == item_cd))
+            .and_then(|r| r["rsdQty"].as_str().and_then(|q| domain::Qty::parse(q).ok()))
+            .unwrap_or(domain::Qty::ZERO)
+    }
+
+    fn admin(
+        &self,
+        operation: &'static str,
+        write: fn(&mut books::Books, &str, &serde_json::Value) -> std::result::Result<serde_json::Value, String>,
+        body: &serde_json::Value,
+    ) -> Result<serde_json::Value> {
+        self.shared.admin(write, body).map_err(|reason| Error::Admin { operation, reason })
     }
 
     /// Stops accepting, releases any hanging answers, and waits for the server to finish.

@@ -20,12 +20,11 @@ use serde_json::{Value, json};
 use tokio::{net::TcpListener, sync::watch};
 
 use crate::{
-    Error, Result, RunningSim, SimConfig,
-    books::{Books, GatewayCredentials, kind, numbered_key},
+    Error, Result, RunningSim, SimConfig, admin,
+    books::{Books, GatewayCredentials},
     clock,
     conn::{ConnectionHandle, ResettableListener},
     faults::{Fault, Faults, TOKEN},
-    fields::{Read, parse_ddmmyyyy},
     function::{self, Function, Host},
     kra::{self, Caller, Ctx, DeviceIssue, Refusal, Reply},
     reference::Reference,
@@ -55,6 +54,24 @@ impl Shared {
 
     fn tokens(&self) -> MutexGuard<'_, BTreeMap<String, Instant>> {
         self.tokens.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Runs an admin write and commits it.
+    pub fn admin(
+        &self,
+        write: fn(&mut Books, &str, &Value) -> Result<Value, String>,
+        body: &Value,
+    ) -> Result<Value, String> {
+        let now = clock::now_kra();
+        let mut books = self.books();
+        let result = write(&mut books, &now, body);
+        books.commit().map_err(|e| e.to_string())?;
+        result
+    }
+
+    /// An admin view of the books.
+    pub fn view(&self, what: &str, tin: &str, bhf: &str) -> Result<Value, String> {
+        crate::admin::state(&self.books(), what, tin, bhf)
     }
 
     /// Waits `d`, or less if the simulator is stopping. True when the full time passed.
@@ -408,146 +425,40 @@ fn bad_request(message: impl Into<String>) -> Response {
     (StatusCode::BAD_REQUEST, Json(json!({"error": message.into()}))).into_response()
 }
 
-// ---- admin: feeds
+// ---- admin: feeds and inspection
 
-fn addressee(body: &Value) -> Result<(String, String), String> {
-    let tin = body.opt_text("tin").ok_or("\"tin\" (the PIN the record is addressed to) is required")?;
-    domain::KraPin::parse(tin).map_err(|e| e.to_string())?;
-    let bhf = body.opt_text("bhfId").unwrap_or("00");
-    Ok((tin.to_owned(), bhf.to_owned()))
-}
-
-fn admin_write(s: &Shared, write: impl FnOnce(&mut Books, &str) -> Result<Value, String>) -> Response {
-    let now = clock::now_kra();
-    let mut books = s.books();
-    let result = write(&mut books, &now).and_then(|v| books.commit().map(|()| v).map_err(|e| e.to_string()));
-    match result {
+fn admin_write(s: &Shared, write: fn(&mut Books, &str, &Value) -> Result<Value, String>, body: &Value) -> Response {
+    match s.admin(write, body) {
         Ok(v) => Json(v).into_response(),
         Err(e) => bad_request(e),
     }
 }
 
-/// `POST /_sim/purchases` `{"tin", "bhfId"?, "sale": {saleList entry}}`: a supplier's sale
-/// addressed to `tin`, served by `selectTrnsPurchaseSalesList` until confirmed.
 async fn admin_supplier_sale(State(s): State<Arc<Shared>>, Json(body): Json<Value>) -> Response {
-    admin_write(&s, |books, now| {
-        let (tin, bhf) = addressee(&body)?;
-        let sale = body.get("sale").filter(|v| v.is_object()).ok_or("\"sale\" (a saleList entry) is required")?;
-        let supplier = sale.opt_text("spplrTin").ok_or("sale.spplrTin is required")?;
-        let no = sale.get("spplrInvcNo").and_then(Value::as_u64).ok_or("sale.spplrInvcNo (a number) is required")?;
-        if sale.lines().is_empty() {
-            return Err("sale.itemList must list the supplied items".into());
-        }
-        let key = kra::supplier_sale_key(&tin, &bhf, supplier, no);
-        if books.get(kind::SUPPLIER_SALE, &key).is_some() {
-            return Err(format!("supplier sale {supplier}/{no} for {tin}/{bhf} exists already"));
-        }
-        books.put(kind::SUPPLIER_SALE, &key, now, sale.clone());
-        Ok(json!({"ok": true}))
-    })
+    admin_write(&s, admin::add_supplier_sale, &body)
 }
 
-/// `POST /_sim/imports` `{"tin", "bhfId"?, "item": {itemList entry}}`: a customs import line.
 async fn admin_import(State(s): State<Arc<Shared>>, Json(body): Json<Value>) -> Response {
-    admin_write(&s, |books, now| {
-        let (tin, bhf) = addressee(&body)?;
-        let item =
-            body.get("item").filter(|v| v.is_object()).ok_or("\"item\" (an import itemList entry) is required")?;
-        let task = item.opt_text("taskCd").ok_or("item.taskCd is required")?;
-        let dcl = item.opt_text("dclDe").ok_or("item.dclDe is required")?;
-        if parse_ddmmyyyy(dcl).is_none() {
-            return Err("item.dclDe is DDMMYYYY, as KRA sends it".into());
-        }
-        let seq = item.get("itemSeq").and_then(Value::as_u64).ok_or("item.itemSeq (a number) is required")?;
-        let mut stored = item.clone();
-        if stored.get("imptItemsttsCd").is_none_or(Value::is_null) {
-            stored["imptItemsttsCd"] = json!("2");
-        }
-        books.put(kind::IMPORT, &kra::import_key(&tin, &bhf, task, dcl, seq), now, stored);
-        Ok(json!({"ok": true}))
-    })
+    admin_write(&s, admin::add_import, &body)
 }
 
-/// `POST /_sim/notices` `{"title", "cont", "dtlUrl"?, "regrNm"?}`: a notice for everyone.
 async fn admin_notice(State(s): State<Arc<Shared>>, Json(body): Json<Value>) -> Response {
-    admin_write(&s, |books, now| {
-        let title = body.opt_text("title").ok_or("\"title\" is required")?;
-        let cont = body.opt_text("cont").ok_or("\"cont\" is required")?;
-        let no = books.count(kind::NOTICE) as u64 + 1;
-        let notice = json!({
-            "noticeNo": no, "title": title, "cont": cont,
-            "dtlUrl": body.get("dtlUrl").cloned().unwrap_or(Value::Null),
-            "regrNm": body.opt_text("regrNm").unwrap_or("Admin"),
-            "regDt": now,
-        });
-        books.put(kind::NOTICE, &numbered_key("notice", "all", no), now, notice);
-        Ok(json!({"ok": true, "noticeNo": no}))
-    })
+    admin_write(&s, admin::add_notice, &body)
 }
 
-/// `POST /_sim/taxpayers` `{"tin", "taxprNm", "taxprSttsCd"?, "prvncNm"?, ...}`: a PIN that
-/// `selectCustomer` finds.
 async fn admin_taxpayer(State(s): State<Arc<Shared>>, Json(body): Json<Value>) -> Response {
-    admin_write(&s, |books, now| {
-        let (tin, _) = addressee(&body)?;
-        body.opt_text("taxprNm").ok_or("\"taxprNm\" is required")?;
-        books.put(kind::TAXPAYER, &tin, now, body.clone());
-        Ok(json!({"ok": true}))
-    })
+    admin_write(&s, admin::add_taxpayer, &body)
 }
-
-// ---- admin: inspection
 
 async fn state(
     State(s): State<Arc<Shared>>,
     Path(what): Path<String>,
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Response {
-    let books = s.books();
     let tin = q.get("tin").cloned().unwrap_or_default();
     let bhf = q.get("bhfId").cloned().unwrap_or_else(|| "00".into());
-    let prefix = format!("{tin}/{bhf}/");
-    let records = |k: &str| -> Vec<Value> { books.scan(k, &prefix).map(|(_, r)| r.body.clone()).collect() };
-    let value = match what.as_str() {
-        "devices" => Value::Array(
-            books
-                .devices()
-                .map(|(_, d)| {
-                    json!({
-                        "tin": d.tin, "bhfId": d.bhf_id, "dvcSrlNo": d.serial, "initialised": d.keys.is_some(),
-                        "sdcId": d.keys.as_ref().map(|k| &k.sdc_id), "mrcNo": d.keys.as_ref().map(|k| &k.mrc_no),
-                        "dvcId": d.keys.as_ref().map(|k| &k.dvc_id), "totRcptNo": d.receipts,
-                    })
-                })
-                .collect(),
-        ),
-        "counters" => match books.branch(&tin, &bhf) {
-            Some(b) => json!({
-                "nextInvcNo": b.next_invc_no,
-                "nextPurchaseInvcNo": b.next_purchase_no,
-                "nextSarNo": b.next_sar_no,
-                "nextItemSeq": kra::next_item_sequence(&books, &tin),
-            }),
-            None => return bad_request(format!("no branch {tin}/{bhf}: pass ?tin=PIN&bhfId=NN")),
-        },
-        "sales" => Value::Array(records(kind::SALE)),
-        "purchases" => Value::Array(records(kind::PURCHASE)),
-        "stock_io" => Value::Array(records(kind::STOCK_IO)),
-        "stock" => Value::Array(
-            books
-                .scan(kind::STOCK, &prefix)
-                .map(|(_, r)| {
-                    let h = r.body.get("rsdQty100").and_then(Value::as_i64).unwrap_or(0);
-                    json!({"itemCd": r.body["itemCd"], "rsdQty": domain::Qty::from_hundredths(h).plain(), "ioCount": r.body["ioCount"]})
-                })
-                .collect(),
-        ),
-        "items" => Value::Array(books.scan(kind::ITEM, &format!("{tin}/")).map(|(_, r)| r.body.clone()).collect()),
-        other => {
-            return bad_request(format!(
-                "unknown state \"{other}\": devices, counters, sales, purchases, stock_io, stock or items"
-            ));
-        }
-    };
-    Json(value).into_response()
+    match admin::state(&s.books(), &what, &tin, &bhf) {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => bad_request(e),
+    }
 }

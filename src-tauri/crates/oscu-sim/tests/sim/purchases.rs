@@ -94,6 +94,12 @@ async fn purchases_confirm_supplier_sales_in_their_own_series() {
     assert!(client.select_purchase_sales("20180101000000").await.unwrap().is_empty());
     assert_refused(send(&client, Function::InsertTrnsPurchase, &purchase(2, own)).await, "994", "already confirmed");
     // A manual purchase needs no feed record and takes the next purchase number; sales still start at 1.
+    // In-process feeds work as the admin API does.
+    let mut another = supplier_sale();
+    another["spplrInvcNo"] = json!(42);
+    sim.add_supplier_sale(PIN, "00", another.clone()).unwrap();
+    assert!(sim.add_supplier_sale(PIN, "00", another).unwrap_err().to_string().contains("exists already"));
+    assert_eq!(client.select_purchase_sales("20180101000000").await.unwrap().len(), 1);
     let mut manual = purchase(2, own);
     manual["regTyCd"] = json!("M");
     send(&client, Function::InsertTrnsPurchase, &manual).await.unwrap();
@@ -121,6 +127,8 @@ async fn imports_are_listed_and_approved_once() {
     .await;
     let imports = client.select_import_items("20180101000000").await.unwrap();
     assert_eq!(imports.len(), 1);
+    let bad = sim.add_import(PIN, "00", json!({"taskCd": "T2", "dclDe": "20230201", "itemSeq": 1}));
+    assert!(bad.unwrap_err().to_string().contains("DDMMYYYY"));
     assert_eq!(imports[0].impt_itemstts_cd.as_deref(), Some("2"));
 
     let update = |status: &str, remark: Option<&str>| ImportItemUpdateReq {

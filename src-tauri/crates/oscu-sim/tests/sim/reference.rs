@@ -41,6 +41,8 @@ async fn branches_notices_and_pin_lookup() {
     assert_eq!(notices.len(), 1);
     assert_eq!(notices[0].title.as_deref(), Some("Fuel VAT"));
     assert!(client.select_notices(FUTURE).await.unwrap().is_empty());
+    assert_eq!(sim.add_notice("eTIMS maintenance", "Saturday night.").unwrap(), 2);
+    assert_eq!(client.select_notices(OLD).await.unwrap().len(), 2);
 
     assert!(client.select_customer(BUYER).await.unwrap().is_empty(), "unknown PIN answers 001");
     admin_post(&sim, "taxpayers", json!({"tin": BUYER, "taxprNm": "Buyer Ltd"})).await;

@@ -41,6 +41,8 @@ async fn stock_movements_keep_kras_running_total() {
     client.save_stock_master(&master(&soda, Qty::from_hundredths(750))).await.unwrap();
     let totals = admin_get(&sim, &format!("state/stock?tin={PIN}&bhfId=00")).await;
     assert_eq!(totals, json!([{"itemCd": "KE2NTNO0000001", "rsdQty": "7.50", "ioCount": 2}]));
+    assert_eq!(sim.stock_total(PIN, "00", soda.code.as_str()), Qty::from_hundredths(750));
+    assert_eq!(sim.stock_total(PIN, "01", soda.code.as_str()), Qty::ZERO);
 
     // Amounts follow the same split as sales; literal errors name the line.
     let mut body = json_of(&stock_request(3, StockMoveType::AdjustmentIn, &[(&soda, Qty::whole(1))]));

@@ -1,0 +1,128 @@
+//! The simulator's admin feeds (what KRA's other systems would put in the books): suppliers'
+//! sales addressed to a PIN, customs imports, notices and known taxpayers; and the inspection
+//! views other crates' tests compare their own books with. Served under `/_sim/` and callable
+//! in-process through [`crate::RunningSim`].
+
+use serde_json::{Value, json};
+
+use crate::{
+    books::{Books, kind, numbered_key},
+    fields::{Read, parse_ddmmyyyy},
+    kra,
+};
+
+fn addressee(body: &Value) -> Result<(String, String), String> {
+    let tin = body.opt_text("tin").ok_or("\"tin\" (the PIN the record is addressed to) is required")?;
+    domain::KraPin::parse(tin).map_err(|e| e.to_string())?;
+    let bhf = body.opt_text("bhfId").unwrap_or("00");
+    if bhf.len() != 2 || !bhf.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("\"bhfId\" is two digits, found \"{bhf}\""));
+    }
+    Ok((tin.to_owned(), bhf.to_owned()))
+}
+
+/// `{"tin", "bhfId"?, "sale": {saleList entry}}`: a supplier's sale addressed to `tin`.
+pub fn add_supplier_sale(books: &mut Books, now: &str, body: &Value) -> Result<Value, String> {
+    let (tin, bhf) = addressee(body)?;
+    let sale = body.get("sale").filter(|v| v.is_object()).ok_or("\"sale\" (a saleList entry) is required")?;
+    let supplier = sale.opt_text("spplrTin").ok_or("sale.spplrTin is required")?;
+    domain::KraPin::parse(supplier).map_err(|e| format!("sale.spplrTin: {e}"))?;
+    let no = sale.get("spplrInvcNo").and_then(Value::as_u64).ok_or("sale.spplrInvcNo (a number) is required")?;
+    if sale.lines().is_empty() {
+        return Err("sale.itemList must list the supplied items".into());
+    }
+    let key = kra::supplier_sale_key(&tin, &bhf, supplier, no);
+    if books.get(kind::SUPPLIER_SALE, &key).is_some() {
+        return Err(format!("supplier sale {supplier}/{no} for {tin}/{bhf} exists already"));
+    }
+    books.put(kind::SUPPLIER_SALE, &key, now, sale.clone());
+    Ok(json!({"ok": true}))
+}
+
+/// `{"tin", "bhfId"?, "item": {import itemList entry}}`: a customs import line.
+pub fn add_import(books: &mut Books, now: &str, body: &Value) -> Result<Value, String> {
+    let (tin, bhf) = addressee(body)?;
+    let item = body.get("item").filter(|v| v.is_object()).ok_or("\"item\" (an import itemList entry) is required")?;
+    let task = item.opt_text("taskCd").ok_or("item.taskCd is required")?;
+    let dcl = item.opt_text("dclDe").ok_or("item.dclDe is required")?;
+    if parse_ddmmyyyy(dcl).is_none() {
+        return Err("item.dclDe is DDMMYYYY, as KRA sends it".into());
+    }
+    let seq = item.get("itemSeq").and_then(Value::as_u64).ok_or("item.itemSeq (a number) is required")?;
+    let mut stored = item.clone();
+    if stored.get("imptItemsttsCd").is_none_or(Value::is_null) {
+        stored["imptItemsttsCd"] = json!("2");
+    }
+    books.put(kind::IMPORT, &kra::import_key(&tin, &bhf, task, dcl, seq), now, stored);
+    Ok(json!({"ok": true}))
+}
+
+/// `{"title", "cont", "dtlUrl"?, "regrNm"?}`: a notice for every taxpayer; answers its number.
+pub fn add_notice(books: &mut Books, now: &str, body: &Value) -> Result<Value, String> {
+    let title = body.opt_text("title").ok_or("\"title\" is required")?;
+    let cont = body.opt_text("cont").ok_or("\"cont\" is required")?;
+    let no = books.count(kind::NOTICE) as u64 + 1;
+    let notice = json!({
+        "noticeNo": no, "title": title, "cont": cont,
+        "dtlUrl": body.get("dtlUrl").cloned().unwrap_or(Value::Null),
+        "regrNm": body.opt_text("regrNm").unwrap_or("Admin"),
+        "regDt": now,
+    });
+    books.put(kind::NOTICE, &numbered_key("notice", "all", no), now, notice);
+    Ok(json!({"ok": true, "noticeNo": no}))
+}
+
+/// `{"tin", "taxprNm", "taxprSttsCd"?, "prvncNm"?, ...}`: a PIN `selectCustomer` finds.
+pub fn add_taxpayer(books: &mut Books, now: &str, body: &Value) -> Result<Value, String> {
+    let (tin, _) = addressee(body)?;
+    body.opt_text("taxprNm").ok_or("\"taxprNm\" is required")?;
+    books.put(kind::TAXPAYER, &tin, now, body.clone());
+    Ok(json!({"ok": true}))
+}
+
+/// `GET /_sim/state/<what>?tin=&bhfId=`.
+pub fn state(books: &Books, what: &str, tin: &str, bhf: &str) -> Result<Value, String> {
+    let prefix = format!("{tin}/{bhf}/");
+    let records = |k: &str| -> Value { Value::Array(books.scan(k, &prefix).map(|(_, r)| r.body.clone()).collect()) };
+    Ok(match what {
+        "devices" => Value::Array(
+            books
+                .devices()
+                .map(|(_, d)| {
+                    json!({
+                        "tin": d.tin, "bhfId": d.bhf_id, "dvcSrlNo": d.serial, "initialised": d.keys.is_some(),
+                        "sdcId": d.keys.as_ref().map(|k| &k.sdc_id), "mrcNo": d.keys.as_ref().map(|k| &k.mrc_no),
+                        "dvcId": d.keys.as_ref().map(|k| &k.dvc_id), "totRcptNo": d.receipts,
+                    })
+                })
+                .collect(),
+        ),
+        "counters" => {
+            let b = books.branch(tin, bhf).ok_or_else(|| format!("no branch {tin}/{bhf}: pass ?tin=PIN&bhfId=NN"))?;
+            json!({
+                "nextInvcNo": b.next_invc_no,
+                "nextPurchaseInvcNo": b.next_purchase_no,
+                "nextSarNo": b.next_sar_no,
+                "nextItemSeq": kra::next_item_sequence(books, tin),
+            })
+        }
+        "sales" => records(kind::SALE),
+        "purchases" => records(kind::PURCHASE),
+        "stock_io" => records(kind::STOCK_IO),
+        "stock" => Value::Array(
+            books
+                .scan(kind::STOCK, &prefix)
+                .map(|(_, r)| {
+                    let h = r.body.get("rsdQty100").and_then(Value::as_i64).unwrap_or(0);
+                    json!({"itemCd": r.body["itemCd"], "rsdQty": domain::Qty::from_hundredths(h).plain(), "ioCount": r.body["ioCount"]})
+                })
+                .collect(),
+        ),
+        "items" => Value::Array(books.scan(kind::ITEM, &format!("{tin}/")).map(|(_, r)| r.body.clone()).collect()),
+        other => {
+            return Err(format!(
+                "unknown state \"{other}\": devices, counters, sales, purchases, stock_io, stock or items"
+            ));
+        }
+    })
+}

@@ -9,6 +9,7 @@ use crate::{
     books::{Books, kind, numbered_key},
     fields::{Read, parse_ddmmyyyy},
     kra,
+    reference::Reference,
 };
 
 fn addressee(body: &Value) -> Result<(String, String), String> {
@@ -22,7 +23,7 @@ fn addressee(body: &Value) -> Result<(String, String), String> {
 }
 
 /// `{"tin", "bhfId"?, "sale": {saleList entry}}`: a supplier's sale addressed to `tin`.
-pub fn add_supplier_sale(books: &mut Books, now: &str, body: &Value) -> Result<Value, String> {
+pub fn add_supplier_sale(books: &mut Books, reference: &Reference, now: &str, body: &Value) -> Result<Value, String> {
     let (tin, bhf) = addressee(body)?;
     let sale = body.get("sale").filter(|v| v.is_object()).ok_or("\"sale\" (a saleList entry) is required")?;
     let supplier = sale.opt_text("spplrTin").ok_or("sale.spplrTin is required")?;
@@ -31,6 +32,8 @@ pub fn add_supplier_sale(books: &mut Books, now: &str, body: &Value) -> Result<V
     if sale.lines().is_empty() {
         return Err("sale.itemList must list the supplied items".into());
     }
+    kra::check_document_amounts(sale, reference)
+        .map_err(|r| format!("KRA would not have accepted this sale: {}", r.message))?;
     let key = kra::supplier_sale_key(&tin, &bhf, supplier, no);
     if books.get(kind::SUPPLIER_SALE, &key).is_some() {
         return Err(format!("supplier sale {supplier}/{no} for {tin}/{bhf} exists already"));
@@ -40,7 +43,7 @@ pub fn add_supplier_sale(books: &mut Books, now: &str, body: &Value) -> Result<V
 }
 
 /// `{"tin", "bhfId"?, "item": {import itemList entry}}`: a customs import line.
-pub fn add_import(books: &mut Books, now: &str, body: &Value) -> Result<Value, String> {
+pub fn add_import(books: &mut Books, _reference: &Reference, now: &str, body: &Value) -> Result<Value, String> {
     let (tin, bhf) = addressee(body)?;
     let item = body.get("item").filter(|v| v.is_object()).ok_or("\"item\" (an import itemList entry) is required")?;
     let task = item.opt_text("taskCd").ok_or("item.taskCd is required")?;
@@ -58,7 +61,7 @@ pub fn add_import(books: &mut Books, now: &str, body: &Value) -> Result<Value, S
 }
 
 /// `{"title", "cont", "dtlUrl"?, "regrNm"?}`: a notice for every taxpayer; answers its number.
-pub fn add_notice(books: &mut Books, now: &str, body: &Value) -> Result<Value, String> {
+pub fn add_notice(books: &mut Books, _reference: &Reference, now: &str, body: &Value) -> Result<Value, String> {
     let title = body.opt_text("title").ok_or("\"title\" is required")?;
     let cont = body.opt_text("cont").ok_or("\"cont\" is required")?;
     let no = books.count(kind::NOTICE) as u64 + 1;
@@ -73,7 +76,7 @@ pub fn add_notice(books: &mut Books, now: &str, body: &Value) -> Result<Value, S
 }
 
 /// `{"tin", "taxprNm", "taxprSttsCd"?, "prvncNm"?, ...}`: a PIN `selectCustomer` finds.
-pub fn add_taxpayer(books: &mut Books, now: &str, body: &Value) -> Result<Value, String> {
+pub fn add_taxpayer(books: &mut Books, _reference: &Reference, now: &str, body: &Value) -> Result<Value, String> {
     let (tin, _) = addressee(body)?;
     body.opt_text("taxprNm").ok_or("\"taxprNm\" is required")?;
     books.put(kind::TAXPAYER, &tin, now, body.clone());

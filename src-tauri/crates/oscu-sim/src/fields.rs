@@ -18,6 +18,8 @@ pub enum Kind {
     Amount,
     /// A quantity, NUMBER(13,2), not negative.
     Quantity,
+    /// A balance, NUMBER(13,2), which may be negative (`rsdQty` after stock went below zero).
+    Balance,
     /// A rate or percentage with two decimals, NUMBER(7,2) / (5,2), 0..=100.
     Rate,
     /// A whole number with at most this many digits, not negative.
@@ -86,17 +88,24 @@ pub fn hundredths(v: &Value) -> Option<i64> {
     Money::parse(&n.to_string()).ok().map(Money::cents)
 }
 
-fn check_number(v: &Value, name: &str, place: Place<'_>, max_int_digits: u32, max: Option<i64>) -> Option<String> {
+fn check_number(
+    v: &Value,
+    name: &str,
+    place: Place<'_>,
+    max_int_digits: u32,
+    max: Option<i64>,
+    signed: bool,
+) -> Option<String> {
     if !v.is_number() {
         return Some(invalid(name, place, format!("expected a number, found {v}")));
     }
     let Some(h) = hundredths(v) else {
         return Some(invalid(name, place, format!("at most 2 decimals allowed, found {v}")));
     };
-    if h < 0 {
+    if h < 0 && !signed {
         return Some(invalid(name, place, format!("must not be negative, found {v}")));
     }
-    if h >= 10i64.saturating_pow(max_int_digits).saturating_mul(100) {
+    if h.abs() >= 10i64.saturating_pow(max_int_digits).saturating_mul(100) {
         return Some(invalid(
             name,
             place,
@@ -145,9 +154,10 @@ fn check_value(field: &Field, v: &Value, place: Place<'_>, reference: &Reference
                 _ => None,
             }
         }
-        Kind::Amount => check_number(v, name, place, 16, None),
-        Kind::Quantity => check_number(v, name, place, 11, None),
-        Kind::Rate => check_number(v, name, place, 3, Some(10_000)),
+        Kind::Amount => check_number(v, name, place, 16, None, false),
+        Kind::Quantity => check_number(v, name, place, 11, None, false),
+        Kind::Balance => check_number(v, name, place, 11, None, true),
+        Kind::Rate => check_number(v, name, place, 3, Some(10_000), false),
         Kind::Int(digits) => match v.as_u64() {
             Some(n) if n.to_string().len() <= digits => None,
             Some(_) => Some(invalid(name, place, format!("at most {digits} digits, found {v}"))),

@@ -202,7 +202,7 @@ impl RunningSim {
     fn admin(
         &self,
         operation: &'static str,
-        write: fn(&mut books::Books, &str, &serde_json::Value) -> std::result::Result<serde_json::Value, String>,
+        write: server::AdminWrite,
         body: &serde_json::Value,
     ) -> Result<serde_json::Value> {
         self.shared.admin(write, body).map_err(|reason| Error::Admin { operation, reason })

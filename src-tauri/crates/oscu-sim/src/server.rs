@@ -30,6 +30,9 @@ use crate::{
     reference::Reference,
 };
 
+/// An admin feed: writes into the books, answers JSON or says what is wrong with the input.
+pub type AdminWrite = fn(&mut Books, &Reference, &str, &Value) -> Result<Value, String>;
+
 /// How long a gateway token lives.
 const TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
 
@@ -57,14 +60,10 @@ impl Shared {
     }
 
     /// Runs an admin write and commits it.
-    pub fn admin(
-        &self,
-        write: fn(&mut Books, &str, &Value) -> Result<Value, String>,
-        body: &Value,
-    ) -> Result<Value, String> {
+    pub fn admin(&self, write: AdminWrite, body: &Value) -> Result<Value, String> {
         let now = clock::now_kra();
         let mut books = self.books();
-        let result = write(&mut books, &now, body);
+        let result = write(&mut books, &self.reference, &now, body);
         books.commit().map_err(|e| e.to_string())?;
         result
     }
@@ -427,7 +426,7 @@ fn bad_request(message: impl Into<String>) -> Response {
 
 // ---- admin: feeds and inspection
 
-fn admin_write(s: &Shared, write: fn(&mut Books, &str, &Value) -> Result<Value, String>, body: &Value) -> Response {
+fn admin_write(s: &Shared, write: AdminWrite, body: &Value) -> Response {
     match s.admin(write, body) {
         Ok(v) => Json(v).into_response(),
         Err(e) => bad_request(e),

@@ -160,6 +160,19 @@ pub(crate) fn registered_item<'b>(books: &'b Books, tin: &str, item_cd: &str) ->
     })
 }
 
+/// Checks the arithmetic of a sale-shaped document (lines, bands, totals) as KRA checks a sale:
+/// used on the admin feed so a supplier's sale is one KRA could have accepted.
+pub fn check_document_amounts(body: &Value, reference: &Reference) -> Result<(), Refusal> {
+    amounts::check_numbering(body)?;
+    let mut lines = Vec::new();
+    for (i, line) in fields::Read::lines(body).iter().enumerate() {
+        lines.push(amounts::check_line(line, i + 1, reference.rates(), amounts::Discount::RateAndAmount)?);
+    }
+    let totals = amounts::totals(reference.rates(), &lines)?;
+    amounts::check_bands(body, &totals)?;
+    amounts::check_totals(body, &totals)
+}
+
 /// The sequence refusal shared by sales, credit notes and purchases.
 pub(crate) fn invc_no_sequence(expected: u64, found: u64) -> Refusal {
     Refusal::param(format!("Invalid invcNo sequence, expected: {expected} but found: {found}"))

@@ -304,7 +304,7 @@ pub const STOCK_IO: &[Field] = &[
 
 pub const STOCK_MASTER: &[Field] = &[
     req("itemCd", Char(20)),
-    req("rsdQty", Quantity),
+    req("rsdQty", Balance),
     req("regrId", Char(20)),
     req("regrNm", Char(60)),
     req("modrId", Char(20)),

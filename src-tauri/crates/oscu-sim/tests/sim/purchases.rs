@@ -97,6 +97,10 @@ async fn purchases_confirm_supplier_sales_in_their_own_series() {
     // In-process feeds work as the admin API does.
     let mut another = supplier_sale();
     another["spplrInvcNo"] = json!(42);
+    let mut impossible = another.clone();
+    impossible["taxblAmtB"] = json!(1000);
+    let e = sim.add_supplier_sale(PIN, "00", impossible).unwrap_err().to_string();
+    assert!(e.contains("Invalid taxblAmtB. Expected: 862.07"), "{e}");
     sim.add_supplier_sale(PIN, "00", another.clone()).unwrap();
     assert!(sim.add_supplier_sale(PIN, "00", another).unwrap_err().to_string().contains("exists already"));
     assert_eq!(client.select_purchase_sales("20180101000000").await.unwrap().len(), 1);

@@ -76,6 +76,14 @@ async fn stock_movements_keep_kras_running_total() {
     assert_refused(send(&client, Function::InsertStockIO, &body).await, "910", "orgSarNo cannot be empty or Null");
     let counters = admin_get(&sim, &format!("state/counters?tin={PIN}&bhfId=00")).await;
     assert_eq!(counters["nextSarNo"], 3);
+
+    // Taking out more than KRA knows of is not refused (KRA's behaviour is unknown); the balance
+    // goes below zero and the stock master must say so.
+    client.insert_stock_io(&stock_request(3, StockMoveType::Sale, &[(&soda, Qty::whole(8))])).await.unwrap();
+    assert_refused(client.save_stock_master(&master(&soda, Qty::ZERO)).await, "910", "Expected: -0.50 but found: 0.00");
+    let mut negative = json_of(&master(&soda, Qty::ZERO));
+    negative["rsdQty"] = json!(-0.5);
+    send(&client, Function::SaveStockMaster, &negative).await.unwrap();
     sim.shutdown().await;
 }
 

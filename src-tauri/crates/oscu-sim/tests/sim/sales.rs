@@ -2,8 +2,15 @@
 //! unused-band rate, invcNo (shared with credit notes), 994, credit-note rules, stock, signatures,
 //! and the read-backs.
 
-use domain::{CreditNoteReason, ItemType, Qty, TaxBand};
-use oscu::Function;
+use std::collections::BTreeMap;
+
+use domain::{
+    CreditNoteDraft, CreditNoteLineDraft, CreditNoteReason, Date, ItemType, OriginalSale, Qty, StockMoveType, TaxBand,
+};
+use oscu::{
+    Function,
+    wire::{StockIOSaveReq, TrnsSalesSaveWrReq},
+};
 use serde_json::{Value, json};
 
 use crate::support::*;
@@ -248,6 +255,34 @@ async fn goods_cannot_be_sold_beyond_the_stock_kra_was_told_about() {
         "910",
         "Item KE2NTNO0000009 does not exist in your inventory",
     );
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_apps_own_documents_pass_sale_stock_out_credit_note_and_return() {
+    // Everything built by domain + oscu::build, as the app sends it.
+    let (Shop { sim, client, .. }, soda, bread, delivery) = stocked().await;
+    let sold = invoice(&[(&soda, Qty::whole(3)), (&bread, Qty::whole(1)), (&delivery, Qty::whole(1))], Some(BUYER));
+    sell(&client, &TrnsSalesSaveWrReq::from_invoice(&sold, &header(1)).unwrap()).await.unwrap();
+    let out = StockIOSaveReq::from_document_lines(&stock_header(2, StockMoveType::Sale), &sold.lines).unwrap();
+    client.insert_stock_io(&out).await.unwrap();
+    client.save_stock_master(&master(&soda, Qty::whole(97))).await.unwrap();
+
+    let day = Date::new(2026, 11, 21).unwrap();
+    let draft = CreditNoteDraft {
+        reason: CreditNoteReason::Damaged,
+        buyer_pin: Some(BUYER.into()),
+        date: day,
+        lines: vec![CreditNoteLineDraft { sale_line: 1, qty: Qty::whole(1) }],
+    };
+    let note =
+        draft.finalise(OriginalSale { invoice: &sold, date: day, credited: &BTreeMap::new() }, &rates()).unwrap();
+    let receipt = sell(&client, &TrnsSalesSaveWrReq::from_credit_note(&note, 1, &header(2)).unwrap()).await.unwrap();
+    assert_eq!(receipt.cur_rcpt_no.get(), 2);
+    let back = StockIOSaveReq::from_document_lines(&stock_header(3, StockMoveType::ReturnIn), &note.lines).unwrap();
+    client.insert_stock_io(&back).await.unwrap();
+    client.save_stock_master(&master(&soda, Qty::whole(98))).await.unwrap();
+    assert_eq!(sim.stock_total(PIN, "00", soda.code.as_str()), Qty::whole(98));
     sim.shutdown().await;
 }
 

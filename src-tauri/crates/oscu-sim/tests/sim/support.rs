@@ -103,18 +103,7 @@ pub async fn register(client: &Client, item: &Item) {
 }
 
 pub fn stock_request(sar_no: u64, kind: StockMoveType, moves: &[(&Item, Qty)]) -> StockIOSaveReq {
-    let header = StockHeader {
-        sar_no,
-        org_sar_no: 0,
-        kind,
-        occurred_on: domain::Date::new(2026, 11, 21).unwrap(),
-        counterparty_pin: None,
-        counterparty_name: None,
-        counterparty_branch: None,
-        remark: None,
-        user: user(),
-    };
-    StockIOSaveReq::from_items(&header, moves, &rates()).unwrap()
+    StockIOSaveReq::from_items(&stock_header(sar_no, kind), moves, &rates()).unwrap()
 }
 
 pub async fn stock_in(client: &Client, sar_no: u64, moves: &[(&Item, Qty)]) {
@@ -145,6 +134,11 @@ pub fn header(invc_no: u64) -> SaleHeader {
 
 /// A sale request built by the domain and `oscu::build`, exactly as the app would send it.
 pub fn sale(invc_no: u64, lines: &[(&Item, Qty)], buyer: Option<&str>) -> TrnsSalesSaveWrReq {
+    TrnsSalesSaveWrReq::from_invoice(&invoice(lines, buyer), &header(invc_no)).unwrap()
+}
+
+/// The domain's invoice for these lines at the items' default prices.
+pub fn invoice(lines: &[(&Item, Qty)], buyer: Option<&str>) -> domain::Invoice {
     let catalogue: BTreeMap<ItemCode, (Item, Qty)> =
         lines.iter().map(|(i, _)| (i.code.clone(), ((*i).clone(), Qty::whole(1_000_000)))).collect();
     let draft = SaleDraft {
@@ -161,8 +155,21 @@ pub fn sale(invc_no: u64, lines: &[(&Item, Qty)], buyer: Option<&str>) -> TrnsSa
         buyer_name: buyer.map(|_| "Buyer Ltd".to_owned()),
         payment: PaymentType::Cash,
     };
-    let invoice = draft.finalise(&catalogue, &rates(), domain::StockPolicy::Refuse).unwrap();
-    TrnsSalesSaveWrReq::from_invoice(&invoice, &header(invc_no)).unwrap()
+    draft.finalise(&catalogue, &rates(), domain::StockPolicy::Refuse).unwrap()
+}
+
+pub fn stock_header(sar_no: u64, kind: StockMoveType) -> StockHeader {
+    StockHeader {
+        sar_no,
+        org_sar_no: 0,
+        kind,
+        occurred_on: domain::Date::new(2026, 11, 21).unwrap(),
+        counterparty_pin: None,
+        counterparty_name: None,
+        counterparty_branch: None,
+        remark: None,
+        user: user(),
+    }
 }
 
 pub async fn sell(client: &Client, request: &TrnsSalesSaveWrReq) -> oscu::Result<TrnsSalesSaveWrResData> {

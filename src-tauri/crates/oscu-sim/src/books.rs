@@ -180,6 +180,9 @@ impl Books {
     pub fn commit(&mut self) -> Result<()> {
         let touched = std::mem::take(&mut self.touched);
         let Some(conn) = self.store.as_mut() else { return Ok(()) };
+        if touched.is_empty() {
+            return Ok(());
+        }
         let result = (|| -> rusqlite::Result<()> {
             let tx = conn.transaction()?;
             {

@@ -27,10 +27,41 @@ pub struct SignedReceipt<'a> {
     pub sdc_date_time: &'a str,
 }
 
+/// JSON text with every object's keys sorted, whatever order they were sent or stored in.
+fn canonical_json(v: &Value, out: &mut String) {
+    match v {
+        Value::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            out.push('{');
+            for (i, k) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::String(k.clone()).to_string());
+                out.push(':');
+                canonical_json(&m[k], out);
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                canonical_json(item, out);
+            }
+            out.push(']');
+        }
+        scalar => out.push_str(&scalar.to_string()),
+    }
+}
+
 impl SignedReceipt<'_> {
     fn canonical(&self) -> Vec<u8> {
-        // serde_json's map is ordered by key, so this serialisation is canonical.
-        let invoice = serde_json::to_string(self.invoice).unwrap_or_default();
+        let mut invoice = String::new();
+        canonical_json(self.invoice, &mut invoice);
         format!(
             "{}|{}|{}|{}|{}|{}|{}",
             self.tin, self.bhf_id, self.sdc_id, self.cur_rcpt_no, self.tot_rcpt_no, self.sdc_date_time, invoice
@@ -85,5 +116,8 @@ mod tests {
         assert_ne!(a, sign(b"other", &receipt(&invoice, 1)));
         assert_ne!(a, sign(b"secret", &receipt(&invoice, 2)));
         assert_ne!(a, sign(b"secret", &receipt(&json!({"invcNo": 1, "totAmt": 101}), 1)));
+        let mut nested = String::new();
+        canonical_json(&json!({"b": [{"z": 1, "a": null}], "a": "x"}), &mut nested);
+        assert_eq!(nested, r#"{"a":"x","b":[{"a":null,"z":1}]}"#);
     }
 }

@@ -175,7 +175,7 @@ impl Reference {
                     .collect();
                 json!({
                     "cdCls": c.cls, "cdClsNm": c.name, "cdClsDesc": null, "useYn": "Y",
-                    "userDfnNm1": if c.cls == "04" { json!("Rate") } else { Value::Null },
+                    "userDfnNm1": if c.cls == "04" { json!("Tax Rate") } else { Value::Null },
                     "userDfnNm2": null, "userDfnNm3": null, "dtlList": dtl
                 })
             })

@@ -319,6 +319,12 @@ fn process(s: &Shared, host: Host, function: Function, method: &Method, headers:
         books.commit().map_err(|e| Refusal { code: "999", message: format!("Unknown error, contact KRA: {e}") })?;
         answer
     })();
+    match &answer {
+        Ok(_) => tracing::info!(function = function.spec_name(), ?host, "accepted"),
+        Err(r) => {
+            tracing::info!(function = function.spec_name(), ?host, code = r.code, message = %r.message, "refused")
+        }
+    }
     envelope(host, &now, answer)
 }
 

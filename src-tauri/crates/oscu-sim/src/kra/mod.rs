@@ -177,3 +177,109 @@ pub fn check_document_amounts(body: &Value, reference: &Reference) -> Result<(),
 pub(crate) fn invc_no_sequence(expected: u64, found: u64) -> Refusal {
     Refusal::param(format!("Invalid invcNo sequence, expected: {expected} but found: {found}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use domain::{
+        Discount, Item, ItemCode, ItemCodeParts, ItemType, Money, PaymentType, Qty, SaleDraft, SaleLineDraft,
+        StockPolicy, TaxBand,
+    };
+    use oscu::{
+        build::SaleHeader,
+        wire::{TrnsSalesSaveWrReq, UserStamp},
+    };
+
+    use super::*;
+
+    /// A small deterministic generator (xorshift), so failures reproduce.
+    struct Dice(u64);
+
+    impl Dice {
+        fn roll(&mut self, below: u64) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0 % below
+        }
+    }
+
+    fn random_sale(dice: &mut Dice) -> Value {
+        let mut catalogue: BTreeMap<ItemCode, (Item, Qty)> = BTreeMap::new();
+        let mut lines = Vec::new();
+        for seq in 1..=(1 + dice.roll(6)) as u32 {
+            let band = TaxBand::ALL[dice.roll(5) as usize];
+            let code = ItemCode::build(&ItemCodeParts {
+                origin: "KE".into(),
+                item_type: ItemType::Finished,
+                pkg_unit: "NT".into(),
+                qty_unit: "NO".into(),
+                sequence: seq,
+            })
+            .unwrap();
+            let item = Item {
+                code: code.clone(),
+                name: format!("Item {seq}"),
+                class_code: "5020230000".into(),
+                item_type: ItemType::Finished,
+                origin: "KE".into(),
+                pkg_unit: "NT".into(),
+                qty_unit: "NO".into(),
+                tax_band: band,
+                default_price: Money::from_cents(1 + dice.roll(10_000_000) as i64),
+                barcode: None,
+                active: true,
+            };
+            catalogue.insert(code.clone(), (item, Qty::whole(1_000_000)));
+            let discount = match dice.roll(3) {
+                0 => Discount::None,
+                1 => Discount::Percent(dice.roll(5_001) as i64),
+                _ => Discount::Amount(Money::from_cents(dice.roll(100) as i64)),
+            };
+            lines.push(SaleLineDraft {
+                item: code,
+                qty: Qty::from_hundredths(1 + dice.roll(100_000) as i64),
+                unit_price: None,
+                discount,
+            });
+        }
+        let draft = SaleDraft { lines, buyer_pin: None, buyer_name: None, payment: PaymentType::Cash };
+        let rates = Reference::builtin().unwrap().rates().clone();
+        let invoice = draft.finalise(&catalogue, &rates, StockPolicy::AllowNegative).unwrap();
+        let at = domain::DateTime::parse_kra("20261121101500").unwrap();
+        let header = SaleHeader {
+            invc_no: 1,
+            trd_invc_no: "T-1".into(),
+            confirmed_at: at,
+            receipt_published_at: at,
+            stock_released_at: None,
+            user: UserStamp::by("u", "U"),
+            trade_name: None,
+            address: None,
+            top_message: None,
+            bottom_message: None,
+            buyer_mobile: None,
+            remark: None,
+        };
+        serde_json::to_value(TrnsSalesSaveWrReq::from_invoice(&invoice, &header).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn the_simulator_accepts_exactly_the_arithmetic_the_domain_produces() {
+        let reference = Reference::builtin().unwrap();
+        let mut dice = Dice(0x5EED_CAFE_F00D);
+        for round in 0..400 {
+            let sale = random_sale(&mut dice);
+            assert_eq!(check_document_amounts(&sale, &reference), Ok(()), "round {round}: {sale}");
+            // One cent off anywhere is refused.
+            let lines = sale["itemList"].as_array().unwrap().len() as u64;
+            let line = dice.roll(lines) as usize;
+            let field = ["taxblAmt", "taxAmt", "totAmt", "splyAmt"][dice.roll(4) as usize];
+            let mut off = sale.clone();
+            let cents = fields::hundredths(&off["itemList"][line][field]).unwrap();
+            off["itemList"][line][field] = serde_json::json!((cents + 1) as f64 / 100.0);
+            assert!(check_document_amounts(&off, &reference).is_err(), "round {round}: {field} of line {line}");
+        }
+    }
+}

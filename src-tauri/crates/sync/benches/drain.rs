@@ -1,0 +1,2 @@
+//! Drain benchmark (filled in below the skeleton).
+fn main() {}

@@ -1,0 +1,927 @@
+//! The outbox drain: lanes that run side by side (the sales series, stock, purchases, the rest),
+//! each strictly in order; per row: reserve the KRA number, freeze the request, send with no
+//! transaction open, then settle (signature + confirm + done, retry with backoff, park with a
+//! plain explanation, or realign a drifted counter). Unknown outcomes are settled by asking KRA
+//! before resending, so every document is recorded exactly once.
+
+use std::{
+    sync::{Arc, Mutex, PoisonError},
+    time::Duration,
+};
+
+use domain::DateTime;
+use oscu::{Function, Retry, wire::TrnsSalesSaveWrResData};
+use serde_json::Value;
+use store::{DocumentKind, KraCounter, KraSignature, OutboxKind, OutboxRow, Store, Transaction, numbering, outbox};
+use tokio::sync::watch;
+
+use crate::{
+    Clock, ExplainContext, Result, Transport, backoff,
+    clock::add,
+    error::{During, Error},
+    explain,
+    requests::{self, SalesDocument, Stamp},
+};
+
+/// How the engine behaves.
+#[derive(Debug, Clone)]
+pub struct SyncConfig {
+    /// `regrId`/`modrId` on requests (up to 20 characters).
+    pub user_id: String,
+    /// `regrNm`/`modrNm` on requests (up to 60 characters).
+    pub user_name: String,
+    /// First retry delay (before jitter); doubles per attempt.
+    pub base_backoff: Duration,
+    /// Longest retry delay.
+    pub max_backoff: Duration,
+    /// How often the worker pulls KRA's lists.
+    pub pull_every: Duration,
+    /// How often an idle worker looks at the outbox without being woken.
+    pub idle_check_every: Duration,
+}
+
+impl SyncConfig {
+    /// Defaults: retries from 2 s doubling up to 5 minutes, pulls hourly.
+    pub fn new(user_id: &str, user_name: &str) -> SyncConfig {
+        SyncConfig {
+            user_id: user_id.to_owned(),
+            user_name: user_name.to_owned(),
+            base_backoff: Duration::from_secs(2),
+            max_backoff: Duration::from_secs(300),
+            pull_every: Duration::from_secs(3600),
+            idle_check_every: Duration::from_secs(60),
+        }
+    }
+}
+
+/// What the status bar shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Progress {
+    pub pending: i64,
+    pub in_flight: i64,
+    pub parked: i64,
+    pub last_success: Option<DateTime>,
+    /// False once a call failed to reach KRA, true again after the next answer.
+    pub online: bool,
+    pub last_error: Option<String>,
+}
+
+/// What one drain did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DrainReport {
+    /// Rows KRA accepted now.
+    pub accepted: usize,
+    /// Rows KRA already had (a read-back found them, or KRA answered 994 to the resend).
+    pub already_recorded: usize,
+    /// Rows that failed in a way worth retrying; they wait for their backoff.
+    pub retrying: usize,
+    /// Rows KRA refused for good.
+    pub parked: usize,
+    /// Counters realigned to KRA's "expected N".
+    pub realigned: usize,
+}
+
+impl DrainReport {
+    fn add(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Accepted => self.accepted += 1,
+            Outcome::AlreadyRecorded => self.already_recorded += 1,
+            Outcome::Retrying => self.retrying += 1,
+            Outcome::Parked => self.parked += 1,
+            Outcome::Realigned => self.realigned += 1,
+        }
+    }
+
+    /// Rows settled for good (accepted, already recorded or parked).
+    pub fn settled(&self) -> usize {
+        self.accepted + self.already_recorded + self.parked
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Accepted,
+    AlreadyRecorded,
+    Retrying,
+    Parked,
+    Realigned,
+}
+
+/// The lanes: each runs strictly in outbox order; lanes run side by side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lane {
+    /// Sales and credit notes: one `invcNo` series, one number open at a time.
+    Sales,
+    /// `insertStockIO` (`sarNo`) and `saveStockMaster`.
+    Stock,
+    /// `insertTrnsPurchase` (the purchase `invcNo` series).
+    Purchases,
+    /// Item registrations (their codes carry KRA's sequence), import decisions, purchase
+    /// rejections.
+    Other,
+}
+
+impl Lane {
+    const ALL: [Lane; 4] = [Lane::Sales, Lane::Stock, Lane::Purchases, Lane::Other];
+
+    fn kinds_sql(self) -> &'static str {
+        match self {
+            Lane::Sales => "('sale', 'credit_note')",
+            Lane::Stock => "('stock_io', 'stock_master')",
+            Lane::Purchases => "('purchase')",
+            Lane::Other => "('save_item', 'import_update', 'purchase_rejection')",
+        }
+    }
+
+    fn counter(self) -> Option<KraCounter> {
+        match self {
+            Lane::Sales => Some(KraCounter::SalesInvoice),
+            Lane::Stock => Some(KraCounter::StockSar),
+            Lane::Purchases => Some(KraCounter::PurchaseInvoice),
+            Lane::Other => None,
+        }
+    }
+}
+
+fn counter_of(kind: OutboxKind) -> Option<KraCounter> {
+    match kind {
+        OutboxKind::Sale | OutboxKind::CreditNote => Some(KraCounter::SalesInvoice),
+        OutboxKind::StockIo => Some(KraCounter::StockSar),
+        OutboxKind::Purchase => Some(KraCounter::PurchaseInvoice),
+        OutboxKind::SaveItem | OutboxKind::StockMaster | OutboxKind::PurchaseRejection | OutboxKind::ImportUpdate => {
+            None
+        }
+    }
+}
+
+fn function_of(kind: OutboxKind) -> Function {
+    match kind {
+        OutboxKind::SaveItem => Function::SaveItem,
+        OutboxKind::Sale | OutboxKind::CreditNote => Function::SaveTrnsSalesOsdc,
+        OutboxKind::StockIo => Function::InsertStockIO,
+        OutboxKind::StockMaster => Function::SaveStockMaster,
+        OutboxKind::Purchase | OutboxKind::PurchaseRejection => Function::InsertTrnsPurchase,
+        OutboxKind::ImportUpdate => Function::UpdateImportItem,
+    }
+}
+
+/// The JSON field of a request that carries the reserved number.
+fn number_field(kind: OutboxKind) -> Option<&'static str> {
+    match counter_of(kind)? {
+        KraCounter::SalesInvoice | KraCounter::PurchaseInvoice => Some("invcNo"),
+        KraCounter::StockSar => Some("sarNo"),
+        KraCounter::ItemSequence => None,
+    }
+}
+
+#[derive(Debug, Default)]
+struct Status {
+    online: bool,
+    last_error: Option<String>,
+}
+
+/// Lane coordination inside one drain: completions so far and lanes still working.
+#[derive(Debug, Clone, Copy)]
+struct Coordination {
+    completions: u64,
+    busy: usize,
+}
+
+struct Inner {
+    store: Arc<Store>,
+    kra: Arc<dyn Transport>,
+    clock: Arc<dyn Clock>,
+    config: SyncConfig,
+    status: Mutex<Status>,
+    draining: tokio::sync::Mutex<()>,
+}
+
+/// The sync engine. Cheap to clone (shared inside).
+#[derive(Clone)]
+pub struct Engine {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine").field("config", &self.inner.config).finish_non_exhaustive()
+    }
+}
+
+/// A prepared send: the bytes and the number they carry.
+struct Prepared {
+    body: String,
+    number: Option<i64>,
+    /// The row was sent before (or its number was reserved before): its outcome may be unknown.
+    resend: bool,
+}
+
+impl Engine {
+    /// An engine sending through `client` (an [`crate::DirectHost`], or any [`Transport`]).
+    pub fn new(store: Arc<Store>, client: impl Transport, clock: Arc<dyn Clock>, config: SyncConfig) -> Engine {
+        Engine::with_transport(store, Arc::new(client), clock, config)
+    }
+
+    /// Like [`Engine::new`] with a shared transport.
+    pub fn with_transport(
+        store: Arc<Store>,
+        kra: Arc<dyn Transport>,
+        clock: Arc<dyn Clock>,
+        config: SyncConfig,
+    ) -> Engine {
+        Engine {
+            inner: Arc::new(Inner {
+                store,
+                kra,
+                clock,
+                config,
+                status: Mutex::new(Status { online: true, last_error: None }),
+                draining: tokio::sync::Mutex::new(()),
+            }),
+        }
+    }
+
+    pub fn config(&self) -> &SyncConfig {
+        &self.inner.config
+    }
+
+    pub(crate) fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    pub(crate) fn transport(&self) -> &dyn Transport {
+        self.inner.kra.as_ref()
+    }
+
+    pub(crate) fn now(&self) -> DateTime {
+        self.inner.clock.now()
+    }
+
+    fn stamp(&self) -> Stamp<'_> {
+        Stamp { id: &self.inner.config.user_id, name: &self.inner.config.user_name }
+    }
+
+    fn status(&self) -> std::sync::MutexGuard<'_, Status> {
+        self.inner.status.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn note_answer(&self) {
+        let mut s = self.status();
+        s.online = true;
+    }
+
+    pub(crate) fn note_failure(&self, e: &oscu::Error) {
+        let mut s = self.status();
+        s.online = !matches!(e, oscu::Error::Timeout { .. } | oscu::Error::Connect { .. });
+        s.last_error = Some(e.to_string());
+    }
+
+    /// Counts from the store, the online flag, the last success and the last error.
+    pub fn progress(&self) -> Progress {
+        let counts = self.store().read(outbox::counts).unwrap_or_default();
+        let s = self.status();
+        Progress {
+            pending: counts.pending,
+            in_flight: counts.in_flight,
+            parked: counts.parked,
+            last_success: counts.last_success,
+            online: s.online,
+            last_error: s.last_error.clone(),
+        }
+    }
+
+    /// After a crash mid-send: rows left in flight go back to pending; their reserved numbers
+    /// and frozen bodies make the next attempt ask KRA first, then resend the same bytes.
+    pub fn recover_after_restart(&self) -> Result<usize> {
+        let n = self.store().write(outbox::requeue_in_flight).during("requeue interrupted calls")?;
+        if n > 0 {
+            tracing::info!(rows = n, "requeued calls interrupted by a restart");
+        }
+        Ok(n)
+    }
+
+    /// Background worker for the life of the app (see [`crate::SyncHandle`]).
+    pub fn spawn(self) -> crate::SyncHandle {
+        crate::worker::spawn(self)
+    }
+
+    /// How long until the earliest pending row is due (capped by the idle check interval).
+    pub fn next_wake_in(&self) -> Duration {
+        let idle = self.inner.config.idle_check_every;
+        let next: Option<String> = self
+            .store()
+            .read(|c| {
+                c.query_row(
+                    "SELECT min(next_attempt_at) FROM outbox WHERE state IN ('pending', 'in_flight', 'parked') AND state = 'pending'",
+                    [],
+                    |r| r.get(0),
+                )
+                .map_err(|source| store::Error::Db { operation: "find the next retry", source })
+            })
+            .unwrap_or(None);
+        let Some(next) = next.and_then(|n| DateTime::parse_kra(&n).ok()) else { return idle };
+        let secs = crate::clock::seconds_between(self.now(), next);
+        if secs <= 0 { Duration::ZERO } else { Duration::from_secs(secs.unsigned_abs()).min(idle) }
+    }
+
+    /// Sends everything that is ready now (all lanes) until nothing is ready; returns what
+    /// happened. Rows waiting for a backoff stay for a later drain.
+    pub async fn drain(&self) -> Result<DrainReport> {
+        let _one_at_a_time = self.inner.draining.lock().await;
+        self.recover_after_restart()?;
+        let mut total = DrainReport::default();
+        loop {
+            let report = Arc::new(Mutex::new(DrainReport::default()));
+            let (coord, _) = watch::channel(Coordination { completions: 0, busy: Lane::ALL.len() });
+            let [a, b, c, d] = Lane::ALL;
+            let (ra, rb, rc, rd) = tokio::join!(
+                self.run_lane(a, &coord, &report),
+                self.run_lane(b, &coord, &report),
+                self.run_lane(c, &coord, &report),
+                self.run_lane(d, &coord, &report),
+            );
+            ra?;
+            rb?;
+            rc?;
+            rd?;
+            let round = report.lock().unwrap_or_else(PoisonError::into_inner).clone();
+            let progressed = round.settled() + round.realigned;
+            total.accepted += round.accepted;
+            total.already_recorded += round.already_recorded;
+            total.retrying += round.retrying;
+            total.parked += round.parked;
+            total.realigned += round.realigned;
+            if progressed == 0 {
+                return Ok(total);
+            }
+        }
+    }
+
+    async fn run_lane(
+        &self,
+        lane: Lane,
+        coord: &watch::Sender<Coordination>,
+        report: &Mutex<DrainReport>,
+    ) -> Result<()> {
+        let mut changes = coord.subscribe();
+        let result = async {
+            loop {
+                let seen = coord.borrow().completions;
+                if let Some(row) = self.claim(lane)? {
+                    let outcome = self.process(row).await;
+                    coord.send_modify(|c| c.completions += 1);
+                    report.lock().unwrap_or_else(PoisonError::into_inner).add(outcome?);
+                    continue;
+                }
+                // Nothing ready in this lane: wait for another lane to finish a row (which may
+                // release one of ours), or stop when every lane is idle.
+                coord.send_modify(|c| c.busy -= 1);
+                loop {
+                    {
+                        let c = *changes.borrow_and_update();
+                        if c.completions != seen {
+                            break;
+                        }
+                        if c.busy == 0 {
+                            return Ok(());
+                        }
+                    }
+                    if changes.changed().await.is_err() {
+                        return Ok(());
+                    }
+                }
+                coord.send_modify(|c| c.busy += 1);
+            }
+        }
+        .await;
+        if result.is_err() {
+            // Let the other lanes finish instead of waiting for this one.
+            coord.send_modify(|c| c.busy = c.busy.saturating_sub(1));
+        }
+        result
+    }
+
+    /// Claims the next row of `lane`: the row holding the lane's open number if there is one
+    /// (nothing else may take a number while it is in doubt), else the oldest ready row.
+    fn claim(&self, lane: Lane) -> Result<Option<OutboxRow>> {
+        let now = self.now();
+        self.store()
+            .write(|tx| {
+                let held = match lane.counter() {
+                    Some(counter) => numbering::open_reservation(tx, counter)?.map(|r| r.outbox_id),
+                    None => None,
+                };
+                let id: Option<i64> = match held {
+                    Some(id) => ready_row(tx, "o.id = ?2", now, id)?,
+                    None => ready_row(tx, &format!("o.kind IN {}", lane.kinds_sql()), now, 0)?,
+                };
+                let Some(id) = id else { return Ok(None) };
+                tx.execute("UPDATE outbox SET state = 'in_flight', attempts = attempts + 1 WHERE id = ?1", [id])
+                    .map_err(|source| store::Error::Db { operation: "claim a call for KRA", source })?;
+                outbox::row(tx, id).map(Some)
+            })
+            .during("claim the next call for KRA")
+    }
+
+    async fn process(&self, row: OutboxRow) -> Result<Outcome> {
+        let prepared = match self.prepare(&row) {
+            Ok(p) => p,
+            Err(e @ Error::BuildRequest { .. }) => {
+                // The stored document cannot become a request: that needs a person.
+                let message = e.to_string();
+                self.park(&row, None, None, &message)?;
+                return Ok(Outcome::Parked);
+            }
+            Err(e) => {
+                self.store().write(|tx| outbox::mark_retry(tx, row.id, self.now(), &e.to_string())).ok();
+                return Err(e);
+            }
+        };
+        let function = function_of(row.kind);
+
+        // A sale or credit note whose outcome may be unknown: ask KRA before resending.
+        if prepared.resend
+            && let (Some(number), OutboxKind::Sale | OutboxKind::CreditNote) = (prepared.number, row.kind)
+        {
+            match self.read_back(number).await {
+                Ok(Some(found)) if found.trader_no.as_deref() == Some(trader_no_of(&prepared.body).as_str()) => {
+                    self.record_success(&row, Some(number), found.signature, true)?;
+                    tracing::info!(
+                        outbox = row.id,
+                        invc_no = number,
+                        "KRA already had the document; recorded its signature"
+                    );
+                    return Ok(Outcome::AlreadyRecorded);
+                }
+                Ok(_) => {}
+                Err(e) => return self.retry(&row, &e),
+            }
+        }
+
+        match self.inner.kra.call(function, &prepared.body).await {
+            Ok(data) => {
+                self.note_answer();
+                let signature = match row.kind {
+                    OutboxKind::Sale | OutboxKind::CreditNote => self.signature_from(data, &prepared)?,
+                    _ => None,
+                };
+                self.record_success(&row, prepared.number, signature, false)?;
+                Ok(Outcome::Accepted)
+            }
+            Err(e) => {
+                self.note_answer_or_failure(&e);
+                self.settle_failure(&row, &prepared, &e).await
+            }
+        }
+    }
+
+    fn note_answer_or_failure(&self, e: &oscu::Error) {
+        self.note_failure(e);
+    }
+
+    async fn settle_failure(&self, row: &OutboxRow, prepared: &Prepared, e: &oscu::Error) -> Result<Outcome> {
+        if e.is_duplicate() {
+            // 994: KRA has this exact document already.
+            let signature = match (row.kind, prepared.number) {
+                (OutboxKind::Sale | OutboxKind::CreditNote, Some(number)) => match self.read_back(number).await {
+                    Ok(Some(found)) => found.signature,
+                    Ok(None) => {
+                        return self.retry(
+                            row,
+                            &oscu::Error::DecodeResponse {
+                                function: Function::SelectInvoiceDetails,
+                                reason: format!("KRA says invoice {number} is recorded but cannot show it yet"),
+                            },
+                        );
+                    }
+                    Err(e) => return self.retry(row, &e),
+                },
+                _ => None,
+            };
+            self.record_success(row, prepared.number, signature, true)?;
+            return Ok(Outcome::AlreadyRecorded);
+        }
+        if let (Some(expected), Some(number), Some(counter)) =
+            (e.expected_number(), prepared.number, counter_of(row.kind))
+        {
+            let expected = i64::try_from(expected).unwrap_or(i64::MAX);
+            if prepared.resend && expected == number + 1 {
+                // KRA moved past our number: the earlier send was recorded.
+                if matches!(row.kind, OutboxKind::Sale | OutboxKind::CreditNote) {
+                    match self.read_back(number).await {
+                        Ok(Some(found)) => {
+                            self.record_success(row, Some(number), found.signature, true)?;
+                            return Ok(Outcome::AlreadyRecorded);
+                        }
+                        Ok(None) => {}
+                        Err(e) => return self.retry(row, &e),
+                    }
+                } else {
+                    self.record_success(row, Some(number), None, true)?;
+                    return Ok(Outcome::AlreadyRecorded);
+                }
+            }
+            if expected != number {
+                self.realign(row, counter, number, expected, e)?;
+                return Ok(Outcome::Realigned);
+            }
+        }
+        match e.retry() {
+            Retry::Never => {
+                self.park(row, prepared.number, e.kra_code(), e.kra_message().unwrap_or(&e.to_string()))?;
+                Ok(Outcome::Parked)
+            }
+            Retry::Now | Retry::After(_) => self.retry(row, e),
+        }
+    }
+
+    /// Keeps the number and the frozen bytes, and schedules the next attempt.
+    fn retry(&self, row: &OutboxRow, e: &oscu::Error) -> Result<Outcome> {
+        self.note_failure(e);
+        let floor = match e.retry() {
+            Retry::After(d) => d,
+            Retry::Now | Retry::Never => Duration::ZERO,
+        };
+        let cfg = &self.inner.config;
+        let wait = backoff::delay(row.attempts, cfg.base_backoff, cfg.max_backoff, floor, backoff::random());
+        let next = add(self.now(), wait);
+        tracing::debug!(outbox = row.id, attempt = row.attempts, ?wait, error = %e, "KRA call will be retried");
+        self.store().write(|tx| outbox::mark_retry(tx, row.id, next, &e.to_string())).during("schedule a retry")?;
+        Ok(Outcome::Retrying)
+    }
+
+    /// KRA says it expects another number: release ours, take KRA's, log it, and retry at once.
+    fn realign(&self, row: &OutboxRow, counter: KraCounter, ours: i64, expected: i64, e: &oscu::Error) -> Result<()> {
+        let now = self.now();
+        tracing::warn!(counter = counter.as_str(), ours, expected, "KRA counter drifted; realigned to KRA's number");
+        let detail = format!("{}: Duka had {ours}, KRA expects {expected}", counter.as_str());
+        self.store()
+            .write(|tx| {
+                numbering::release(tx, counter, ours, now)?;
+                numbering::resync(tx, counter, expected)?;
+                store::audit::append(
+                    tx,
+                    now,
+                    &self.inner.config.user_name,
+                    "realign_kra_counter",
+                    Some(row.document),
+                    Some(&detail),
+                )?;
+                outbox::mark_retry(tx, row.id, now, &e.to_string())
+            })
+            .during("realign a KRA counter")
+    }
+
+    /// KRA refused for good: give the number back for the next document and park the row with
+    /// KRA's message explained.
+    fn park(&self, row: &OutboxRow, number: Option<i64>, code: Option<&str>, message: &str) -> Result<()> {
+        let now = self.now();
+        let context = self.explain_context(row);
+        let explanation = explain(row.kind, code, message, &context);
+        let text = format!("{} — {}. (KRA: {})", explanation.message, explanation.fix, message.trim());
+        tracing::warn!(outbox = row.id, kra_code = code, kra_message = message, "KRA refused a call; parked");
+        self.store()
+            .write(|tx| {
+                if let (Some(n), Some(counter)) = (number, counter_of(row.kind))
+                    && numbering::open_reservation(tx, counter)?.is_some_and(|r| r.number == n && r.outbox_id == row.id)
+                {
+                    numbering::release(tx, counter, n, now)?;
+                }
+                outbox::park(tx, row.id, &text)?;
+                store::audit::append(
+                    tx,
+                    now,
+                    &self.inner.config.user_name,
+                    "kra_refused",
+                    Some(row.document),
+                    Some(message),
+                )?;
+                Ok(())
+            })
+            .during("park a refused call")
+    }
+
+    fn explain_context(&self, row: &OutboxRow) -> ExplainContext {
+        let conn_read =
+            |f: &dyn Fn(&store::Connection) -> store::Result<Option<String>>| self.store().read(f).ok().flatten();
+        let document = match row.document.kind {
+            DocumentKind::Sale => {
+                conn_read(&|c| store::sales::load_sale(c, row.document.id).map(|s| Some(s.trader_no)))
+            }
+            DocumentKind::CreditNote => {
+                conn_read(&|c| store::credit_notes::load_credit_note(c, row.document.id).map(|s| Some(s.trader_no)))
+            }
+            DocumentKind::StockDocument => {
+                conn_read(&|c| store::stock::stock_document(c, row.document.id).map(|s| Some(s.trader_no)))
+            }
+            _ => None,
+        };
+        let item_name = match &row.item_code {
+            Some(code) => conn_read(&|c| store::items::item(c, code).map(|i| i.map(|i| i.name))),
+            None if row.document.kind == DocumentKind::Sale => conn_read(&|c| {
+                store::sales::load_sale(c, row.document.id)
+                    .map(|s| (s.invoice.lines.len() == 1).then(|| s.invoice.lines[0].name.clone()))
+            }),
+            None => None,
+        };
+        ExplainContext { document, item_name }
+    }
+
+    /// Reserves the number, builds the request and freezes it (one transaction, committed before
+    /// the send).
+    fn prepare(&self, row: &OutboxRow) -> Result<Prepared> {
+        let now = self.now();
+        let who = self.stamp();
+        let mut build_error = None;
+        let prepared = self.store().write(|tx| {
+            let number = match counter_of(row.kind) {
+                Some(counter) => Some(numbering::reserve(tx, counter, row.id, now)?),
+                None => None,
+            };
+            let frozen_number = match (&row.request_body, number_field(row.kind)) {
+                (Some(body), Some(field)) => {
+                    serde_json::from_str::<Value>(body).ok().and_then(|v| v.get(field).and_then(Value::as_i64))
+                }
+                _ => None,
+            };
+            let frozen_usable = row.request_body.is_some() && (number.is_none() || frozen_number == number);
+            let body = if frozen_usable {
+                row.request_body.clone().unwrap_or_default()
+            } else {
+                match build(tx, row, number, &who) {
+                    Ok(body) => body,
+                    Err(e) => {
+                        build_error = Some(e);
+                        return Err(store::Error::DocumentNotFound { kind: "request", id: row.id });
+                    }
+                }
+            };
+            if row.request_body.is_none() {
+                outbox::freeze_request(tx, row.id, &body)?;
+            } else if !frozen_usable {
+                // The frozen body carries a number KRA refused (released, or realigned): KRA
+                // never recorded it, and the store keeps the first body as evidence. The new
+                // body is rebuilt from the document and the reserved number, so it is the
+                // same on every retry.
+                tracing::info!(outbox = row.id, ?number, "sending the document again with its new KRA number");
+            }
+            // A reservation made before this attempt means an earlier attempt may have reached KRA.
+            let resend = row.attempts > 1 && row.request_body.is_some();
+            Ok(Prepared { body, number, resend })
+        });
+        match (prepared, build_error) {
+            (_, Some(e)) => Err(e),
+            (Ok(p), None) => Ok(p),
+            (Err(e), None) => Err(Error::Store { operation: "prepare a call for KRA", source: e }),
+        }
+    }
+
+    fn signature_from(&self, data: Option<Value>, prepared: &Prepared) -> Result<Option<KraSignature>> {
+        let number = prepared.number.unwrap_or_default();
+        let Some(data) = data else {
+            return Err(Error::Kra {
+                operation: "read KRA's signature",
+                source: oscu::Error::DecodeResponse {
+                    function: Function::SaveTrnsSalesOsdc,
+                    reason: format!("KRA accepted invoice {number} but sent no signature"),
+                },
+            });
+        };
+        let raw = data.to_string();
+        let res: TrnsSalesSaveWrResData = serde_json::from_value(data).map_err(|e| Error::Kra {
+            operation: "read KRA's signature",
+            source: oscu::Error::DecodeResponse { function: Function::SaveTrnsSalesOsdc, reason: e.to_string() },
+        })?;
+        Ok(Some(self.signature(
+            number,
+            Some(res.cur_rcpt_no.0),
+            Some(res.tot_rcpt_no.0),
+            Some(res.intrl_data),
+            Some(res.rcpt_sign),
+            Some(res.sdc_date_time),
+            raw,
+        )))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn signature(
+        &self,
+        number: i64,
+        receipt_no: Option<u64>,
+        total_receipt_no: Option<u64>,
+        internal_data: Option<String>,
+        receipt_signature: Option<String>,
+        sdc_date_time: Option<String>,
+        response_body: String,
+    ) -> KraSignature {
+        let device = self.store().read(store::settings::device_settings).ok().flatten();
+        let signed_at =
+            sdc_date_time.as_deref().and_then(|t| oscu::time::parse_date_time(t).ok()).unwrap_or_else(|| self.now());
+        KraSignature {
+            invoice_no: number,
+            receipt_no: receipt_no.and_then(|n| i64::try_from(n).ok()),
+            total_receipt_no: total_receipt_no.and_then(|n| i64::try_from(n).ok()),
+            internal_data: internal_data.filter(|s| !s.is_empty()),
+            receipt_signature: receipt_signature.filter(|s| !s.is_empty()),
+            sdc_id: device.as_ref().and_then(|d| d.scu_id.clone()),
+            mrc_no: device.as_ref().and_then(|d| d.mrc_no.clone()),
+            signed_at,
+            response_body,
+        }
+    }
+
+    /// `selectInvoiceDetails {invcNo}`: what KRA holds under that number, if anything.
+    async fn read_back(&self, number: i64) -> Result<Option<ReadBack>, oscu::Error> {
+        let body = format!("{{\"invcNo\":{number}}}");
+        let data = self.inner.kra.call(Function::SelectInvoiceDetails, &body).await?;
+        self.note_answer();
+        let Some(data) = data else { return Ok(None) };
+        let raw = data.to_string();
+        let list: oscu::wire::SalesListData = serde_json::from_value(data).map_err(|e| {
+            oscu::Error::DecodeResponse { function: Function::SelectInvoiceDetails, reason: e.to_string() }
+        })?;
+        let Some(sale) = list.sales_list.into_iter().find(|s| i64::try_from(s.invc_no.0).ok() == Some(number)) else {
+            return Ok(None);
+        };
+        let receipt = sale.receipt.unwrap_or_default();
+        let signature = self.signature(
+            number,
+            receipt.cur_rcpt_no.map(|c| c.0),
+            receipt.tot_rcpt_no.map(|c| c.0),
+            receipt.intrl_data,
+            receipt.rcpt_sign,
+            receipt.sdc_date_time,
+            raw,
+        );
+        Ok(Some(ReadBack { trader_no: sale.trd_invc_no, signature: Some(signature) }))
+    }
+
+    /// Success: signature, number confirmed and row done, in one transaction.
+    fn record_success(
+        &self,
+        row: &OutboxRow,
+        number: Option<i64>,
+        signature: Option<KraSignature>,
+        already: bool,
+    ) -> Result<()> {
+        let now = self.now();
+        self.store()
+            .write(|tx| {
+                if let Some(sig) = &signature {
+                    record_signature(tx, row, sig)?;
+                }
+                if let (Some(n), Some(counter)) = (number, counter_of(row.kind)) {
+                    numbering::confirm(tx, counter, n, now)?;
+                }
+                outbox::mark_done(tx, row.id, number, now)?;
+                if already {
+                    store::audit::append(
+                        tx,
+                        now,
+                        &self.inner.config.user_name,
+                        "kra_already_recorded",
+                        Some(row.document),
+                        number.map(|n| n.to_string()).as_deref(),
+                    )?;
+                }
+                Ok(())
+            })
+            .during("record KRA's acceptance")
+    }
+}
+
+struct ReadBack {
+    trader_no: Option<String>,
+    signature: Option<KraSignature>,
+}
+
+fn trader_no_of(body: &str) -> String {
+    serde_json::from_str::<Value>(body)
+        .ok()
+        .and_then(|v| v.get("trdInvcNo").and_then(Value::as_str).map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn record_signature(tx: &Transaction<'_>, row: &OutboxRow, sig: &KraSignature) -> store::Result<()> {
+    match row.kind {
+        OutboxKind::Sale => store::sales::record_sale_signature(tx, row.document.id, sig),
+        OutboxKind::CreditNote => store::credit_notes::record_credit_note_signature(tx, row.document.id, sig),
+        _ => Ok(()),
+    }
+}
+
+/// The oldest pending row matching `filter` that is due and whose dependencies are done.
+fn ready_row(tx: &Transaction<'_>, filter: &str, now: DateTime, id: i64) -> store::Result<Option<i64>> {
+    let sql = format!(
+        "SELECT o.id FROM outbox o
+         WHERE o.state IN ('pending', 'in_flight', 'parked') AND o.state = 'pending'
+           AND {filter} AND o.next_attempt_at <= ?1
+           AND NOT EXISTS (
+               SELECT 1 FROM outbox_deps d JOIN outbox p ON p.id = d.depends_on
+               WHERE d.outbox_id = o.id AND p.state != 'done')
+         ORDER BY o.id LIMIT 1"
+    );
+    let mut stmt = tx
+        .prepare_cached(&sql)
+        .map_err(|source| store::Error::Db { operation: "find the next call for KRA", source })?;
+    let mut rows =
+        if filter.contains("?2") { stmt.query(rusqlite::params![now.kra(), id]) } else { stmt.query([now.kra()]) }
+            .map_err(|source| store::Error::Db { operation: "find the next call for KRA", source })?;
+    rows.next()
+        .map_err(|source| store::Error::Db { operation: "find the next call for KRA", source })?
+        .map(|r| r.get(0))
+        .transpose()
+        .map_err(|source| store::Error::Db { operation: "find the next call for KRA", source })
+}
+
+/// Builds the request body of `row` carrying `number`.
+fn build(tx: &Transaction<'_>, row: &OutboxRow, number: Option<i64>, who: &Stamp<'_>) -> Result<String> {
+    let n = |what: &str| {
+        number.and_then(|n| u64::try_from(n).ok()).ok_or_else(|| Error::BuildRequest {
+            what: what.to_owned(),
+            reason: "no KRA number was reserved".to_owned(),
+        })
+    };
+    let json = |v: &dyn erased::Json| v.to_json();
+    let shop = store::settings::shop_details(tx).during("read the shop details")?;
+    match row.kind {
+        OutboxKind::Sale => {
+            let sale = store::sales::load_sale(tx, row.document.id).during("read the sale")?;
+            let inv = &sale.invoice;
+            let doc = SalesDocument {
+                invc_no: n(&sale.trader_no)?,
+                org_invc_no: 0,
+                trader_no: &sale.trader_no,
+                committed_at: sale.committed_at,
+                buyer_pin: inv.buyer_pin.as_ref().map(|p| p.as_str()),
+                buyer_name: inv.buyer_name.as_deref(),
+                payment: inv.payment.code(),
+                refund: None,
+                lines: &inv.lines,
+                totals: &inv.totals,
+            };
+            json(&requests::sales_request(&doc, shop.as_ref(), who))
+        }
+        OutboxKind::CreditNote => {
+            let cn = store::credit_notes::load_credit_note(tx, row.document.id).during("read the credit note")?;
+            let original = store::sales::sale_signature(tx, cn.sale_id).during("read the original sale's signature")?;
+            let original = original.ok_or_else(|| Error::BuildRequest {
+                what: format!("credit note {}", cn.trader_no),
+                reason: "the original sale is not signed by KRA yet".to_owned(),
+            })?;
+            let c = &cn.credit_note;
+            let doc = SalesDocument {
+                invc_no: n(&cn.trader_no)?,
+                org_invc_no: u64::try_from(original.invoice_no).unwrap_or_default(),
+                trader_no: &cn.trader_no,
+                committed_at: cn.committed_at,
+                buyer_pin: c.buyer_pin.as_ref().map(|p| p.as_str()),
+                buyer_name: c.buyer_name.as_deref(),
+                payment: c.payment.code(),
+                refund: Some((c.reason.code(), cn.committed_at)),
+                lines: &c.lines,
+                totals: &c.totals,
+            };
+            json(&requests::sales_request(&doc, shop.as_ref(), who))
+        }
+        OutboxKind::StockIo => json(&requests::stock_io_request(tx, row.document.id, n("stock movement")?, who)?),
+        OutboxKind::StockMaster => {
+            let code = row.item_code.as_ref().ok_or_else(|| Error::BuildRequest {
+                what: "a stock balance".to_owned(),
+                reason: "the outbox row names no item".to_owned(),
+            })?;
+            json(&requests::stock_master_request(tx, code, who)?)
+        }
+        OutboxKind::SaveItem => {
+            let code = row.item_code.as_ref().ok_or_else(|| Error::BuildRequest {
+                what: "an item registration".to_owned(),
+                reason: "the outbox row names no item".to_owned(),
+            })?;
+            let item = store::items::item(tx, code).during("read the item")?.ok_or_else(|| Error::BuildRequest {
+                what: format!("item {code}"),
+                reason: "the item is missing".to_owned(),
+            })?;
+            json(&requests::item_request(&item, who))
+        }
+        OutboxKind::Purchase | OutboxKind::PurchaseRejection | OutboxKind::ImportUpdate => Err(Error::BuildRequest {
+            what: format!("{} {}", row.kind.as_str(), row.document.id),
+            reason: "this version of Duka cannot send purchases or import decisions to KRA yet".to_owned(),
+        }),
+    }
+}
+
+mod erased {
+    //! Serialising any request type to its frozen text.
+    use crate::{Error, Result};
+
+    pub trait Json {
+        fn to_json(&self) -> Result<String>;
+    }
+
+    impl<T: serde::Serialize> Json for T {
+        fn to_json(&self) -> Result<String> {
+            serde_json::to_string(self)
+                .map_err(|e| Error::BuildRequest { what: "a KRA request".to_owned(), reason: e.to_string() })
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! KRA's refusals in plain language with the fix, for the parked-documents screen.
+
+use store::OutboxKind;
+
+/// What the document or item was, to name it in the explanation.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExplainContext {
+    /// The shop's own document number (`INV-000123`).
+    pub document: Option<String>,
+    /// The item the refusal is about, by name (`Sugar 1kg`).
+    pub item_name: Option<String>,
+}
+
+/// A refusal explained: what happened and what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Explanation {
+    pub message: String,
+    pub fix: String,
+}
+
+impl std::fmt::Display for Explanation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.message, self.fix)
+    }
+}
+
+fn what(kind: OutboxKind) -> &'static str {
+    match kind {
+        OutboxKind::SaveItem => "the item registration",
+        OutboxKind::Sale => "the sale",
+        OutboxKind::CreditNote => "the credit note",
+        OutboxKind::StockIo => "the stock movement",
+        OutboxKind::StockMaster => "the stock balance",
+        OutboxKind::Purchase => "the purchase",
+        OutboxKind::PurchaseRejection => "the purchase rejection",
+        OutboxKind::ImportUpdate => "the import decision",
+    }
+}
+
+/// Explains KRA's refusal of a row of `kind` (`kra_code` is `resultCd` when KRA sent one, the
+/// message is KRA's own text), naming the document and item from `context`.
+pub fn explain(kind: OutboxKind, kra_code: Option<&str>, kra_message: &str, context: &ExplainContext) -> Explanation {
+    let lower = kra_message.to_ascii_lowercase();
+    let doc = context.document.as_deref().map_or_else(|| what(kind).to_owned(), |d| format!("{} {d}", what(kind)));
+    let item = context.item_name.as_deref().map_or_else(|| "this item".to_owned(), |n| n.to_owned());
+    let (message, fix) = if lower.contains("insufficient stock") || lower.contains("stock io is empty") {
+        (
+            format!("KRA has no stock of {item}, so it refused {doc}"),
+            "record the delivery (a purchase or an opening-stock adjustment) first, then retry".to_owned(),
+        )
+    } else if lower.contains("does not exist in your inventory")
+        || lower.contains("item") && lower.contains("not exist")
+    {
+        (
+            format!("KRA does not know {item}, so it refused {doc}"),
+            "open the item under Items and save it again so it is registered with KRA, then retry".to_owned(),
+        )
+    } else if lower.contains("orgInvcNo".to_ascii_lowercase().as_str()) {
+        (
+            format!("KRA has no record of the original sale of {doc}"),
+            "make sure the original sale is signed by KRA (see its status), then retry".to_owned(),
+        )
+    } else if lower.contains("rsdqty") {
+        (
+            format!("KRA's stock count of {item} differs from Duka's"),
+            "check the stock movements of this item under Stock, then retry; call support if it persists".to_owned(),
+        )
+    } else if lower.contains("custtin") || lower.contains("pin") && lower.contains("invalid") {
+        (
+            format!("KRA refused the buyer PIN on {doc}"),
+            "check the buyer's KRA PIN with the customer; issue a credit note and a new sale with the right PIN"
+                .to_owned(),
+        )
+    } else if lower.contains("unit code") || lower.contains("qtyunitcd") || lower.contains("pkgunitcd") {
+        (
+            format!("KRA refused the units of {item} on {doc}"),
+            "choose a packaging and quantity unit from KRA's list under Items, then retry".to_owned(),
+        )
+    } else if lower.contains("itemclscd") || lower.contains("classification") {
+        (
+            format!("KRA refused the classification of {item}"),
+            "pick the item's classification again from KRA's list under Items, then retry".to_owned(),
+        )
+    } else {
+        match kra_code {
+            Some("901") => (
+                "KRA does not recognise this device".to_owned(),
+                "check the PIN, branch and serial under Settings > KRA, and that KRA has approved the device"
+                    .to_owned(),
+            ),
+            Some("900" | "902") => (
+                "KRA refused this device's key".to_owned(),
+                "initialise the device again under Settings > KRA".to_owned(),
+            ),
+            Some("999") => (
+                format!("KRA had an unknown error with {doc}"),
+                "retry later; if it stays, contact KRA support with the document number".to_owned(),
+            ),
+            _ => (
+                format!("KRA refused {doc}: {}", kra_message.trim()),
+                "correct what KRA names, then retry; call support if unsure".to_owned(),
+            ),
+        }
+    };
+    Explanation { message, fix }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_are_explained_with_a_fix() {
+        let ctx = ExplainContext { document: Some("INV-000007".into()), item_name: Some("Sugar 1kg".into()) };
+        let cases = [
+            (
+                OutboxKind::Sale,
+                Some("910"),
+                "Insufficient Stock",
+                "KRA has no stock of Sugar 1kg",
+                "record the delivery",
+            ),
+            (OutboxKind::StockMaster, None, "Stock IO is empty, consider adding", "no stock of Sugar", "delivery"),
+            (
+                OutboxKind::Sale,
+                Some("910"),
+                "Item KE1NTU0000001 does not exist in your inventory",
+                "does not know",
+                "Items",
+            ),
+            (OutboxKind::CreditNote, Some("910"), "orgInvcNo does not exist", "original sale", "signed"),
+            (OutboxKind::StockMaster, None, "rsdQty mismatch. Expected: 4 but found: 5", "stock count", "Stock"),
+            (OutboxKind::Sale, Some("901"), "not a valid device", "does not recognise", "Settings > KRA"),
+            (OutboxKind::Sale, Some("910"), "Weird thing", "KRA refused the sale INV-000007: Weird thing", "correct"),
+        ];
+        for (kind, code, msg, want_message, want_fix) in cases {
+            let e = explain(kind, code, msg, &ctx);
+            assert!(e.message.contains(want_message), "{msg}: {e}");
+            assert!(e.fix.contains(want_fix), "{msg}: {e}");
+        }
+        let bare = explain(OutboxKind::Sale, Some("910"), "Insufficient Stock", &ExplainContext::default());
+        assert_eq!(bare.message, "KRA has no stock of this item, so it refused the sale");
+    }
+}

@@ -1,0 +1,28 @@
+//! Duka's sync engine: a tokio worker that drains the KRA outbox in dependency order (sales
+//! series, stock lane, purchase lane and the rest running side by side, each strictly in order),
+//! assigns KRA numbers at send time, settles unknown outcomes exactly once by asking KRA before a
+//! resend, realigns drifted counters, backs off with jitter, pulls KRA's lists with one cursor
+//! each, and publishes [`Progress`] for the UI.
+//!
+//! Device identity (PIN, branch, communication key) lives in the [`Transport`] the caller builds;
+//! sync reads the shop's name and address, and the device's SDC id and MRC number, from the store
+//! settings for the receipt fields and the stored signature.
+
+mod backoff;
+mod clock;
+mod engine;
+mod error;
+mod explain;
+mod feeds;
+mod pull;
+mod requests;
+mod transport;
+mod worker;
+
+pub use clock::{Clock, ManualClock, SystemClock, add as add_duration};
+pub use engine::{DrainReport, Engine, Progress, SyncConfig};
+pub use error::{Error, Result};
+pub use explain::{ExplainContext, Explanation, explain};
+pub use pull::{PullList, PullReport};
+pub use transport::{DirectHost, Reply, Transport};
+pub use worker::SyncHandle;

@@ -6,52 +6,70 @@
 use serde_json::{Value, json};
 
 use crate::{
+    Error, Result,
     books::{Books, kind, numbered_key},
     fields::{Read, parse_ddmmyyyy},
     kra,
     reference::Reference,
 };
 
-fn addressee(body: &Value) -> Result<(String, String), String> {
-    let tin = body.opt_text("tin").ok_or("\"tin\" (the PIN the record is addressed to) is required")?;
-    domain::KraPin::parse(tin).map_err(|e| e.to_string())?;
+/// The admin input error of `operation`.
+fn bad(operation: &'static str, reason: impl Into<String>) -> Error {
+    Error::Admin { operation, reason: reason.into() }
+}
+
+fn addressee(operation: &'static str, body: &Value) -> Result<(String, String)> {
+    let tin = body
+        .opt_text("tin")
+        .ok_or_else(|| bad(operation, "\"tin\" (the PIN the record is addressed to) is required"))?;
+    domain::KraPin::parse(tin).map_err(|e| bad(operation, e.to_string()))?;
     let bhf = body.opt_text("bhfId").unwrap_or("00");
     if bhf.len() != 2 || !bhf.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("\"bhfId\" is two digits, found \"{bhf}\""));
+        return Err(bad(operation, format!("\"bhfId\" is two digits, found \"{bhf}\"")));
     }
     Ok((tin.to_owned(), bhf.to_owned()))
 }
 
 /// `{"tin", "bhfId"?, "sale": {saleList entry}}`: a supplier's sale addressed to `tin`.
-pub fn add_supplier_sale(books: &mut Books, reference: &Reference, now: &str, body: &Value) -> Result<Value, String> {
-    let (tin, bhf) = addressee(body)?;
-    let sale = body.get("sale").filter(|v| v.is_object()).ok_or("\"sale\" (a saleList entry) is required")?;
-    let supplier = sale.opt_text("spplrTin").ok_or("sale.spplrTin is required")?;
-    domain::KraPin::parse(supplier).map_err(|e| format!("sale.spplrTin: {e}"))?;
-    let no = sale.get("spplrInvcNo").and_then(Value::as_u64).ok_or("sale.spplrInvcNo (a number) is required")?;
+pub fn add_supplier_sale(books: &mut Books, reference: &Reference, now: &str, body: &Value) -> Result<Value> {
+    const OP: &str = "add a supplier sale";
+    let (tin, bhf) = addressee(OP, body)?;
+    let sale =
+        body.get("sale").filter(|v| v.is_object()).ok_or_else(|| bad(OP, "\"sale\" (a saleList entry) is required"))?;
+    let supplier = sale.opt_text("spplrTin").ok_or_else(|| bad(OP, "sale.spplrTin is required"))?;
+    domain::KraPin::parse(supplier).map_err(|e| bad(OP, format!("sale.spplrTin: {e}")))?;
+    let no = sale
+        .get("spplrInvcNo")
+        .and_then(Value::as_u64)
+        .ok_or_else(|| bad(OP, "sale.spplrInvcNo (a number) is required"))?;
     if sale.lines().is_empty() {
-        return Err("sale.itemList must list the supplied items".into());
+        return Err(bad(OP, "sale.itemList must list the supplied items"));
     }
     kra::check_document_amounts(sale, reference)
-        .map_err(|r| format!("KRA would not have accepted this sale: {}", r.message))?;
+        .map_err(|r| bad(OP, format!("KRA would not have accepted this sale: {}", r.message)))?;
     let key = kra::supplier_sale_key(&tin, &bhf, supplier, no);
     if books.get(kind::SUPPLIER_SALE, &key).is_some() {
-        return Err(format!("supplier sale {supplier}/{no} for {tin}/{bhf} exists already"));
+        return Err(bad(OP, format!("supplier sale {supplier}/{no} for {tin}/{bhf} exists already")));
     }
     books.put(kind::SUPPLIER_SALE, &key, now, sale.clone());
     Ok(json!({"ok": true}))
 }
 
 /// `{"tin", "bhfId"?, "item": {import itemList entry}}`: a customs import line.
-pub fn add_import(books: &mut Books, _reference: &Reference, now: &str, body: &Value) -> Result<Value, String> {
-    let (tin, bhf) = addressee(body)?;
-    let item = body.get("item").filter(|v| v.is_object()).ok_or("\"item\" (an import itemList entry) is required")?;
-    let task = item.opt_text("taskCd").ok_or("item.taskCd is required")?;
-    let dcl = item.opt_text("dclDe").ok_or("item.dclDe is required")?;
+pub fn add_import(books: &mut Books, _reference: &Reference, now: &str, body: &Value) -> Result<Value> {
+    const OP: &str = "add an import";
+    let (tin, bhf) = addressee(OP, body)?;
+    let item = body
+        .get("item")
+        .filter(|v| v.is_object())
+        .ok_or_else(|| bad(OP, "\"item\" (an import itemList entry) is required"))?;
+    let task = item.opt_text("taskCd").ok_or_else(|| bad(OP, "item.taskCd is required"))?;
+    let dcl = item.opt_text("dclDe").ok_or_else(|| bad(OP, "item.dclDe is required"))?;
     if parse_ddmmyyyy(dcl).is_none() {
-        return Err("item.dclDe is DDMMYYYY, as KRA sends it".into());
+        return Err(bad(OP, "item.dclDe is DDMMYYYY, as KRA sends it"));
     }
-    let seq = item.get("itemSeq").and_then(Value::as_u64).ok_or("item.itemSeq (a number) is required")?;
+    let seq =
+        item.get("itemSeq").and_then(Value::as_u64).ok_or_else(|| bad(OP, "item.itemSeq (a number) is required"))?;
     let mut stored = item.clone();
     if stored.get("imptItemsttsCd").is_none_or(Value::is_null) {
         stored["imptItemsttsCd"] = json!("2");
@@ -61,9 +79,10 @@ pub fn add_import(books: &mut Books, _reference: &Reference, now: &str, body: &V
 }
 
 /// `{"title", "cont", "dtlUrl"?, "regrNm"?}`: a notice for every taxpayer; answers its number.
-pub fn add_notice(books: &mut Books, _reference: &Reference, now: &str, body: &Value) -> Result<Value, String> {
-    let title = body.opt_text("title").ok_or("\"title\" is required")?;
-    let cont = body.opt_text("cont").ok_or("\"cont\" is required")?;
+pub fn add_notice(books: &mut Books, _reference: &Reference, now: &str, body: &Value) -> Result<Value> {
+    const OP: &str = "add a notice";
+    let title = body.opt_text("title").ok_or_else(|| bad(OP, "\"title\" is required"))?;
+    let cont = body.opt_text("cont").ok_or_else(|| bad(OP, "\"cont\" is required"))?;
     let no = books.count(kind::NOTICE) as u64 + 1;
     let notice = json!({
         "noticeNo": no, "title": title, "cont": cont,
@@ -76,15 +95,17 @@ pub fn add_notice(books: &mut Books, _reference: &Reference, now: &str, body: &V
 }
 
 /// `{"tin", "taxprNm", "taxprSttsCd"?, "prvncNm"?, ...}`: a PIN `selectCustomer` finds.
-pub fn add_taxpayer(books: &mut Books, _reference: &Reference, now: &str, body: &Value) -> Result<Value, String> {
-    let (tin, _) = addressee(body)?;
-    body.opt_text("taxprNm").ok_or("\"taxprNm\" is required")?;
+pub fn add_taxpayer(books: &mut Books, _reference: &Reference, now: &str, body: &Value) -> Result<Value> {
+    const OP: &str = "add a taxpayer";
+    let (tin, _) = addressee(OP, body)?;
+    body.opt_text("taxprNm").ok_or_else(|| bad(OP, "\"taxprNm\" is required"))?;
     books.put(kind::TAXPAYER, &tin, now, body.clone());
     Ok(json!({"ok": true}))
 }
 
 /// `GET /_sim/state/<what>?tin=&bhfId=`.
-pub fn state(books: &Books, what: &str, tin: &str, bhf: &str) -> Result<Value, String> {
+pub fn state(books: &Books, what: &str, tin: &str, bhf: &str) -> Result<Value> {
+    const OP: &str = "read the books";
     let prefix = format!("{tin}/{bhf}/");
     let records = |k: &str| -> Value { Value::Array(books.scan(k, &prefix).map(|(_, r)| r.body.clone()).collect()) };
     Ok(match what {
@@ -101,7 +122,9 @@ pub fn state(books: &Books, what: &str, tin: &str, bhf: &str) -> Result<Value, S
                 .collect(),
         ),
         "counters" => {
-            let b = books.branch(tin, bhf).ok_or_else(|| format!("no branch {tin}/{bhf}: pass ?tin=PIN&bhfId=NN"))?;
+            let b = books
+                .branch(tin, bhf)
+                .ok_or_else(|| bad(OP, format!("no branch {tin}/{bhf}: pass ?tin=PIN&bhfId=NN")))?;
             json!({
                 "nextInvcNo": b.next_invc_no,
                 "nextPurchaseInvcNo": b.next_purchase_no,
@@ -123,8 +146,9 @@ pub fn state(books: &Books, what: &str, tin: &str, bhf: &str) -> Result<Value, S
         ),
         "items" => Value::Array(books.scan(kind::ITEM, &format!("{tin}/")).map(|(_, r)| r.body.clone()).collect()),
         other => {
-            return Err(format!(
-                "unknown state \"{other}\": devices, counters, sales, purchases, stock_io, stock or items"
+            return Err(bad(
+                OP,
+                format!("unknown state \"{other}\": devices, counters, sales, purchases, stock_io, stock or items"),
             ));
         }
     })

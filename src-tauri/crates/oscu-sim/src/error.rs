@@ -21,6 +21,8 @@ pub enum Error {
     ParseDevice { input: String, reason: String },
     #[error("gateway credentials \"{input}\" are not KEY:SECRET:APP_ID")]
     ParseGatewayCredentials { input: String },
+    #[error("the fault script is wrong: {reason}")]
+    FaultScript { reason: String },
     #[error("could not {operation}: {reason}")]
     Admin { operation: &'static str, reason: String },
     #[error("no secure random numbers available: {0}")]

@@ -6,7 +6,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::function::{Function, is_named};
+use crate::{
+    Error, Result,
+    function::{Function, is_named},
+};
 
 /// What goes wrong.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,15 +57,17 @@ pub const TOKEN: &str = "token";
 
 impl Faults {
     /// Replaces the script and restarts call counting. Refuses names that match no function.
-    pub fn set(&mut self, rules: Vec<FaultRule>) -> Result<(), String> {
+    pub fn set(&mut self, rules: Vec<FaultRule>) -> Result<()> {
         for r in &rules {
             let known =
                 r.function == "*" || r.function == TOKEN || Function::ALL.iter().any(|f| is_named(*f, &r.function));
             if !known {
-                return Err(format!("unknown function \"{}\" in the fault script", r.function));
+                return Err(Error::FaultScript { reason: format!("unknown function \"{}\"", r.function) });
             }
             if r.call == Some(0) {
-                return Err(format!("call numbers start at 1 (rule for {})", r.function));
+                return Err(Error::FaultScript {
+                    reason: format!("call numbers start at 1 (rule for {})", r.function),
+                });
             }
         }
         self.rules = rules;

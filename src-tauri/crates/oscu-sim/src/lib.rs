@@ -149,7 +149,7 @@ impl RunningSim {
     }
 
     /// Replaces the fault script (see [`FaultRule`]).
-    pub fn set_faults(&self, rules: Vec<FaultRule>) -> std::result::Result<(), String> {
+    pub fn set_faults(&self, rules: Vec<FaultRule>) -> Result<()> {
         self.shared.faults().set(rules)
     }
 
@@ -161,32 +161,32 @@ impl RunningSim {
     /// `spplrInvcNo`, `itemList`, ...), as `POST /_sim/purchases` does.
     pub fn add_supplier_sale(&self, tin: &str, bhf_id: &str, sale: serde_json::Value) -> Result<()> {
         let body = serde_json::json!({"tin": tin, "bhfId": bhf_id, "sale": sale});
-        self.admin("add a supplier sale", admin::add_supplier_sale, &body).map(drop)
+        self.admin(admin::add_supplier_sale, &body).map(drop)
     }
 
     /// Adds a customs import line (`taskCd`, `dclDe` DDMMYYYY, `itemSeq`, ...) for `tin`/`bhf_id`.
     pub fn add_import(&self, tin: &str, bhf_id: &str, item: serde_json::Value) -> Result<()> {
         let body = serde_json::json!({"tin": tin, "bhfId": bhf_id, "item": item});
-        self.admin("add an import", admin::add_import, &body).map(drop)
+        self.admin(admin::add_import, &body).map(drop)
     }
 
     /// Publishes a notice to every taxpayer; returns its `noticeNo`.
     pub fn add_notice(&self, title: &str, cont: &str) -> Result<u64> {
         let body = serde_json::json!({"title": title, "cont": cont});
-        let v = self.admin("add a notice", admin::add_notice, &body)?;
+        let v = self.admin(admin::add_notice, &body)?;
         Ok(v["noticeNo"].as_u64().unwrap_or(0))
     }
 
     /// Makes `tin` known to `selectCustomer` under `name`.
     pub fn add_taxpayer(&self, tin: &str, name: &str) -> Result<()> {
         let body = serde_json::json!({"tin": tin, "taxprNm": name});
-        self.admin("add a taxpayer", admin::add_taxpayer, &body).map(drop)
+        self.admin(admin::add_taxpayer, &body).map(drop)
     }
 
     /// KRA's view of a branch, as `GET /_sim/state/<what>` shows it (`counters`, `sales`,
     /// `purchases`, `stock_io`, `stock`, `items`, `devices`).
     pub fn state(&self, what: &str, tin: &str, bhf_id: &str) -> Result<serde_json::Value> {
-        self.shared.view(what, tin, bhf_id).map_err(|reason| Error::Admin { operation: "read the books", reason })
+        self.shared.view(what, tin, bhf_id)
     }
 
     /// KRA's running stock total of an item at a branch.
@@ -199,13 +199,8 @@ impl RunningSim {
             .unwrap_or(domain::Qty::ZERO)
     }
 
-    fn admin(
-        &self,
-        operation: &'static str,
-        write: server::AdminWrite,
-        body: &serde_json::Value,
-    ) -> Result<serde_json::Value> {
-        self.shared.admin(write, body).map_err(|reason| Error::Admin { operation, reason })
+    fn admin(&self, write: server::AdminWrite, body: &serde_json::Value) -> Result<serde_json::Value> {
+        self.shared.admin(write, body)
     }
 
     /// Stops accepting, releases any hanging answers, and waits for the server to finish.

@@ -31,7 +31,7 @@ use crate::{
 };
 
 /// An admin feed: writes into the books, answers JSON or says what is wrong with the input.
-pub type AdminWrite = fn(&mut Books, &Reference, &str, &Value) -> Result<Value, String>;
+pub type AdminWrite = fn(&mut Books, &Reference, &str, &Value) -> Result<Value>;
 
 /// How long a gateway token lives.
 const TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
@@ -60,16 +60,16 @@ impl Shared {
     }
 
     /// Runs an admin write and commits it.
-    pub fn admin(&self, write: AdminWrite, body: &Value) -> Result<Value, String> {
+    pub fn admin(&self, write: AdminWrite, body: &Value) -> Result<Value> {
         let now = clock::now_kra();
         let mut books = self.books();
         let result = write(&mut books, &self.reference, &now, body);
-        books.commit().map_err(|e| e.to_string())?;
+        books.commit()?;
         result
     }
 
     /// An admin view of the books.
-    pub fn view(&self, what: &str, tin: &str, bhf: &str) -> Result<Value, String> {
+    pub fn view(&self, what: &str, tin: &str, bhf: &str) -> Result<Value> {
         crate::admin::state(&self.books(), what, tin, bhf)
     }
 
@@ -417,7 +417,7 @@ async fn faults_set(State(s): State<Arc<Shared>>, body: Bytes) -> Response {
     };
     match s.faults().set(rules) {
         Ok(()) => Json(json!({"ok": true})).into_response(),
-        Err(e) => bad_request(e),
+        Err(e) => bad_request(e.to_string()),
     }
 }
 
@@ -435,7 +435,7 @@ fn bad_request(message: impl Into<String>) -> Response {
 fn admin_write(s: &Shared, write: AdminWrite, body: &Value) -> Response {
     match s.admin(write, body) {
         Ok(v) => Json(v).into_response(),
-        Err(e) => bad_request(e),
+        Err(e) => bad_request(e.to_string()),
     }
 }
 
@@ -464,6 +464,6 @@ async fn state(
     let bhf = q.get("bhfId").cloned().unwrap_or_else(|| "00".into());
     match admin::state(&s.books(), &what, &tin, &bhf) {
         Ok(v) => Json(v).into_response(),
-        Err(e) => bad_request(e),
+        Err(e) => bad_request(e.to_string()),
     }
 }

@@ -48,7 +48,9 @@ pub fn initialise(
     now: &str,
     issue: DeviceIssue,
 ) -> Result<Reply, Refusal> {
-    fields::check(schema::INIT, body, reference).map_err(Refusal::param)?;
+    if let Some(problem) = fields::first_problem(schema::INIT, body, reference) {
+        return Err(Refusal::param(problem));
+    }
     let (tin, bhf, serial) = (body.text("tin"), body.text("bhfId"), body.text("dvcSrlNo"));
     let key = device_key(tin, bhf, serial);
     let Some(device) = books.device(&key) else {

@@ -71,7 +71,7 @@ pub struct Ctx<'a> {
 
 impl Ctx<'_> {
     pub fn check(&self, fields: &[Field], body: &Value) -> Result<(), Refusal> {
-        fields::check(fields, body, self.reference).map_err(Refusal::param)
+        fields::first_problem(fields, body, self.reference).map_or(Ok(()), |m| Err(Refusal::param(m)))
     }
 
     pub fn tin(&self) -> &str {

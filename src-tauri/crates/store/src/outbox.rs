@@ -23,7 +23,7 @@ pub enum OutboxKind {
     CreditNote,
     /// `insertStockIO` for one stock document.
     StockIo,
-    /// `saveStockMaster` for one item after a stock document.
+    /// `saveStockMaster` for every item of a stock document, after its `insertStockIO`.
     StockMaster,
     /// `insertTrnsPurchase` confirming a purchase.
     Purchase,
@@ -113,7 +113,7 @@ pub struct OutboxRow {
     pub id: i64,
     pub kind: OutboxKind,
     pub document: DocumentRef,
-    /// The item a `SaveItem` or `StockMaster` row is about.
+    /// The item a `SaveItem` row is about.
     pub item_code: Option<ItemCode>,
     pub state: OutboxState,
     pub attempts: i64,

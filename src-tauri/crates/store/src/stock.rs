@@ -61,9 +61,12 @@ pub fn stock_levels(conn: &Connection) -> Result<Vec<(ItemCode, Qty)>> {
     rows.into_iter().map(|(code, q)| Ok((codec::item_code(&code)?, codec::qty(q)))).collect()
 }
 
-/// Writes a stock document, its movements and its outbox rows (`insertStockIO` after `depends_on`
-/// and any open registration of its items; one `saveStockMaster` per item after it). Returns
-/// `None` when there is nothing to move (a sale of services only).
+/// Writes a stock document, its movements and its outbox rows: `insertStockIO` after `depends_on`
+/// (and, for an adjustment, after any unfinished registration of its items: a document with a
+/// `source` already waits for those through the source's own row), then one `saveStockMaster` row
+/// for the document's items after it (`saveStockMaster` sets an absolute quantity, so resending it
+/// for every item of the document is harmless). Returns `None` when there is nothing to move (a
+/// sale of services only).
 pub(crate) fn write_document(
     tx: &Transaction<'_>,
     kind: StockMoveType,
@@ -110,16 +113,16 @@ pub(crate) fn write_document(
             if n == 0 {
                 return Err(Error::ItemNotFound { code: code.to_string() });
             }
-            deps.extend(outbox::open_item_registration(tx, code)?);
+            if source.is_none() {
+                deps.extend(outbox::open_item_registration(tx, code)?);
+            }
         }
     }
     deps.sort_unstable();
     deps.dedup();
     let doc = DocumentRef::new(DocumentKind::StockDocument, id);
     let outbox_id = outbox::enqueue(tx, OutboxKind::StockIo, doc, None, &deps, meta.at)?;
-    for (code, _) in lines {
-        outbox::enqueue(tx, OutboxKind::StockMaster, doc, Some(code), &[outbox_id], meta.at)?;
-    }
+    outbox::enqueue(tx, OutboxKind::StockMaster, doc, None, &[outbox_id], meta.at)?;
     Ok(Some(CommittedStock { id, trader_no, outbox_id }))
 }
 

@@ -2,7 +2,8 @@
 //! 902 for a second initialisation (no key in the reply), otherwise a fresh communication key,
 //! SCU id, MRC number, device id and signing secret.
 
-use serde_json::{Value, json};
+use oscu::wire::{CmcKey, InitData, InitInfo};
+use serde_json::Value;
 
 use super::{Refusal, Reply, schema};
 use crate::{
@@ -76,28 +77,31 @@ pub fn initialise(
         secret: issue.secret,
         initialised_at: now.to_owned(),
     };
-    let info = json!({
-        "tin": tin,
-        "taxprNm": taxpayer::name(books, tin),
-        "bsnsActv": null,
-        "bhfId": bhf,
-        "bhfNm": taxpayer::branch_name(bhf),
-        "bhfOpenDt": &crate::reference::REFERENCE_DATA_DT[..8],
-        "prvncNm": null,
-        "dstrtNm": null,
-        "sctrNm": null,
-        "locDesc": null,
-        "hqYn": if bhf == "00" { "Y" } else { "N" },
-        "mgrNm": null,
-        "mgrTelNo": null,
-        "mgrEmail": null,
-        "dvcId": keys.dvc_id,
-        "sdcId": keys.sdc_id,
-        "mrcNo": keys.mrc_no,
-        "cmcKey": keys.cmc_key,
-    });
+    let info = InitInfo {
+        tin: Some(tin.to_owned()),
+        taxpr_nm: Some(taxpayer::name(books, tin)),
+        bsns_actv: None,
+        bhf_id: Some(bhf.to_owned()),
+        bhf_nm: Some(taxpayer::branch_name(bhf)),
+        bhf_open_dt: Some(crate::reference::REFERENCE_DATA_DT[..8].to_owned()),
+        prvnc_nm: None,
+        dstrt_nm: None,
+        sctr_nm: None,
+        loc_desc: None,
+        hq_yn: Some(if bhf == "00" { "Y" } else { "N" }.to_owned()),
+        mgr_nm: None,
+        mgr_tel_no: None,
+        mgr_email: None,
+        dvc_id: Some(keys.dvc_id.clone()),
+        sdc_id: Some(keys.sdc_id.clone()),
+        mrc_no: Some(keys.mrc_no.clone()),
+        cmc_key: Some(CmcKey::new(keys.cmc_key.clone())),
+    };
+    let data = InitData { info: Some(info), cmc_key: None };
+    let data = serde_json::to_value(&data)
+        .map_err(|e| Refusal { code: "999", message: format!("Unknown error, contact KRA: {e}") })?;
     if let Some(d) = books.device_mut(&key) {
         d.keys = Some(keys);
     }
-    Ok(Reply::Data(json!({ "info": info })))
+    Ok(Reply::Data(data))
 }

@@ -2,9 +2,10 @@
 //! taxpayer info and the branch customer read-back. Every list honours `lastReqDt` and answers
 //! `001` when nothing is newer.
 
-use serde_json::{Value, json};
+use oscu::wire::{Branch, CustomerInfo, TaxpayerInfo, TaxpayerInfoData};
+use serde_json::Value;
 
-use super::{Answer, Ctx, Reply, last_req_dt, list_reply, schema};
+use super::{Answer, Ctx, Refusal, Reply, last_req_dt, list_reply, schema};
 use crate::{books::kind, fields::Read, reference::REFERENCE_DATA_DT, taxpayer};
 
 pub fn code_list(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
@@ -25,6 +26,12 @@ pub fn item_class_list(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
     }
 }
 
+/// A reply object written through `oscu::wire`, the one place the field names are spelt.
+fn wire<T: serde::Serialize>(value: &T) -> Result<Value, Refusal> {
+    serde_json::to_value(value)
+        .map_err(|e| Refusal { code: "999", message: format!("Unknown error, contact KRA: {e}") })
+}
+
 fn arr(v: Value) -> Vec<Value> {
     match v {
         Value::Array(a) => a,
@@ -39,19 +46,17 @@ pub fn customer(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
         return Ok(Reply::Empty);
     }
     let rec = ctx.books.get(kind::TAXPAYER, tin).map(|r| r.body.clone()).unwrap_or(Value::Null);
-    let field = |k: &str| rec.get(k).cloned().unwrap_or(Value::Null);
-    list_reply(
-        "custList",
-        vec![json!({
-            "tin": tin,
-            "taxprNm": taxpayer::name(ctx.books, tin),
-            "taxprSttsCd": rec.get("taxprSttsCd").cloned().unwrap_or_else(|| json!("A")),
-            "prvncNm": field("prvncNm"),
-            "dstrtNm": field("dstrtNm"),
-            "sctrNm": field("sctrNm"),
-            "locDesc": field("locDesc"),
-        })],
-    )
+    let field = |k: &str| rec.opt_text(k).map(str::to_owned);
+    let info = CustomerInfo {
+        tin: Some(tin.to_owned()),
+        taxpr_nm: Some(taxpayer::name(ctx.books, tin)),
+        taxpr_stts_cd: Some(field("taxprSttsCd").unwrap_or_else(|| "A".into())),
+        prvnc_nm: field("prvncNm"),
+        dstrt_nm: field("dstrtNm"),
+        sctr_nm: field("sctrNm"),
+        loc_desc: field("locDesc"),
+    };
+    list_reply("custList", vec![wire(&info)?])
 }
 
 pub fn branch_list(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
@@ -63,14 +68,22 @@ pub fn branch_list(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
         .books
         .branches_of(ctx.tin())
         .map(|b| {
-            json!({
-                "tin": b.tin, "bhfId": b.bhf_id, "bhfNm": taxpayer::branch_name(&b.bhf_id), "bhfSttsCd": "01",
-                "prvncNm": null, "dstrtNm": null, "sctrNm": null, "locDesc": null,
-                "mgrNm": null, "mgrTelNo": null, "mgrEmail": null,
-                "hqYn": if b.bhf_id == "00" { "Y" } else { "N" },
+            wire(&Branch {
+                tin: Some(b.tin.clone()),
+                bhf_id: Some(b.bhf_id.clone()),
+                bhf_nm: Some(taxpayer::branch_name(&b.bhf_id)),
+                bhf_stts_cd: Some("01".into()),
+                prvnc_nm: None,
+                dstrt_nm: None,
+                sctr_nm: None,
+                loc_desc: None,
+                mgr_nm: None,
+                mgr_tel_no: None,
+                mgr_email: None,
+                hq_yn: Some(if b.bhf_id == "00" { "Y" } else { "N" }.into()),
             })
         })
-        .collect();
+        .collect::<Result<Vec<_>, _>>()?;
     list_reply("bhfList", list)
 }
 
@@ -87,7 +100,10 @@ pub fn notice_list(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
 }
 
 pub fn taxpayer_info(ctx: &mut Ctx<'_>) -> Answer {
-    Ok(Reply::Data(json!({"info": {"taxprNm": taxpayer::name(ctx.books, ctx.tin()), "vatTyCd": "1"}})))
+    let data = TaxpayerInfoData {
+        info: Some(TaxpayerInfo { taxpr_nm: Some(taxpayer::name(ctx.books, ctx.tin())), vat_ty_cd: Some("1".into()) }),
+    };
+    Ok(Reply::Data(wire(&data)?))
 }
 
 pub fn customer_list(ctx: &mut Ctx<'_>, body: &Value) -> Answer {

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use domain::{KraPin, Qty, SALE_LINE_PKG};
+use oscu::wire::{Counter, TrnsSalesSaveWrResData};
 use serde_json::{Value, json};
 
 use super::{
@@ -170,14 +171,23 @@ fn counter(host: Host, n: &Value) -> Value {
     }
 }
 
+/// The reply to an accepted sale: `oscu::wire::TrnsSalesSaveWrResData`, counters as the host
+/// writes them.
 fn receipt_data(host: Host, receipt: &Value) -> Value {
-    json!({
-        "curRcptNo": counter(host, &receipt["curRcptNo"]),
-        "totRcptNo": counter(host, &receipt["totRcptNo"]),
-        "intrlData": receipt["intrlData"],
-        "rcptSign": receipt["rcptSign"],
-        "sdcDateTime": receipt["sdcDateTime"],
-    })
+    let data = TrnsSalesSaveWrResData {
+        cur_rcpt_no: Counter(receipt["curRcptNo"].as_u64().unwrap_or(0)),
+        tot_rcpt_no: Counter(receipt["totRcptNo"].as_u64().unwrap_or(0)),
+        intrl_data: receipt.text("intrlData").to_owned(),
+        rcpt_sign: receipt.text("rcptSign").to_owned(),
+        sdc_date_time: receipt.text("sdcDateTime").to_owned(),
+    };
+    let mut value = serde_json::to_value(&data).unwrap_or(Value::Null);
+    for k in ["curRcptNo", "totRcptNo"] {
+        if let Some(v) = value.get(k).cloned() {
+            value[k] = counter(host, &v);
+        }
+    }
+    value
 }
 
 /// A stored sale as the read-backs print it (SPEC §3: `YYYY-MM-DD HH:MM:SS` dates, receipt

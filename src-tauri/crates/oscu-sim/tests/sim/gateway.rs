@@ -40,6 +40,11 @@ async fn the_gateway_needs_a_token_and_wraps_every_answer() {
     let soda = item(1, "Soda", TaxBand::B, 10_000, ItemType::Finished);
     register(&client, &soda).await;
     stock_in(&client, 1, &[(&soda, Qty::whole(5))]).await;
+    // Slash paths and renamed lookups of the gateway.
+    client.save_stock_master(&master(&soda, Qty::whole(5))).await.unwrap();
+    assert_eq!(client.select_customer(PIN).await.unwrap().len(), 1);
+    assert_eq!(client.select_branches("20180101000000").await.unwrap().len(), 2);
+    assert!(!client.select_codes("20180101000000").await.unwrap().is_empty());
     let receipt = sell(&client, &sale(1, &[(&soda, Qty::whole(1))], None)).await.unwrap();
     assert_eq!(receipt.cur_rcpt_no.get(), 1);
     // Refusals come back wrapped, with KRA's code inside responseBody.

@@ -339,3 +339,23 @@ async fn credit_notes_follow_kras_rules_and_share_the_invoice_series() {
     );
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn concurrent_senders_of_one_number_get_exactly_one_acceptance() {
+    let (Shop { sim, key, .. }, soda, _, _) = stocked().await;
+    let mut tasks = Vec::new();
+    for qty in 1..=8 {
+        let client = direct(&sim, "00");
+        client.set_cmc_key(key.clone());
+        let request = sale(1, &[(&soda, Qty::whole(qty))], None);
+        tasks.push(tokio::spawn(async move { sell(&client, &request).await.is_ok() }));
+    }
+    let mut accepted = 0;
+    for t in tasks {
+        accepted += usize::from(t.await.unwrap());
+    }
+    assert_eq!(accepted, 1);
+    let books = admin_get(&sim, &format!("state/sales?tin={PIN}&bhfId=00")).await;
+    assert_eq!(books.as_array().unwrap().len(), 1);
+    sim.shutdown().await;
+}

@@ -19,8 +19,7 @@ use crate::{
     Clock, ExplainContext, Result, Transport, backoff,
     clock::add,
     error::{During, Error},
-    explain,
-    requests::{self, SalesDocument, Stamp},
+    explain, requests,
 };
 
 /// How the engine behaves.
@@ -89,6 +88,7 @@ impl DrainReport {
             Outcome::Retrying => self.retrying += 1,
             Outcome::Parked => self.parked += 1,
             Outcome::Realigned => self.realigned += 1,
+            Outcome::Deferred => {}
         }
     }
 
@@ -105,6 +105,9 @@ enum Outcome {
     Retrying,
     Parked,
     Realigned,
+    /// Sent too early (KRA has not seen stock still queued in the stock lane): back to pending,
+    /// tried again once another lane has moved.
+    Deferred,
 }
 
 /// The lanes: each runs strictly in outbox order; lanes run side by side.
@@ -257,8 +260,10 @@ impl Engine {
         self.inner.clock.now()
     }
 
-    fn stamp(&self) -> Stamp<'_> {
-        Stamp { id: &self.inner.config.user_id, name: &self.inner.config.user_name }
+    fn stamp(&self) -> oscu::wire::UserStamp {
+        let id: String = self.inner.config.user_id.chars().take(20).collect();
+        let name: String = self.inner.config.user_name.chars().take(60).collect();
+        oscu::wire::UserStamp::by(&id, &name)
     }
 
     fn status(&self) -> std::sync::MutexGuard<'_, Status> {
@@ -368,10 +373,12 @@ impl Engine {
             loop {
                 let seen = coord.borrow().completions;
                 if let Some(row) = self.claim(lane)? {
-                    let outcome = self.process(row).await;
-                    coord.send_modify(|c| c.completions += 1);
-                    report.lock().unwrap_or_else(PoisonError::into_inner).add(outcome?);
-                    continue;
+                    let outcome = self.process(row).await?;
+                    report.lock().unwrap_or_else(PoisonError::into_inner).add(outcome);
+                    if outcome != Outcome::Deferred {
+                        coord.send_modify(|c| c.completions += 1);
+                        continue;
+                    }
                 }
                 // Nothing ready in this lane: wait for another lane to finish a row (which may
                 // release one of ours), or stop when every lane is idle.
@@ -458,7 +465,7 @@ impl Engine {
             }
         }
 
-        match self.inner.kra.call(function, &prepared.body).await {
+        match self.send(row.kind, function, &prepared.body).await {
             Ok(data) => {
                 self.note_answer();
                 let signature = match row.kind {
@@ -473,6 +480,19 @@ impl Engine {
                 self.settle_failure(&row, &prepared, &e).await
             }
         }
+    }
+
+    /// Sends the prepared body: one call, or one per element for stock balances.
+    async fn send(&self, kind: OutboxKind, function: Function, body: &str) -> Result<Option<Value>, oscu::Error> {
+        if kind != OutboxKind::StockMaster {
+            return self.inner.kra.call(function, body).await;
+        }
+        let parts: Vec<Value> = serde_json::from_str(body)
+            .map_err(|e| oscu::Error::EncodeRequest { function, reason: format!("stored stock balances: {e}") })?;
+        for part in parts {
+            self.inner.kra.call(function, &part.to_string()).await?;
+        }
+        Ok(None)
     }
 
     fn note_answer_or_failure(&self, e: &oscu::Error) {
@@ -526,6 +546,18 @@ impl Engine {
                 return Ok(Outcome::Realigned);
             }
         }
+        if e.retry() == Retry::Never && self.waits_for_queued_stock(row, e)? {
+            let now = self.now();
+            self.store()
+                .write(|tx| {
+                    if let (Some(n), Some(counter)) = (prepared.number, counter_of(row.kind)) {
+                        numbering::release(tx, counter, n, now)?;
+                    }
+                    outbox::mark_retry(tx, row.id, now, &e.to_string())
+                })
+                .during("put a sale back until its stock reaches KRA")?;
+            return Ok(Outcome::Deferred);
+        }
         match e.retry() {
             Retry::Never => {
                 self.park(row, prepared.number, e.kra_code(), e.kra_message().unwrap_or(&e.to_string()))?;
@@ -533,6 +565,30 @@ impl Engine {
             }
             Retry::Now | Retry::After(_) => self.retry(row, e),
         }
+    }
+
+    /// Whether KRA refused a sale for stock that Duka has recorded but not yet sent (an earlier
+    /// incoming stock movement still queued): then the sale waits instead of being parked.
+    fn waits_for_queued_stock(&self, row: &OutboxRow, e: &oscu::Error) -> Result<bool> {
+        let about_stock = e.kra_message().is_some_and(|m| m.to_ascii_lowercase().contains("insufficient stock"));
+        if row.kind != OutboxKind::Sale || !about_stock {
+            return Ok(false);
+        }
+        self.store()
+            .read(|c| {
+                c.query_row(
+                    "SELECT EXISTS (
+                         SELECT 1 FROM sale_lines l
+                         JOIN stock_movements m ON m.item_code = l.item_code AND m.signed_qty > 0
+                         JOIN outbox o ON o.kind = 'stock_io' AND o.document_kind = 'stock_document'
+                                      AND o.document_id = m.document_id
+                         WHERE l.sale_id = ?1 AND o.id < ?2 AND o.state IN ('pending', 'in_flight'))",
+                    [row.document.id, row.id],
+                    |r| r.get(0),
+                )
+                .map_err(|source| store::Error::Db { operation: "look for stock still queued for KRA", source })
+            })
+            .during("look for stock still queued for KRA")
     }
 
     /// Keeps the number and the frozen bytes, and schedules the next attempt.
@@ -648,7 +704,7 @@ impl Engine {
             let body = if frozen_usable {
                 row.request_body.clone().unwrap_or_default()
             } else {
-                match build(tx, row, number, &who) {
+                match requests::build(tx, row, number, &who) {
                     Ok(body) => body,
                     Err(e) => {
                         build_error = Some(e);
@@ -663,7 +719,7 @@ impl Engine {
                 // never recorded it, and the store keeps the first body as evidence. The new
                 // body is rebuilt from the document and the reserved number, so it is the
                 // same on every retry.
-                tracing::info!(outbox = row.id, ?number, "sending the document again with its new KRA number");
+                tracing::info!(outbox = row.id, ?number, "sending a request rebuilt from the document");
             }
             // A reservation made before this attempt means an earlier attempt may have reached KRA.
             let resend = row.attempts > 1 && row.request_body.is_some();
@@ -832,96 +888,4 @@ fn ready_row(tx: &Transaction<'_>, filter: &str, now: DateTime, id: i64) -> stor
         .map(|r| r.get(0))
         .transpose()
         .map_err(|source| store::Error::Db { operation: "find the next call for KRA", source })
-}
-
-/// Builds the request body of `row` carrying `number`.
-fn build(tx: &Transaction<'_>, row: &OutboxRow, number: Option<i64>, who: &Stamp<'_>) -> Result<String> {
-    let n = |what: &str| {
-        number.and_then(|n| u64::try_from(n).ok()).ok_or_else(|| Error::BuildRequest {
-            what: what.to_owned(),
-            reason: "no KRA number was reserved".to_owned(),
-        })
-    };
-    let json = |v: &dyn erased::Json| v.to_json();
-    let shop = store::settings::shop_details(tx).during("read the shop details")?;
-    match row.kind {
-        OutboxKind::Sale => {
-            let sale = store::sales::load_sale(tx, row.document.id).during("read the sale")?;
-            let inv = &sale.invoice;
-            let doc = SalesDocument {
-                invc_no: n(&sale.trader_no)?,
-                org_invc_no: 0,
-                trader_no: &sale.trader_no,
-                committed_at: sale.committed_at,
-                buyer_pin: inv.buyer_pin.as_ref().map(|p| p.as_str()),
-                buyer_name: inv.buyer_name.as_deref(),
-                payment: inv.payment.code(),
-                refund: None,
-                lines: &inv.lines,
-                totals: &inv.totals,
-            };
-            json(&requests::sales_request(&doc, shop.as_ref(), who))
-        }
-        OutboxKind::CreditNote => {
-            let cn = store::credit_notes::load_credit_note(tx, row.document.id).during("read the credit note")?;
-            let original = store::sales::sale_signature(tx, cn.sale_id).during("read the original sale's signature")?;
-            let original = original.ok_or_else(|| Error::BuildRequest {
-                what: format!("credit note {}", cn.trader_no),
-                reason: "the original sale is not signed by KRA yet".to_owned(),
-            })?;
-            let c = &cn.credit_note;
-            let doc = SalesDocument {
-                invc_no: n(&cn.trader_no)?,
-                org_invc_no: u64::try_from(original.invoice_no).unwrap_or_default(),
-                trader_no: &cn.trader_no,
-                committed_at: cn.committed_at,
-                buyer_pin: c.buyer_pin.as_ref().map(|p| p.as_str()),
-                buyer_name: c.buyer_name.as_deref(),
-                payment: c.payment.code(),
-                refund: Some((c.reason.code(), cn.committed_at)),
-                lines: &c.lines,
-                totals: &c.totals,
-            };
-            json(&requests::sales_request(&doc, shop.as_ref(), who))
-        }
-        OutboxKind::StockIo => json(&requests::stock_io_request(tx, row.document.id, n("stock movement")?, who)?),
-        OutboxKind::StockMaster => {
-            let code = row.item_code.as_ref().ok_or_else(|| Error::BuildRequest {
-                what: "a stock balance".to_owned(),
-                reason: "the outbox row names no item".to_owned(),
-            })?;
-            json(&requests::stock_master_request(tx, code, who)?)
-        }
-        OutboxKind::SaveItem => {
-            let code = row.item_code.as_ref().ok_or_else(|| Error::BuildRequest {
-                what: "an item registration".to_owned(),
-                reason: "the outbox row names no item".to_owned(),
-            })?;
-            let item = store::items::item(tx, code).during("read the item")?.ok_or_else(|| Error::BuildRequest {
-                what: format!("item {code}"),
-                reason: "the item is missing".to_owned(),
-            })?;
-            json(&requests::item_request(&item, who))
-        }
-        OutboxKind::Purchase | OutboxKind::PurchaseRejection | OutboxKind::ImportUpdate => Err(Error::BuildRequest {
-            what: format!("{} {}", row.kind.as_str(), row.document.id),
-            reason: "this version of Duka cannot send purchases or import decisions to KRA yet".to_owned(),
-        }),
-    }
-}
-
-mod erased {
-    //! Serialising any request type to its frozen text.
-    use crate::{Error, Result};
-
-    pub trait Json {
-        fn to_json(&self) -> Result<String>;
-    }
-
-    impl<T: serde::Serialize> Json for T {
-        fn to_json(&self) -> Result<String> {
-            serde_json::to_string(self)
-                .map_err(|e| Error::BuildRequest { what: "a KRA request".to_owned(), reason: e.to_string() })
-        }
-    }
 }

@@ -2,8 +2,8 @@
 //! `data` or a classified [`oscu::Error`]. Sync sends frozen bytes, so a resend after a timeout is
 //! byte-for-byte the first send.
 //!
-//! [`DirectHost`] speaks the direct-host front door (SPEC §1.1) with reqwest. An `oscu::Client`
-//! implementation joins when that client exposes sending a prepared body.
+//! `oscu::Client` (both front doors) is the transport the app uses; [`DirectHost`] is a small
+//! direct-host-only transport for tools that have no client configuration.
 
 use std::{future::Future, pin::Pin, sync::RwLock, time::Duration};
 
@@ -82,6 +82,23 @@ impl DirectHost {
 impl Transport for DirectHost {
     fn call<'a>(&'a self, function: Function, body: &'a str) -> Reply<'a> {
         Box::pin(self.send(function, body))
+    }
+}
+
+impl Transport for oscu::Client {
+    fn call<'a>(&'a self, function: Function, body: &'a str) -> Reply<'a> {
+        Box::pin(async move {
+            // The few lookups the gateway wants `tin`/`bhfId` in the body for get them added by
+            // the client; every other body goes out byte for byte as frozen.
+            let bytes = if function.gateway_wants_identity_in_body() {
+                let value: Value = serde_json::from_str(body)
+                    .map_err(|e| oscu::Error::EncodeRequest { function, reason: e.to_string() })?;
+                self.encode(function, &value)?
+            } else {
+                body.as_bytes().to_vec()
+            };
+            self.send_json::<Value>(function, bytes).await
+        })
     }
 }
 

@@ -700,7 +700,11 @@ impl Engine {
                 }
                 _ => None,
             };
-            let frozen_usable = row.request_body.is_some() && (number.is_none() || frozen_number == number);
+            // Stock balances are absolute and must carry KRA's total at send time: rebuilt on every
+            // attempt. Everything else resends its frozen bytes.
+            let frozen_usable = row.kind != OutboxKind::StockMaster
+                && row.request_body.is_some()
+                && (number.is_none() || frozen_number == number);
             let body = if frozen_usable {
                 row.request_body.clone().unwrap_or_default()
             } else {

@@ -66,3 +66,50 @@ async fn five_hundred_sales_offline_then_online_are_signed_in_order_without_gaps
         assert_eq!(shop.sim.stock_total(TIN, BHF, shop.items[i].code.as_str()), domain::Qty::whole(750));
     }
 }
+
+fn faults_to_try() -> Vec<Fault> {
+    vec![
+        Fault::LatencyMs { ms: 50 },
+        Fault::HttpStatus { status: 503 },
+        Fault::HttpStatus { status: 500 },
+        Fault::Reset,
+        Fault::MalformedBody,
+        Fault::GatewayFailure200,
+        Fault::RecordThenHang { secs: 3 },
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_fault_on_every_call_converges_with_each_document_signed_exactly_once() {
+    for function in ["saveTrnsSalesOsdc", "insertStockIO", "saveStockMaster"] {
+        for fault in faults_to_try() {
+            let case = format!("{fault:?} on {function}");
+            // The client gives up after 1 s, so "recorded, then hung" is an unknown outcome.
+            let shop = Shop::open(Duration::from_secs(1), 100).await;
+            // Hit the second call and, for good measure, the fourth.
+            shop.sim
+                .set_faults(vec![
+                    FaultRule { function: function.into(), call: Some(2), fault: fault.clone() },
+                    FaultRule { function: function.into(), call: Some(4), fault: fault.clone() },
+                ])
+                .unwrap();
+            for i in 0..6 {
+                shop.sell(&[(i % 2, 2), (2, 1)]);
+            }
+            drain_until_settled(&shop).await;
+            let p = shop.engine.progress();
+            assert_eq!((p.parked, p.pending, p.in_flight), (0, 0, 0), "{case}: {p:?}");
+            assert_signed_in_order_once(&shop, 6);
+            // Stock: one accepted movement per sale plus the opening stock, and KRA's totals match ours.
+            let io = shop.sim.state("stock_io", TIN, BHF).unwrap();
+            assert_eq!(io.as_array().unwrap().len(), 1 + 6, "{case}: KRA's stock movements");
+            for i in 0..2 {
+                let code = shop.items[i].code.clone();
+                let ours = shop.store.read(|c| store::stock::on_hand(c, &code)).unwrap();
+                assert_eq!(ours, domain::Qty::whole(94), "{case}");
+                assert_eq!(shop.sim.stock_total(TIN, BHF, code.as_str()), ours, "{case}");
+            }
+            shop.sim.shutdown().await;
+        }
+    }
+}

@@ -69,6 +69,12 @@ pub fn insert_io(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
                 "Invalid pkg on item: {n}: the number of packages must be more than 0"
             )));
         }
+        if line.money("prc").cents() <= 0 {
+            // SPEC §6.19: the gateway refused literal zero amounts on stock movements.
+            return Err(Refusal::param(format!(
+                "Invalid prc on item: {n}: a stock movement is valued at cost or price, zero amounts are refused"
+            )));
+        }
         lines.push(amounts::check_line(line, n, ctx.reference.rates(), Discount::TotalOnly)?);
         deltas.push((item_cd.to_owned(), line.qty("qty")));
     }

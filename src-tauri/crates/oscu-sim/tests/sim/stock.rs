@@ -64,6 +64,14 @@ async fn stock_movements_keep_kras_running_total() {
     assert_refused(send(&client, Function::InsertStockIO, &body).await, "910", "is a service");
     body["itemList"][0]["itemCd"] = json!("KE2NTNO0000077");
     assert_refused(send(&client, Function::InsertStockIO, &body).await, "910", "does not exist in your inventory");
+    let mut zero = json_of(&stock_request(3, StockMoveType::AdjustmentIn, &[(&soda, Qty::whole(1))]));
+    for k in ["prc", "splyAmt", "taxblAmt", "taxAmt", "totAmt"] {
+        zero["itemList"][0][k] = json!(0);
+    }
+    for k in ["totTaxblAmt", "totTaxAmt", "totAmt"] {
+        zero[k] = json!(0);
+    }
+    assert_refused(send(&client, Function::InsertStockIO, &zero).await, "910", "zero amounts are refused");
     let mut body = json_of(&stock_request(3, StockMoveType::AdjustmentIn, &[(&soda, Qty::whole(1))]));
     body["ocrnDt"] = json!("20261121101010");
     assert_refused(

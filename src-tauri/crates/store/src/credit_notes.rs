@@ -203,6 +203,11 @@ pub fn load_credit_note(conn: &Connection, id: i64) -> Result<StoredCreditNote> 
     })
 }
 
+/// Where credit note `credit_note_id` stands with KRA.
+pub fn credit_note_status(conn: &Connection, credit_note_id: i64) -> Result<sales::KraStatus> {
+    sales::status_of(conn, OutboxKind::CreditNote, DocumentRef::new(DocumentKind::CreditNote, credit_note_id))
+}
+
 /// The credit notes raised against a sale, oldest first.
 pub fn credit_notes_for_sale(conn: &Connection, sale_id: i64) -> Result<Vec<i64>> {
     conn.prepare_cached("SELECT id FROM credit_notes WHERE sale_id = ?1 ORDER BY id")
@@ -273,6 +278,10 @@ mod tests {
         let doc = store.read(|conn| stock::stock_document(conn, c.stock_document_id.unwrap())).unwrap();
         assert_eq!(doc.kind, StockMoveType::ReturnIn);
         assert_eq!(store.read(|conn| credit_notes_for_sale(conn, sale_id)).unwrap(), [c.id]);
+        assert_eq!(
+            store.read(|conn| credit_note_status(conn, c.id)).unwrap(),
+            sales::KraStatus::Pending { last_error: None }
+        );
         let credited = store.read(|conn| sales::credited_quantities(conn, sale_id)).unwrap();
         assert_eq!(credited, BTreeMap::from([(1, Qty::whole(1)), (2, Qty::whole(1))]));
         assert!(store.read(|conn| conn.execute("UPDATE credit_note_lines SET qty = 0", []).during("t")).is_err());

@@ -256,6 +256,11 @@ pub(crate) fn status_of(conn: &Connection, kind: OutboxKind, document: DocumentR
     })
 }
 
+/// Where sale `sale_id` stands with KRA.
+pub fn sale_status(conn: &Connection, sale_id: i64) -> Result<KraStatus> {
+    status_of(conn, OutboxKind::Sale, DocumentRef::new(DocumentKind::Sale, sale_id))
+}
+
 /// Sales newest first, `limit` at a time, older than `before_id` when given.
 pub fn list_sales(conn: &Connection, before_id: Option<i64>, limit: usize) -> Result<Vec<SaleSummary>> {
     let raws = conn

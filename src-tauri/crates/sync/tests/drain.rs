@@ -17,9 +17,15 @@ fn down() -> Vec<FaultRule> {
 
 /// Drains until nothing is pending, moving the clock past every backoff.
 async fn drain_until_settled(shop: &Shop) {
+    drain_until_pending(shop, 0).await;
+}
+
+/// Drains until `left` rows are pending (rows waiting behind a parked one), moving the clock
+/// past every backoff.
+async fn drain_until_pending(shop: &Shop, left: i64) {
     for _ in 0..50 {
         shop.engine.drain().await.unwrap();
-        if shop.engine.progress().pending == 0 {
+        if shop.engine.progress().pending == left {
             return;
         }
         shop.clock.advance(Duration::from_secs(61));
@@ -112,4 +118,94 @@ async fn every_fault_on_every_call_converges_with_each_document_signed_exactly_o
             shop.sim.shutdown().await;
         }
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_sale_is_parked_in_plain_words_and_blocks_only_what_depends_on_it() {
+    let mut shop = Shop::open(Duration::from_secs(5), 100).await;
+    // Gas: registered, but no stock was ever recorded, so KRA refuses to sell it.
+    shop.register(common::item(4, "Cooking gas refill", domain::ItemType::Finished, domain::TaxBand::B, 320_000));
+    shop.sell(&[(0, 1)]);
+    let refused = shop.sell_with(&[(3, 1)], domain::StockPolicy::AllowNegative);
+    shop.sell(&[(1, 1)]);
+    shop.sell(&[(0, 2), (2, 1)]);
+    drain_until_pending(&shop, 2).await;
+    // Later drains leave them alone: they wait for the parked sale.
+    shop.clock.advance(Duration::from_secs(3600));
+    let again = shop.engine.drain().await.unwrap();
+    assert_eq!(again, sync::DrainReport::default());
+
+    let parked = shop.store.read(store::outbox::parked).unwrap();
+    assert_eq!(parked.len(), 1, "{parked:?}");
+    assert_eq!(parked[0].document, store::DocumentRef::new(store::DocumentKind::Sale, refused.id));
+    let reason = parked[0].last_error.clone().unwrap();
+    assert!(reason.starts_with("KRA has no stock of Cooking gas refill"), "{reason}");
+    assert!(reason.contains("record the delivery"), "{reason}");
+    assert!(reason.contains("Insufficient Stock"), "KRA's own words are kept: {reason}");
+    // Its stock movement waits behind it; nothing else does.
+    let waiting = shop.store.read(|c| store::outbox::rows_for_document(c, parked[0].document)).unwrap();
+    assert_eq!(waiting.len(), 1);
+    let p = shop.engine.progress();
+    assert_eq!((p.parked, p.pending), (1, 2), "the refused sale's stock rows wait: {p:?}");
+
+    // The refused sale gave its number back: the three others are 1, 2, 3 with no gap.
+    let kra = shop.kra_sales();
+    let numbers: Vec<u64> = kra.iter().map(|k| k.0).collect();
+    assert_eq!(numbers, [1, 2, 3]);
+    let traders: Vec<&str> = kra.iter().map(|k| k.1.as_str()).collect();
+    assert_eq!(traders, ["INV-000001", "INV-000003", "INV-000004"]);
+    let sig = shop.store.read(|c| store::sales::sale_signature(c, refused.id)).unwrap();
+    assert!(sig.is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_drifted_invoice_counter_is_realigned_to_kras_number_and_logged() {
+    let shop = Shop::open(Duration::from_secs(5), 100).await;
+    shop.sell(&[(0, 1)]);
+    drain_until_settled(&shop).await;
+    // Duka believes KRA is at 9 (say, a restored backup); KRA expects 2.
+    shop.store.write(|tx| store::numbering::resync(tx, store::KraCounter::SalesInvoice, 9)).unwrap();
+    shop.sell(&[(1, 1)]);
+    shop.sell(&[(0, 1)]);
+    let report = shop.engine.drain().await.unwrap();
+    // Two sales, their two stock movements and two stock balances.
+    assert_eq!((report.accepted, report.realigned, report.parked), (6, 1, 0), "{report:?}");
+    assert_eq!(shop.kra_sales().iter().map(|k| k.0).collect::<Vec<_>>(), [1, 2, 3]);
+    assert_signed_in_order_once(&shop, 3);
+    let audit = shop.store.read(|c| store::audit::recent(c, 50)).unwrap();
+    let realigned: Vec<_> = audit.iter().filter(|a| a.action == "realign_kra_counter").collect();
+    assert_eq!(realigned.len(), 1, "{audit:?}");
+    assert_eq!(realigned[0].detail.as_deref(), Some("sales_invoice: Duka had 9, KRA expects 2"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sale_recorded_before_a_crash_is_found_by_asking_kra_not_sent_twice() {
+    let shop = Shop::open(Duration::from_secs(1), 100).await;
+    // KRA records the sale but the answer never arrives; then the read-back's first try is cut.
+    shop.sim
+        .set_faults(vec![
+            FaultRule { function: "saveTrnsSalesOsdc".into(), call: Some(1), fault: Fault::RecordThenHang { secs: 3 } },
+            FaultRule { function: "selectInvoiceDetails".into(), call: Some(1), fault: Fault::Reset },
+        ])
+        .unwrap();
+    shop.sell(&[(0, 1)]);
+    shop.sell(&[(1, 1)]);
+    let first = shop.engine.drain().await.unwrap();
+    assert_eq!(first.accepted, 0, "{first:?}");
+    // The app is restarted: a new engine over the same database.
+    let engine = sync::Engine::with_transport(
+        shop.store.clone(),
+        shop.client.clone(),
+        shop.clock.clone(),
+        shop.engine.config().clone(),
+    );
+    engine.recover_after_restart().unwrap();
+    for _ in 0..10 {
+        shop.clock.advance(Duration::from_secs(61));
+        engine.drain().await.unwrap();
+    }
+    assert_eq!(engine.progress().pending, 0, "{:?}", engine.progress());
+    assert_signed_in_order_once(&shop, 2);
+    let audit = shop.store.read(|c| store::audit::recent(c, 50)).unwrap();
+    assert!(audit.iter().any(|a| a.action == "kra_already_recorded"), "{audit:?}");
 }

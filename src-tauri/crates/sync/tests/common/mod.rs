@@ -121,6 +121,17 @@ impl Shop {
 
     /// Commits a sale of `qty` of each item index in `lines`.
     pub fn sell(&self, lines: &[(usize, i64)]) -> store::CommittedSale {
+        self.sell_with(lines, StockPolicy::Refuse)
+    }
+
+    /// Registers one more item (queued for KRA).
+    pub fn register(&mut self, item: Item) {
+        let now = self.clock.now_for_test();
+        self.store.write(|tx| store::items::register_item(tx, &item, &meta(now))).unwrap();
+        self.items.push(item);
+    }
+
+    pub fn sell_with(&self, lines: &[(usize, i64)], policy: StockPolicy) -> store::CommittedSale {
         let draft = SaleDraft {
             lines: lines
                 .iter()
@@ -138,7 +149,7 @@ impl Shop {
         let now = self.clock.now_for_test();
         let (catalogue, rates) =
             self.store.read(|c| Ok((LoadedCatalogue::for_sale(c, &draft)?, store::reference::tax_rates(c)?))).unwrap();
-        let invoice = draft.finalise(&catalogue, &rates, StockPolicy::Refuse).unwrap();
+        let invoice = draft.finalise(&catalogue, &rates, policy).unwrap();
         self.store.write(|tx| store::sales::commit_sale(tx, &invoice, &meta(now))).unwrap()
     }
 

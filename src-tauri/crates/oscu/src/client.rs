@@ -515,10 +515,31 @@ impl Client {
     }
 
     /// `saveTrnsSalesOsdc`: a sale or credit note; returns the receipt data to persist and print.
+    /// An accepted answer without the signature data is an [`Error::DecodeResponse`] (outcome
+    /// unknown): read the sale back with [`Client::select_invoice_details`].
     pub async fn save_sales(&self, request: &TrnsSalesSaveWrReq) -> Result<TrnsSalesSaveWrResData> {
         let function = Function::SaveTrnsSalesOsdc;
         let data: Option<TrnsSalesSaveWrResData> = self.call(function, request).await?;
-        data.ok_or(Error::DecodeResponse { function, reason: "KRA accepted the sale but sent no receipt data".into() })
+        let data = data.ok_or(Error::DecodeResponse {
+            function,
+            reason: "KRA accepted the sale but sent no receipt data".into(),
+        })?;
+        // A receipt cannot be printed without these; KRA has the sale, so read it back instead.
+        let missing: Vec<&str> = [
+            ("intrlData", data.intrl_data.trim().is_empty()),
+            ("rcptSign", data.rcpt_sign.trim().is_empty()),
+            ("sdcDateTime", data.sdc_date_time.trim().is_empty()),
+        ]
+        .into_iter()
+        .filter_map(|(field, empty)| empty.then_some(field))
+        .collect();
+        if !missing.is_empty() {
+            return Err(Error::DecodeResponse {
+                function,
+                reason: format!("KRA accepted the sale but left out {}", missing.join(", ")),
+            });
+        }
+        Ok(data)
     }
 
     /// `selectTrnsPurchaseSalesList`: suppliers' sales naming this PIN.

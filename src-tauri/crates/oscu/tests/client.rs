@@ -298,6 +298,14 @@ async fn gateway_uses_its_paths_a_cached_bearer_token_and_the_app_id() {
     assert_eq!(receipt.cur_rcpt_no.get(), 3);
     assert_eq!(receipt.rcpt_sign, "SZBBFW4DCZ7HAGPH");
     assert_eq!(script.seen("/etims-oscu/api/v1/sendSalesTransaction")[0].body, serde_json::to_value(&request).unwrap());
+
+    script.on(
+        "/etims-oscu/api/v1/sendSalesTransaction",
+        vec![gateway_ok(json!({"curRcptNo": "4", "totRcptNo": "4", "intrlData": null, "rcptSign": "", "sdcDateTime": "20260918110036"}))],
+    );
+    let e = client.save_sales(&request).await.unwrap_err();
+    assert!(e.outcome_unknown(), "{e:?}");
+    assert!(e.to_string().contains("intrlData, rcptSign"), "{e}");
 }
 
 #[tokio::test]

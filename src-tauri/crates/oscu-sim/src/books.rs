@@ -111,6 +111,9 @@ pub fn numbered_key(tin: &str, bhf_id: &str, n: u64) -> String {
     format!("{tin}/{bhf_id}/{n:020}")
 }
 
+/// The state file's format version (`PRAGMA user_version`).
+const STATE_VERSION: i64 = 1;
+
 const SCHEMA: &str = "
 PRAGMA journal_mode = WAL;
 PRAGMA synchronous = NORMAL;
@@ -136,7 +139,12 @@ impl Books {
     pub fn open(path: &Path) -> Result<Books> {
         let conn = Connection::open(path).map_err(|source| Error::OpenState { path: path.into(), source })?;
         conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(Error::ReadState)?;
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(Error::ReadState)?;
+        if version > STATE_VERSION {
+            return Err(Error::NewerState { path: path.into(), found: version, supported: STATE_VERSION });
+        }
         conn.execute_batch(SCHEMA).map_err(|source| Error::OpenState { path: path.into(), source })?;
+        conn.pragma_update(None, "user_version", STATE_VERSION).map_err(Error::WriteState)?;
         let mut books = Books { store: Some(conn), ..Books::default() };
         books.reload()?;
         Ok(books)
@@ -334,6 +342,17 @@ mod tests {
         let sales: Vec<_> = books.scan(kind::SALE, "P051234567X/00/").map(|(_, r)| r.body["invcNo"].clone()).collect();
         assert_eq!(sales, vec![json!(3)]);
         assert!(books.device(&device_key("P051234567X", "00", "SIM1")).is_some());
+    }
+
+    #[test]
+    fn a_state_file_from_a_newer_simulator_is_refused_not_touched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("books.sqlite");
+        Connection::open(&path).unwrap().pragma_update(None, "user_version", 7).unwrap();
+        let err = Books::open(&path).unwrap_err().to_string();
+        assert!(err.contains("newer oscu-sim"), "{err}");
+        let version: i64 = Connection::open(&path).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(version, 7);
     }
 
     #[test]

@@ -9,6 +9,10 @@ pub enum Error {
     Bind { addr: SocketAddr, source: std::io::Error },
     #[error("could not open the simulator state file {path}: {source}")]
     OpenState { path: PathBuf, source: rusqlite::Error },
+    #[error(
+        "the simulator state file {path} was written by a newer oscu-sim (format {found}, this one reads up to {supported}): use that version or another file"
+    )]
+    NewerState { path: PathBuf, found: i64, supported: i64 },
     #[error("could not read the simulator state: {0}")]
     ReadState(rusqlite::Error),
     #[error("could not write the simulator state: {0}")]

@@ -1,0 +1,212 @@
+//! Items: registering them under the next KRA item code, changing them, finding them by code,
+//! barcode or name, listing them with their stock.
+
+use domain::{Item, ItemCode, ItemCodeParts, ItemType, Money, TaxBand};
+use store::{Connection, KraCounter, reference::KraCodeLists};
+
+use crate::{Duka, Error, Result, views::ItemView};
+
+/// A new item as the shopkeeper describes it; the app assigns its KRA item code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewItem {
+    pub name: String,
+    /// KRA item classification (`itemClsCd`).
+    pub class_code: String,
+    pub item_type: ItemType,
+    /// Country of origin, e.g. "KE".
+    pub origin: String,
+    /// Packaging unit (class 17), two characters, e.g. "NT".
+    pub pkg_unit: String,
+    /// Quantity unit (class 10), two characters, e.g. "NO" or "KG".
+    pub qty_unit: String,
+    pub tax_band: TaxBand,
+    /// Tax-inclusive price.
+    pub price: Money,
+    pub barcode: Option<String>,
+}
+
+/// What may change on a registered item (the code, type, country and units never change).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ItemChange {
+    pub name: Option<String>,
+    pub class_code: Option<String>,
+    pub tax_band: Option<TaxBand>,
+    pub price: Option<Money>,
+    /// `Some(None)` removes the barcode.
+    pub barcode: Option<Option<String>>,
+    pub active: Option<bool>,
+}
+
+fn clean_barcode(b: Option<String>) -> Option<String> {
+    b.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
+}
+
+/// The code lists an item is checked against; refuses when they were never downloaded.
+fn code_lists(conn: &Connection) -> Result<KraCodeLists> {
+    let lists = KraCodeLists::load(conn)?;
+    if lists.is_empty() {
+        return Err(Error::invalid(
+            "reference data",
+            "KRA's unit and country lists are not downloaded yet: refresh the KRA reference data first",
+        ));
+    }
+    Ok(lists)
+}
+
+/// The next 7-digit item-code sequence: after every code this shop holds and what KRA expects.
+fn next_sequence(conn: &Connection) -> Result<u32> {
+    let local = store::items::all_items(conn)?.iter().filter_map(|i| i.code.parts()).map(|p| p.sequence).max();
+    let kra = store::numbering::next_kra_number(conn, KraCounter::ItemSequence)?;
+    let next = i64::from(local.unwrap_or(0)) + 1;
+    u32::try_from(next.max(kra)).map_err(|_| Error::invalid("item code", "the item-code sequence is exhausted"))
+}
+
+/// Finds an item by its KRA code or a barcode.
+pub(crate) fn resolve(conn: &Connection, reference: &str) -> Result<Item> {
+    let reference = reference.trim();
+    if let Ok(code) = ItemCode::parse(reference)
+        && let Some(item) = store::items::item(conn, &code)?
+    {
+        return Ok(item);
+    }
+    if let Some(item) = store::items::item_by_barcode(conn, reference)? {
+        return Ok(item);
+    }
+    Err(Error::NotFound {
+        what: "item",
+        id: reference.to_owned(),
+        hint: "give its KRA item code or barcode (see the item list), or add it under Items first",
+    })
+}
+
+impl Duka {
+    /// Registers a new item under the next KRA item code and queues its `saveItem`.
+    pub fn register_item(&self, new: &NewItem) -> Result<ItemView> {
+        let unit = |u: &str| u.trim().to_ascii_uppercase();
+        let item = self.with_meta(|meta| {
+            // The sequence is taken inside the write so two tills never draw the same code.
+            self.store().write(|tx| {
+                let attempt = (|| -> Result<Item> {
+                    let lists = code_lists(tx)?;
+                    let code = ItemCode::build(&ItemCodeParts {
+                        origin: unit(&new.origin),
+                        item_type: new.item_type,
+                        pkg_unit: unit(&new.pkg_unit),
+                        qty_unit: unit(&new.qty_unit),
+                        sequence: next_sequence(tx)?,
+                    })
+                    .map_err(|e| match e {
+                        domain::Error::ItemCode { reason } => Error::invalid("unit", reason),
+                        other => Error::from(other),
+                    })?;
+                    let item = Item {
+                        code,
+                        name: new.name.trim().to_owned(),
+                        class_code: new.class_code.trim().to_owned(),
+                        item_type: new.item_type,
+                        origin: unit(&new.origin),
+                        pkg_unit: unit(&new.pkg_unit),
+                        qty_unit: unit(&new.qty_unit),
+                        tax_band: new.tax_band,
+                        default_price: new.price,
+                        barcode: clean_barcode(new.barcode.clone()),
+                        active: true,
+                    };
+                    item.validate(&lists)?;
+                    Ok(item)
+                })();
+                match attempt {
+                    Ok(item) => store::items::register_item(tx, &item, meta).map(|_| Ok(item)),
+                    Err(e) => Ok(Err(e)),
+                }
+            })?
+        })?;
+        self.wake();
+        Ok(ItemView::new(&item, Some(domain::Qty::ZERO)))
+    }
+
+    /// Changes a registered item and queues the `saveItem` update.
+    pub fn update_item(&self, reference: &str, change: &ItemChange) -> Result<ItemView> {
+        let item = self.with_meta(|meta| {
+            self.store().write(|tx| {
+                let attempt = (|| -> Result<Item> {
+                    let mut item = resolve(tx, reference)?;
+                    if let Some(n) = &change.name {
+                        item.name = n.trim().to_owned();
+                    }
+                    if let Some(c) = &change.class_code {
+                        item.class_code = c.trim().to_owned();
+                    }
+                    if let Some(b) = change.tax_band {
+                        item.tax_band = b;
+                    }
+                    if let Some(p) = change.price {
+                        item.default_price = p;
+                    }
+                    if let Some(b) = &change.barcode {
+                        item.barcode = clean_barcode(b.clone());
+                    }
+                    if let Some(a) = change.active {
+                        item.active = a;
+                    }
+                    item.validate(&code_lists(tx)?)?;
+                    Ok(item)
+                })();
+                match attempt {
+                    Ok(item) => store::items::update_item(tx, &item, meta).map(|_| Ok(item)),
+                    Err(e) => Ok(Err(e)),
+                }
+            })?
+        })?;
+        self.wake();
+        let on_hand = self.store().read(|c| store::stock::on_hand(c, &item.code))?;
+        Ok(ItemView::new(&item, Some(on_hand)))
+    }
+
+    /// Every item with its stock, by name; only those matching `search` (name words, code or
+    /// barcode) when given.
+    pub fn items(&self, search: Option<&str>) -> Result<Vec<ItemView>> {
+        self.store()
+            .read(|c| {
+                let items = match search.map(str::trim).filter(|s| !s.is_empty()) {
+                    None => store::items::all_items(c)?,
+                    Some(text) => {
+                        let mut found = Vec::new();
+                        if let Ok(item) = resolve(c, text) {
+                            found.push(item);
+                        }
+                        for item in store::items::search_items(c, text, 50)? {
+                            if !found.iter().any(|f| f.code == item.code) {
+                                found.push(item);
+                            }
+                        }
+                        found
+                    }
+                };
+                items
+                    .iter()
+                    .map(|i| Ok(ItemView::new(i, Some(store::stock::on_hand(c, &i.code)?))))
+                    .collect::<store::Result<Vec<_>>>()
+            })
+            .map_err(Error::from)
+    }
+
+    /// One item by code or barcode.
+    pub fn item(&self, reference: &str) -> Result<ItemView> {
+        let item = self.store().read(|c| Ok(resolve(c, reference)))??;
+        let on_hand = self.store().read(|c| store::stock::on_hand(c, &item.code))?;
+        Ok(ItemView::new(&item, Some(on_hand)))
+    }
+
+    /// The units KRA accepts in item codes (two characters), for the item form.
+    pub fn unit_choices(&self) -> Result<Vec<(String, String)>> {
+        let lists = self.store().read(|c| {
+            Ok(store::reference::codes(c, store::reference::CLASS_QUANTITY_UNIT)?
+                .into_iter()
+                .filter(|u| u.in_use && u.code.len() == 2)
+                .map(|u| (u.code, u.name))
+                .collect())
+        })?;
+        Ok(lists)
+    }
+}

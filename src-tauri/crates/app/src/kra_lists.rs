@@ -1,0 +1,83 @@
+//! What KRA told the shop and what the shop still owes KRA: notices and the outbox.
+
+use store::{Connection, outbox::OutboxRow};
+
+use crate::{
+    Duka, Error, Result,
+    views::{NoticeView, OutboxRowView, OutboxView},
+};
+
+/// Ids of outbox rows not done yet (and the newest `done` ones when `done_too`), oldest first.
+fn open_row_ids(conn: &Connection, done_too: usize, limit: usize) -> store::Result<Vec<i64>> {
+    let query = "SELECT id FROM (
+                     SELECT id FROM outbox WHERE state IN ('pending', 'in_flight', 'parked')
+                     UNION SELECT id FROM (SELECT id FROM outbox WHERE state = 'done' ORDER BY id DESC LIMIT ?1)
+                 ) ORDER BY id LIMIT ?2";
+    let to_i64 = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+    conn.prepare(query)
+        .and_then(|mut s| {
+            s.query_map([to_i64(done_too), to_i64(limit)], |r| r.get::<_, i64>(0))?.collect::<Result<Vec<_>, _>>()
+        })
+        .map_err(|source| store::Error::Db { operation: "list the calls waiting for KRA", source })
+}
+
+fn row_view(r: OutboxRow) -> OutboxRowView {
+    OutboxRowView {
+        id: r.id,
+        kind: r.kind.as_str(),
+        document: format!("{} {}", r.document.kind, r.document.id),
+        item_code: r.item_code.map(|c| c.to_string()),
+        state: r.state.as_str(),
+        attempts: r.attempts,
+        next_attempt_at: r.next_attempt_at.to_string(),
+        kra_number: r.kra_number,
+        last_error: r.last_error,
+    }
+}
+
+impl Duka {
+    /// KRA's notices, as last pulled.
+    pub fn notices(&self) -> Result<Vec<NoticeView>> {
+        let list = self.store().read(store::reference::notices)?;
+        Ok(list
+            .into_iter()
+            .map(|n| NoticeView {
+                notice_no: n.notice_no,
+                title: n.title,
+                content: n.content,
+                detail_url: n.detail_url,
+                registered_at: n.registered_at,
+                read: n.read,
+            })
+            .collect())
+    }
+
+    pub fn mark_notice_read(&self, notice_no: i64) -> Result<()> {
+        self.store().write(|tx| store::reference::mark_notice_read(tx, notice_no))?;
+        Ok(())
+    }
+
+    /// What is waiting for KRA (pending, being sent, parked), plus the `recent_done` newest sent rows.
+    pub fn outbox(&self, recent_done: usize) -> Result<OutboxView> {
+        let (counts, rows) = self.store().read(|c| {
+            let ids = open_row_ids(c, recent_done, 10_000)?;
+            let rows = ids.into_iter().map(|id| store::outbox::row(c, id)).collect::<store::Result<Vec<_>>>()?;
+            Ok((store::outbox::counts(c)?, rows))
+        })?;
+        Ok(OutboxView { summary: counts.into(), rows: rows.into_iter().map(row_view).collect() })
+    }
+
+    /// Sends a parked row again after the shopkeeper fixed its cause.
+    pub fn retry_parked(&self, outbox_id: i64) -> Result<()> {
+        let now = self.now();
+        self.store().write(|tx| store::outbox::unpark(tx, outbox_id, now)).map_err(|e| match e {
+            store::Error::OutboxState { .. } | store::Error::DocumentNotFound { .. } => Error::invalid(
+                "outbox row",
+                format!("row {outbox_id} is not parked: only a call KRA refused can be retried"),
+            ),
+            other => Error::Store(other),
+        })?;
+        self.wake();
+        Ok(())
+    }
+}

@@ -1,0 +1,34 @@
+//! Duka's use cases: one API over `store`, `oscu`, `sync` and `receipt` that the desktop shell
+//! and the `duka` command line both call, returning plain serialisable data.
+//!
+//! [`Duka`] is cheap to clone and share. Store-only use cases (items, stock, sales, credit notes,
+//! purchases, imports, listings, receipts) are plain functions that commit in one write and wake
+//! the sync worker; use cases that talk to KRA (initialisation, reference data, PIN lookup, sync
+//! now) are `async`. Training mode runs everything against an `oscu-sim` started inside the
+//! process, and marks every document as training.
+
+mod demo;
+mod device;
+mod error;
+mod imports;
+mod items;
+mod kra_lists;
+mod purchases;
+mod receipts;
+mod sales;
+mod shop;
+mod stock;
+mod sync_link;
+mod training;
+pub mod views;
+
+pub use device::{GatewayAccess, InitRequest, KeyImport};
+pub use error::{Error, Result};
+pub use items::{ItemChange, NewItem};
+pub use purchases::{LineMapping, ManualPurchase, ManualPurchaseLine};
+pub use receipts::{DocumentNo, Paper};
+pub use sales::{CreditNoteRequest, SaleLineRequest, SaleRequest};
+pub use shop::{AppOptions, Duka};
+pub use stock::StockLineRequest;
+pub use sync::{Clock, ManualClock, SystemClock};
+pub use training::TrainingRequest;

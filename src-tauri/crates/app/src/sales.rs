@@ -1,0 +1,235 @@
+//! Sales and credit notes: finalised by `domain` against the catalogue, stock and KRA's rates,
+//! committed in one write with their outbox rows, then handed to sync. Works the same offline.
+
+use std::collections::BTreeMap;
+
+use domain::{
+    CreditNoteDraft, CreditNoteLineDraft, CreditNoteReason, Discount, Money, OriginalSale, PaymentType, Qty, SaleDraft,
+    SaleLineDraft, Violation, Violations,
+};
+use store::{Connection, LoadedCatalogue, numbering::Series};
+
+use crate::{
+    Duka, Error, Result,
+    items::resolve,
+    views::{CreditNoteResult, KraState, SaleResult, SaleSummaryView},
+};
+
+/// One line the cashier rang up: an item (code or barcode), a quantity, optionally another price.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SaleLineRequest {
+    pub item: String,
+    pub qty: Qty,
+    /// Tax-inclusive unit price; the item's price when `None`.
+    pub price: Option<Money>,
+    pub discount: Discount,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SaleRequest {
+    pub lines: Vec<SaleLineRequest>,
+    pub buyer_pin: Option<String>,
+    pub buyer_name: Option<String>,
+    pub payment: PaymentType,
+}
+
+/// A credit note against a stored sale. No lines credits everything that remains.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreditNoteRequest {
+    /// The sale's trader number ("INV-000012", or just 12).
+    pub invoice: String,
+    pub reason: CreditNoteReason,
+    /// Item (code or barcode) and quantity to credit.
+    pub lines: Vec<(String, Qty)>,
+}
+
+fn pending() -> KraState {
+    KraState { state: "pending", kra_invoice_no: None, message: None }
+}
+
+/// The sale a trader number (or its digits) names.
+pub(crate) fn find_sale(conn: &Connection, invoice: &str) -> Result<i64> {
+    let invoice = invoice.trim();
+    let mut candidates = vec![invoice.to_ascii_uppercase()];
+    if let Ok(n) = invoice.parse::<i64>() {
+        candidates.push(Series::Sale.format(n));
+        candidates.push(Series::TrainingSale.format(n));
+    }
+    for c in candidates {
+        if let Some(id) = store::sales::sale_id_by_trader_no(conn, &c)? {
+            return Ok(id);
+        }
+    }
+    Err(Error::NotFound {
+        what: "sale",
+        id: invoice.to_owned(),
+        hint: "give the invoice number printed on the receipt, e.g. INV-000012 (see the sales list)",
+    })
+}
+
+impl Duka {
+    /// Rings up a sale: finalised against the items, stock and KRA's rates, committed with its
+    /// stock movement and outbox rows in one write, and handed to sync. Works offline.
+    pub fn make_sale(&self, request: &SaleRequest) -> Result<SaleResult> {
+        let policy = self.options().stock_policy;
+        let (committed, invoice, meta_at, training) = self.with_meta(|meta| {
+            self.store().write(|tx| {
+                let mut lines = Vec::with_capacity(request.lines.len());
+                for l in &request.lines {
+                    let item = match resolve(tx, &l.item) {
+                        Ok(item) => item,
+                        Err(e) => return Ok(Err(e)),
+                    };
+                    lines.push(SaleLineDraft {
+                        item: item.code,
+                        qty: l.qty,
+                        unit_price: l.price,
+                        discount: l.discount,
+                    });
+                }
+                let draft = SaleDraft {
+                    lines,
+                    buyer_pin: request.buyer_pin.clone(),
+                    buyer_name: request.buyer_name.clone(),
+                    payment: request.payment,
+                };
+                let rates = store::reference::tax_rates(tx)?;
+                let catalogue = LoadedCatalogue::for_sale(tx, &draft)?;
+                let invoice = match draft.finalise(&catalogue, &rates, policy) {
+                    Ok(i) => i,
+                    Err(v) => return Ok(Err(Error::Refused(v))),
+                };
+                let committed = store::sales::commit_sale(tx, &invoice, meta)?;
+                Ok(Ok((committed, invoice, meta.at, meta.training)))
+            })?
+        })?;
+        self.wake();
+        Ok(SaleResult {
+            sale_id: committed.id,
+            trader_no: committed.trader_no,
+            committed_at: meta_at.to_string(),
+            training,
+            totals: (&invoice.totals).into(),
+            kra: pending(),
+        })
+    }
+
+    /// Issues a credit note against a stored sale, at the sale's prices and rates, never crediting
+    /// more than remains of a line.
+    pub fn issue_credit_note(&self, request: &CreditNoteRequest) -> Result<CreditNoteResult> {
+        let (committed, note, sale_trader_no, training) = self.with_meta(|meta| {
+            self.store().write(|tx| {
+                let attempt = (|| -> Result<_> {
+                    let sale_id = find_sale(tx, &request.invoice)?;
+                    let sale = store::sales::load_sale(tx, sale_id)?;
+                    if sale.training != meta.training {
+                        return Err(Error::invalid(
+                            "invoice",
+                            format!(
+                                "{} is a {} sale and this till is in {} mode: credit it in the same mode",
+                                sale.trader_no,
+                                if sale.training { "training" } else { "real" },
+                                if meta.training { "training" } else { "real" }
+                            ),
+                        ));
+                    }
+                    let credited = store::sales::credited_quantities(tx, sale_id)?;
+                    let lines = credit_lines(tx, &sale.invoice, &credited, &request.lines)?;
+                    let draft = CreditNoteDraft {
+                        reason: request.reason,
+                        buyer_pin: sale.invoice.buyer_pin.as_ref().map(ToString::to_string),
+                        date: meta.at.date(),
+                        lines,
+                    };
+                    let rates = store::reference::tax_rates(tx)?;
+                    let note = draft.finalise(
+                        OriginalSale { invoice: &sale.invoice, date: sale.committed_at.date(), credited: &credited },
+                        &rates,
+                    )?;
+                    Ok((sale_id, sale.trader_no, draft, note))
+                })();
+                match attempt {
+                    Ok((sale_id, trader_no, draft, note)) => {
+                        let committed = store::credit_notes::commit_credit_note(tx, sale_id, &draft, &note, meta)?;
+                        Ok(Ok((committed, note, trader_no, meta.training)))
+                    }
+                    Err(e) => Ok(Err(e)),
+                }
+            })?
+        })?;
+        self.wake();
+        Ok(CreditNoteResult {
+            credit_note_id: committed.id,
+            trader_no: committed.trader_no,
+            sale_trader_no,
+            training,
+            totals: (&note.totals).into(),
+            kra: pending(),
+        })
+    }
+
+    /// Sales, newest first.
+    pub fn sales(&self, limit: usize) -> Result<Vec<SaleSummaryView>> {
+        let list = self.store().read(|c| store::sales::list_sales(c, None, limit))?;
+        Ok(list
+            .into_iter()
+            .map(|s| SaleSummaryView {
+                sale_id: s.id,
+                trader_no: s.trader_no,
+                committed_at: s.committed_at.to_string(),
+                buyer_name: s.buyer_name,
+                total: crate::views::amount(s.total),
+                training: s.training,
+                kra: s.status.into(),
+            })
+            .collect())
+    }
+}
+
+/// Maps "item, quantity" requests onto the sale's lines; everything remaining when none given.
+fn credit_lines(
+    conn: &Connection,
+    sale: &domain::Invoice,
+    credited: &BTreeMap<u16, Qty>,
+    requested: &[(String, Qty)],
+) -> Result<Vec<CreditNoteLineDraft>> {
+    let remaining = |seq: u16, sold: Qty| {
+        Qty::from_hundredths(sold.hundredths() - credited.get(&seq).copied().unwrap_or_default().hundredths())
+    };
+    if requested.is_empty() {
+        let lines: Vec<CreditNoteLineDraft> = sale
+            .lines
+            .iter()
+            .map(|l| CreditNoteLineDraft { sale_line: l.seq, qty: remaining(l.seq, l.qty) })
+            .filter(|l| l.qty.is_positive())
+            .collect();
+        if lines.is_empty() {
+            return Err(Error::Refused(Violations(vec![Violation::InvalidField {
+                field: "invoice",
+                reason: "everything on this sale has already been credited".into(),
+            }])));
+        }
+        return Ok(lines);
+    }
+    let mut out: Vec<CreditNoteLineDraft> = Vec::new();
+    for (n, (reference, qty)) in requested.iter().enumerate() {
+        let item = resolve(conn, reference)?;
+        let lines: Vec<_> = sale.lines.iter().filter(|l| l.item_code == item.code).collect();
+        let Some(first) = lines.first() else {
+            return Err(Error::Refused(Violations(vec![Violation::CreditNoteLineNotInSale {
+                line: n + 1,
+                code: item.code.to_string(),
+            }])));
+        };
+        // With the item on several lines, credit the first line that still has enough left.
+        let chosen = lines
+            .iter()
+            .find(|l| {
+                let taken = out.iter().filter(|o| o.sale_line == l.seq).map(|o| o.qty.hundredths()).sum::<i64>();
+                remaining(l.seq, l.qty).hundredths() - taken >= qty.hundredths()
+            })
+            .unwrap_or(first);
+        out.push(CreditNoteLineDraft { sale_line: chosen.seq, qty: *qty });
+    }
+    Ok(out)
+}

@@ -1,0 +1,191 @@
+//! [`Duka`]: the open shop (store, clock, the KRA link and its sync engine, the training
+//! simulator), shared cheaply by every use case.
+
+use std::{
+    fmt,
+    path::{Path, PathBuf},
+    sync::{Arc, RwLock},
+    time::Duration,
+};
+
+use domain::{DateTime, StockPolicy};
+use store::{CommitMeta, DeviceSettings, Environment, Store};
+
+use crate::{Clock, Error, Result, SystemClock, device::Link, views::ShopStatus};
+
+/// How to open a shop.
+#[derive(Clone)]
+pub struct AppOptions {
+    /// Who commits documents (audit log, KRA `regrId`/`regrNm`).
+    pub user: String,
+    /// Start the background sync worker (the desktop app). The CLI drains on demand instead.
+    pub spawn_sync_worker: bool,
+    /// The clock (East Africa Time); the system clock unless a test injects one.
+    pub clock: Arc<dyn Clock>,
+    /// How long to wait for KRA on one call.
+    pub kra_timeout: Duration,
+    /// Whether a sale may take stock below zero (KRA refuses it for stock it has not been told of).
+    pub stock_policy: StockPolicy,
+}
+
+impl Default for AppOptions {
+    fn default() -> AppOptions {
+        AppOptions {
+            user: "duka".into(),
+            spawn_sync_worker: false,
+            clock: Arc::new(SystemClock),
+            kra_timeout: Duration::from_secs(120),
+            stock_policy: StockPolicy::Refuse,
+        }
+    }
+}
+
+impl fmt::Debug for AppOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AppOptions")
+            .field("user", &self.user)
+            .field("spawn_sync_worker", &self.spawn_sync_worker)
+            .field("kra_timeout", &self.kra_timeout)
+            .field("stock_policy", &self.stock_policy)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The open shop. Clone it freely: clones share everything.
+#[derive(Clone, Debug)]
+pub struct Duka {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) store: Arc<Store>,
+    pub(crate) db_path: PathBuf,
+    pub(crate) options: AppOptions,
+    /// The KRA client, sync engine and worker, once the device is set up.
+    pub(crate) link: RwLock<Option<Link>>,
+    /// The in-process simulator of a training shop.
+    pub(crate) training_sim: tokio::sync::Mutex<Option<oscu_sim::RunningSim>>,
+    /// Serialises set-up steps (initialise, import key, training) against each other.
+    pub(crate) setup: tokio::sync::Mutex<()>,
+}
+
+impl fmt::Debug for Inner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Duka").field("db", &self.db_path).field("options", &self.options).finish_non_exhaustive()
+    }
+}
+
+impl Duka {
+    /// Opens (or creates) the shop database at `db_path`. A set-up shop gets its KRA client and
+    /// sync engine (and worker, when asked); a training shop restarts its in-process simulator
+    /// from the state file next to the database, on a new port.
+    pub async fn open(db_path: impl AsRef<Path>, options: AppOptions) -> Result<Duka> {
+        let db_path = db_path.as_ref().to_owned();
+        let store = Arc::new(Store::open(&db_path)?);
+        // Rows a crash left in flight go back to pending; their frozen bytes make the resend identical.
+        store.write(store::outbox::requeue_in_flight)?;
+        let duka = Duka {
+            inner: Arc::new(Inner {
+                store,
+                db_path,
+                options,
+                link: RwLock::new(None),
+                training_sim: tokio::sync::Mutex::new(None),
+                setup: tokio::sync::Mutex::new(()),
+            }),
+        };
+        if let Some(settings) = duka.device_settings()? {
+            let settings = if settings.environment == Environment::Training {
+                crate::training::restart(&duka, settings).await?
+            } else {
+                settings
+            };
+            if duka.store().read(|c| store::settings::secret(c, store::SecretName::CommunicationKey))?.is_some() {
+                duka.connect(&settings)?;
+            }
+        }
+        Ok(duka)
+    }
+
+    pub fn store(&self) -> &Arc<Store> {
+        &self.inner.store
+    }
+
+    pub fn db_path(&self) -> &Path {
+        &self.inner.db_path
+    }
+
+    pub fn options(&self) -> &AppOptions {
+        &self.inner.options
+    }
+
+    /// Now, in East Africa Time.
+    pub fn now(&self) -> DateTime {
+        self.inner.options.clock.now()
+    }
+
+    pub(crate) fn device_settings(&self) -> Result<Option<DeviceSettings>> {
+        Ok(self.store().read(store::settings::device_settings)?)
+    }
+
+    /// True when this shop runs in training mode.
+    pub fn is_training(&self) -> Result<bool> {
+        Ok(self.device_settings()?.is_some_and(|s| s.environment == Environment::Training))
+    }
+
+    /// Runs `f` with the commit metadata (now, the user, training mode).
+    pub(crate) fn with_meta<T>(&self, f: impl FnOnce(&CommitMeta<'_>) -> Result<T>) -> Result<T> {
+        let training = self.is_training()?;
+        let meta = CommitMeta { at: self.now(), user: &self.inner.options.user, training };
+        f(&meta)
+    }
+
+    /// Where the till stands.
+    pub fn status(&self) -> Result<ShopStatus> {
+        let settings = self.device_settings()?;
+        let (shop, key, counts, rates) = self.store().read(|c| {
+            Ok((
+                store::settings::shop_details(c)?,
+                store::settings::secret(c, store::SecretName::CommunicationKey)?.is_some(),
+                store::outbox::counts(c)?,
+                store::reference::tax_rates(c).is_ok(),
+            ))
+        })?;
+        Ok(ShopStatus {
+            configured: settings.is_some() && key,
+            training: settings.as_ref().is_some_and(|s| s.environment == Environment::Training),
+            environment: settings.as_ref().map(|s| s.environment.as_str().to_owned()),
+            pin: settings.as_ref().map(|s| s.pin.to_string()),
+            branch_id: settings.as_ref().map(|s| s.branch_id.clone()),
+            serial: settings.as_ref().map(|s| s.serial.clone()),
+            base_url: settings.as_ref().map(|s| s.base_url.clone()),
+            front_door: settings.as_ref().map(|s| s.front_door.as_str().to_owned()),
+            scu_id: settings.as_ref().and_then(|s| s.scu_id.clone()),
+            mrc_no: settings.as_ref().and_then(|s| s.mrc_no.clone()),
+            shop_name: shop.map(|s| s.name),
+            has_communication_key: key,
+            reference_data_loaded: rates,
+            outbox: counts.into(),
+        })
+    }
+
+    /// Changes the shop details printed on receipts.
+    pub fn set_shop_details(&self, details: &store::ShopDetails) -> Result<()> {
+        if details.name.trim().is_empty() {
+            return Err(Error::invalid("shop name", "the shop needs a name for its receipts"));
+        }
+        self.store().write(|tx| store::settings::save_shop_details(tx, details))?;
+        Ok(())
+    }
+
+    /// Stops the sync worker and the training simulator (the app is closing).
+    pub async fn shutdown(&self) {
+        let link = self.inner.link.write().ok().and_then(|mut l| l.take());
+        if let Some(link) = link {
+            link.shutdown().await;
+        }
+        if let Some(sim) = self.inner.training_sim.lock().await.take() {
+            sim.shutdown().await;
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! Stock: opening stock and hand-keyed adjustments (one stock document per call, sent to KRA as
+//! `insertStockIO` then `saveStockMaster`), and the stock list.
+
+use domain::{Qty, StockMoveType, StockMovement, Violations};
+
+use crate::{
+    Duka, Error, Result,
+    items::resolve,
+    views::{self, StockLevel, StockResult},
+};
+
+/// One line of a stock adjustment: an item (code or barcode) and a positive quantity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StockLineRequest {
+    pub item: String,
+    pub qty: Qty,
+}
+
+impl Duka {
+    /// Records movements of one kind (e.g. 06 adjustment in for opening stock, 16 adjustment out,
+    /// 15 discarding) as one stock document, and queues it for KRA.
+    pub fn adjust_stock(
+        &self,
+        kind: StockMoveType,
+        lines: &[StockLineRequest],
+        remark: Option<&str>,
+    ) -> Result<StockResult> {
+        if lines.is_empty() {
+            return Err(Error::invalid("items", "name at least one item and quantity"));
+        }
+        if matches!(
+            kind,
+            StockMoveType::Sale | StockMoveType::Purchase | StockMoveType::Import | StockMoveType::ReturnIn
+        ) {
+            return Err(Error::invalid(
+                "movement type",
+                format!(
+                    "{} stock moves with its document (sale, purchase, import, credit note), not by hand: use 06 \
+                     (adjustment in), 16 (adjustment out) or 15 (discarding)",
+                    kind.label()
+                ),
+            ));
+        }
+        let committed = self.with_meta(|meta| {
+            self.store().write(|tx| {
+                let mut movements = Vec::with_capacity(lines.len());
+                let mut violations = Vec::new();
+                for line in lines {
+                    let item = match resolve(tx, &line.item) {
+                        Ok(item) => item,
+                        Err(e) => return Ok(Err(e)),
+                    };
+                    match StockMovement::new(&item, kind, line.qty) {
+                        Ok(m) => movements.push(m),
+                        Err(v) => violations.extend(v.0),
+                    }
+                }
+                if !violations.is_empty() {
+                    return Ok(Err(Error::Refused(Violations(violations))));
+                }
+                Ok(store::stock::commit_stock_adjustment(tx, &movements, remark, meta)?
+                    .ok_or_else(|| Error::invalid("items", "nothing to record")))
+            })?
+        })?;
+        self.wake();
+        Ok(StockResult {
+            trader_no: committed.trader_no,
+            document_id: committed.id,
+            move_type: kind.code().to_owned(),
+            lines: lines.len(),
+        })
+    }
+
+    /// Opening stock: adjustment-in (06) of each line.
+    pub fn record_opening_stock(&self, lines: &[StockLineRequest]) -> Result<StockResult> {
+        self.adjust_stock(StockMoveType::AdjustmentIn, lines, Some("opening stock"))
+    }
+
+    /// On hand per goods item, by name.
+    pub fn stock_levels(&self) -> Result<Vec<StockLevel>> {
+        Ok(self.store().read(|c| {
+            let mut out = Vec::new();
+            for item in store::items::all_items(c)? {
+                if item.item_type.carries_stock() {
+                    out.push(StockLevel {
+                        code: item.code.to_string(),
+                        name: item.name.clone(),
+                        on_hand: views::qty(store::stock::on_hand(c, &item.code)?),
+                    });
+                }
+            }
+            Ok(out)
+        })?)
+    }
+}

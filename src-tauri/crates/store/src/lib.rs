@@ -27,7 +27,9 @@ pub mod stock;
 #[cfg(test)]
 pub(crate) mod testing;
 
-pub use db::{BUSY_TIMEOUT, Store, default_db_path};
+pub use db::{
+    BUSY_TIMEOUT, CHECKPOINT_FORCE_AFTER, CHECKPOINT_IDLE, QUICK_CHECK_ON_OPEN_MAX_BYTES, Store, default_db_path,
+};
 pub use document::{CommitMeta, DocumentKind, DocumentRef, SaleMeta};
 pub use error::{Error, Result};
 pub use items::{LoadedCatalogue, SavedItem};

@@ -52,7 +52,7 @@ fn new_item(n: usize) -> NewItem {
         item_type: if service { ItemType::Service } else { ItemType::Finished },
         origin: "KE".into(),
         pkg_unit: "NT".into(),
-        qty_unit: if n % 3 == 0 { "KG".into() } else { "NO".into() },
+        qty_unit: if n.is_multiple_of(3) { "KG".into() } else { "NO".into() },
         tax_band: [TaxBand::B, TaxBand::B, TaxBand::A, TaxBand::E, TaxBand::C][n % 5],
         price: Money::from_cents(i64::try_from(2_500 + n * 1_735).unwrap_or(2_500)),
         barcode: Some(format!("2009911{n:05}0")),
@@ -112,7 +112,7 @@ async fn a_full_day_matches_kras_books() {
     // 200 sales, synced in batches as the day goes.
     let mut rng = Lcg(0x00D0_CA5E);
     let mut sold: Vec<String> = Vec::new();
-    for n in 0..200 {
+    for n in 0..200_usize {
         let mut lines = Vec::new();
         for _ in 0..=rng.below(3) {
             let i = usize::try_from(rng.below(19)).unwrap_or(0);
@@ -120,7 +120,7 @@ async fn a_full_day_matches_kras_books() {
             let price = (rng.below(4) == 0).then(|| Money::from_cents(10_000));
             lines.push(SaleLineRequest { item: goods[i].clone(), qty, price, discount: Discount::None });
         }
-        if n % 10 == 0 {
+        if n.is_multiple_of(10) {
             lines.push(SaleLineRequest {
                 item: service.clone(),
                 qty: Qty::whole(1),
@@ -128,7 +128,7 @@ async fn a_full_day_matches_kras_books() {
                 discount: Discount::None,
             });
         }
-        let buyer_pin = (n % 7 == 0).then(|| BUYER.to_owned());
+        let buyer_pin = n.is_multiple_of(7).then(|| BUYER.to_owned());
         let payment = PaymentType::ALL[n % PaymentType::ALL.len()];
         let sale = duka.make_sale(&SaleRequest { lines, buyer_pin, buyer_name: None, payment }).unwrap();
         assert_eq!(sale.trader_no, format!("INV-{:06}", n + 1), "trader numbers are gap-free");

@@ -1,0 +1,262 @@
+//! The `duka` binary: every command at least once, `--json` output, and the exit codes (0 done,
+//! 1 refused by validation or KRA with the reason on stderr, 2 usage).
+
+use std::{path::Path, process::Command};
+
+use oscu_sim::{DeviceSpec, SimConfig, Simulator};
+use serde_json::Value;
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.stdout))
+    }
+}
+
+fn duka(db: &Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_duka"))
+        .arg("--db")
+        .arg(db)
+        .args(["--kra-timeout", "10"])
+        .args(args)
+        .output()
+        .expect("the duka binary runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[track_caller]
+fn ok(db: &Path, args: &[&str]) -> Run {
+    let r = duka(db, args);
+    assert_eq!(r.code, 0, "duka {args:?}\nstdout: {}\nstderr: {}", r.stdout, r.stderr);
+    r
+}
+
+#[track_caller]
+fn refused(db: &Path, args: &[&str], reason: &str) -> Run {
+    let r = duka(db, args);
+    assert_eq!(r.code, 1, "duka {args:?} should be refused\nstdout: {}\nstderr: {}", r.stdout, r.stderr);
+    assert!(r.stderr.contains(reason), "duka {args:?}: stderr lacks {reason:?}: {}", r.stderr);
+    r
+}
+
+#[track_caller]
+fn usage(db: &Path, args: &[&str]) -> Run {
+    let r = duka(db, args);
+    assert_eq!(r.code, 2, "duka {args:?} is a usage error\nstdout: {}\nstderr: {}", r.stdout, r.stderr);
+    assert!(!r.stderr.trim().is_empty(), "a usage error explains itself on stderr");
+    r
+}
+
+#[test]
+fn every_command_in_training_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    let db = db.as_path();
+
+    // Usage errors: 2. Help: 0.
+    usage(db, &[]);
+    usage(db, &["fly"]);
+    usage(db, &["sale"]);
+    assert!(ok(db, &["--help"]).stdout.contains("credit-note"));
+
+    // Before set-up: status says so; a sale is refused with the way out.
+    assert!(ok(db, &["status"]).stdout.contains("Not set up"));
+    refused(db, &["refresh"], "not connected to KRA yet");
+
+    // Training mode with the demo catalogue.
+    let started = ok(db, &["--json", "training", "--shop-name", "Mama Njeri", "--demo"]).json();
+    assert!(started["device"]["shop_name"].as_str().unwrap().starts_with("TRAINING"));
+    assert_eq!(started["demo"]["items_added"].as_u64(), Some(20));
+    refused(db, &["training"], "already set up");
+    let status = ok(db, &["--json", "status"]).json();
+    assert_eq!(status["training"], Value::Bool(true));
+    assert_eq!(status["configured"], Value::Bool(true));
+    ok(db, &["refresh"]);
+
+    // Items.
+    let soap = ok(
+        db,
+        &[
+            "--json",
+            "item",
+            "add",
+            "--name",
+            "Omo 1kg",
+            "--class",
+            "5313160000",
+            "--price",
+            "250",
+            "--barcode",
+            "2009988000017",
+        ],
+    )
+    .json();
+    let soap_code = soap["code"].as_str().unwrap().to_owned();
+    assert_eq!(soap_code.len(), 14, "{soap_code}");
+    refused(
+        db,
+        &["item", "add", "--name", "Loose rice", "--class", "5000000000", "--unit", "U", "--price", "120"],
+        "2-character quantity unit",
+    );
+    usage(db, &["item", "add", "--name", "X", "--class", "5000000000", "--price", "abc"]);
+    let listed = ok(db, &["--json", "item", "list", "--search", "omo"]).json();
+    assert_eq!(listed[0]["code"].as_str(), Some(soap_code.as_str()));
+    let updated = ok(db, &["--json", "item", "update", &soap_code, "--price", "260"]).json();
+    assert_eq!(updated["price"].as_str(), Some("260.00"));
+    assert!(ok(db, &["item", "list"]).stdout.contains("Omo 1kg"));
+
+    // Stock.
+    ok(db, &["stock", "adjust", "--item", &format!("{soap_code}:10")]);
+    refused(db, &["stock", "adjust", "--type", "11", "--item", &format!("{soap_code}:1")], "with its document");
+    let levels = ok(db, &["--json", "stock", "list"]).json();
+    let soap_level = levels.as_array().unwrap().iter().find(|l| l["code"] == soap_code.as_str()).unwrap();
+    assert_eq!(soap_level["on_hand"].as_str(), Some("10.00"));
+
+    // Sales: by code and by barcode, with a price override; refusals explained.
+    let sale = ok(
+        db,
+        &["--json", "sale", "--item", &format!("{soap_code}:2"), "--item", "2009900000019:1:180", "--payment", "06"],
+    )
+    .json();
+    assert_eq!(sale["trader_no"].as_str(), Some("TRN-000001"), "training documents take the TRN series");
+    assert_eq!(sale["training"], Value::Bool(true));
+    assert_eq!(sale["totals"]["total"].as_str(), Some("700.00"));
+    refused(db, &["sale", "--item", &format!("{soap_code}:100")], "record the delivery first");
+    refused(db, &["sale", "--item", "NOSUCHITEM:1"], "was not found");
+    refused(db, &["sale", "--item", &format!("{soap_code}:1"), "--buyer-pin", "12345"], "is not a KRA PIN");
+    usage(db, &["sale", "--item", &format!("{soap_code}:1"), "--payment", "08"]);
+    usage(db, &["sale", "--item", "no-quantity"]);
+    let sales = ok(db, &["--json", "sales"]).json();
+    assert_eq!(sales.as_array().unwrap().len(), 1);
+
+    // Sync once: everything reaches the training KRA.
+    let synced = ok(db, &["--json", "sync", "--once"]).json();
+    assert_eq!(synced["outbox"]["pending"].as_i64(), Some(0));
+    assert!(ok(db, &["sales"]).stdout.contains("signed by KRA"));
+
+    // Credit notes: partial, then too much.
+    let note = ok(
+        db,
+        &["--json", "credit-note", "--invoice", "TRN-000001", "--reason", "06", "--item", &format!("{soap_code}:1")],
+    )
+    .json();
+    assert_eq!(note["trader_no"].as_str(), Some("TCN-000001"));
+    refused(
+        db,
+        &["credit-note", "--invoice", "1", "--reason", "06", "--item", &format!("{soap_code}:5")],
+        "left to credit",
+    );
+    refused(db, &["credit-note", "--invoice", "TRN-000099", "--reason", "06"], "was not found");
+    usage(db, &["credit-note", "--invoice", "1", "--reason", "99"]);
+
+    // Purchases and imports.
+    assert!(ok(db, &["purchases", "list"]).stdout.contains("No purchases waiting"));
+    let bought = ok(
+        db,
+        &[
+            "--json",
+            "purchases",
+            "record",
+            "--item",
+            &format!("{soap_code}:6:200"),
+            "--supplier-name",
+            "Kamau Wholesale",
+        ],
+    )
+    .json();
+    assert!(bought["trader_no"].as_str().unwrap().starts_with("PUR-"));
+    refused(db, &["purchases", "confirm", "99"], "does not exist");
+    refused(db, &["purchases", "reject", "99"], "does not exist");
+    assert!(ok(db, &["imports", "list"]).stdout.contains("No imports waiting"));
+    refused(db, &["imports", "accept", "7", "--item", &soap_code], "does not exist");
+    refused(db, &["imports", "reject", "7"], "does not exist");
+
+    // Notices, outbox, sync, receipts, PIN lookup.
+    ok(db, &["notices"]);
+    let outbox = ok(db, &["--json", "outbox", "--done", "3"]).json();
+    assert!(outbox["rows"].as_array().unwrap().iter().any(|r| r["state"] == "pending"));
+    ok(db, &["sync", "--once"]);
+    let pdf = dir.path().join("receipt.pdf");
+    ok(db, &["receipt", "TRN-000001", "--out", pdf.to_str().unwrap()]);
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
+    let text = dir.path().join("note.txt");
+    ok(db, &["receipt", "TCN-000001", "--out", text.to_str().unwrap(), "--text", "--copy", "--paper", "58"]);
+    let note_text = std::fs::read_to_string(&text).unwrap();
+    assert!(note_text.contains("TRAINING"), "{note_text}");
+    refused(db, &["receipt", "TRN-000042", "--out", pdf.to_str().unwrap()], "was not found");
+    usage(db, &["receipt", "TRN-000001", "--out", pdf.to_str().unwrap(), "--paper", "75"]);
+    refused(db, &["lookup-pin", "P000000099Z"], "KRA does not know");
+    let again = ok(db, &["--json", "demo-catalogue"]).json();
+    assert_eq!((again["items_added"].as_u64(), again["items_skipped"].as_u64()), (Some(0), Some(20)));
+
+    // A restart keeps the same training KRA books: numbering continues.
+    let next = ok(db, &["--json", "sale", "--item", &format!("{soap_code}:1")]).json();
+    assert_eq!(next["trader_no"].as_str(), Some("TRN-000002"));
+    ok(db, &["sync", "--once"]);
+    assert!(ok(db, &["sales"]).stdout.lines().all(|l| l.contains("signed by KRA")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn init_against_kra_then_offline_sync_reports_what_is_left() {
+    let device = DeviceSpec { tin: "P051234567X".into(), bhf_id: "00".into(), serial: "DUKA-CLI-1".into() };
+    let sim = Simulator::start(SimConfig::loopback(vec![device])).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    let url = sim.base_url_direct();
+    let run = |args: Vec<String>| {
+        let db = db.clone();
+        tokio::task::spawn_blocking(move || {
+            let a: Vec<&str> = args.iter().map(String::as_str).collect();
+            duka(&db, &a)
+        })
+    };
+    let s = |v: &[&str]| v.iter().map(|a| (*a).to_owned()).collect::<Vec<_>>();
+
+    let r =
+        run(s(&["init", "--pin", "P051234567X", "--branch", "00", "--serial", "WRONG", "--url", &url])).await.unwrap();
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("check the PIN, branch and serial"), "{}", r.stderr);
+    let r =
+        run(s(&["--json", "init", "--pin", "P051234567X", "--branch", "00", "--serial", "DUKA-CLI-1", "--url", &url]))
+            .await
+            .unwrap();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json()["environment"].as_str(), Some("sandbox"));
+    let r = run(s(&["init", "--pin", "P051234567X", "--branch", "00", "--serial", "DUKA-CLI-1", "--url", &url]))
+        .await
+        .unwrap();
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("only once"), "{}", r.stderr);
+    assert_eq!(run(s(&["refresh"])).await.unwrap().code, 0);
+    let r = run(s(&["--json", "item", "add", "--name", "Sugar 1kg", "--class", "5016150000", "--price", "185"]))
+        .await
+        .unwrap();
+    let code = r.json()["code"].as_str().unwrap().to_owned();
+    assert_eq!(run(s(&["stock", "adjust", "--item", &format!("{code}:5")])).await.unwrap().code, 0);
+    assert_eq!(run(s(&["sync", "--once"])).await.unwrap().code, 0);
+
+    // KRA goes away: sales still work; sync --once says what is left and exits 1.
+    sim.shutdown().await;
+    let r = run(s(&["--json", "sale", "--item", &format!("{code}:1")])).await.unwrap();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json()["trader_no"].as_str(), Some("INV-000001"));
+    let r = run(s(&["sync", "--once"])).await.unwrap();
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stderr.contains("still pending"), "{}", r.stderr);
+    let r = run(s(&["--json", "outbox"])).await.unwrap();
+    assert!(r.json()["summary"]["pending"].as_i64().unwrap() >= 1);
+    let pdf = dir.path().join("provisional.txt");
+    let r = run(s(&["receipt", "INV-000001", "--text", "--out", pdf.to_str().unwrap()])).await.unwrap();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let text = std::fs::read_to_string(&pdf).unwrap();
+    assert!(text.to_ascii_uppercase().contains("PROVISIONAL"), "{text}");
+}

@@ -9,6 +9,9 @@
 //! generator makes failures reproducible: `DUKA_CRASH_SEED`). Soak with more:
 //! `DUKA_CRASH_TRIALS=2000 cargo test -p app --test crash`.
 
+// Test helpers set the lab up; a failed step should stop the test where it happened.
+#![allow(clippy::unwrap_used)]
+
 use std::{
     collections::{BTreeMap, BTreeSet},
     path::{Path, PathBuf},

@@ -201,7 +201,24 @@ fn every_command_in_training_mode() {
     // A restart keeps the same training KRA books: numbering continues.
     let next = ok(db, &["--json", "sale", "--item", &format!("{soap_code}:1")]).json();
     assert_eq!(next["trader_no"].as_str(), Some("TRN-000002"));
-    ok(db, &["sync", "--once"]);
+
+    // `duka sync` keeps syncing until Ctrl-C (SIGINT), then exits 0.
+    let mut follow = Command::new(env!("CARGO_BIN_EXE_duka"))
+        .arg("--db")
+        .arg(db)
+        .arg("sync")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(follow.stderr.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("Syncing until Ctrl-C") {
+        line.clear();
+        assert!(std::io::BufRead::read_line(&mut stderr, &mut line).unwrap() > 0, "duka sync ended early");
+    }
+    let interrupted = Command::new("kill").args(["-INT", &follow.id().to_string()]).status().unwrap();
+    assert!(interrupted.success());
+    assert_eq!(follow.wait().unwrap().code(), Some(0));
     assert!(ok(db, &["sales"]).stdout.lines().all(|l| l.contains("signed by KRA")));
 }
 
@@ -243,6 +260,34 @@ async fn init_against_kra_then_offline_sync_reports_what_is_left() {
     let code = r.json()["code"].as_str().unwrap().to_owned();
     assert_eq!(run(s(&["stock", "adjust", "--item", &format!("{code}:5")])).await.unwrap().code, 0);
     assert_eq!(run(s(&["sync", "--once"])).await.unwrap().code, 0);
+
+    // The same device on a new computer: KRA will not initialise it again, so its key is imported.
+    let key: String = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row("SELECT value FROM secrets WHERE name = 'communication_key'", [], |r| r.get(0))
+        .unwrap();
+    let scu = run(s(&["--json", "status"])).await.unwrap().json()["scu_id"].as_str().unwrap().to_owned();
+    let db2 = dir.path().join("reinstalled.db");
+    let run2 = |args: Vec<String>| {
+        let db2 = db2.clone();
+        tokio::task::spawn_blocking(move || {
+            let a: Vec<&str> = args.iter().map(String::as_str).collect();
+            duka(&db2, &a)
+        })
+    };
+    let device = ["--pin", "P051234567X", "--branch", "00", "--serial", "DUKA-CLI-1", "--url", url.as_str()];
+    let mut bad = s(&["import-key", "--key", "short", "--scu-id", &scu]);
+    bad.extend(s(&device));
+    let r = run2(bad).await.unwrap();
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("copy it exactly"), "{}", r.stderr);
+    let mut good = s(&["import-key", "--key", &key, "--scu-id", &scu]);
+    good.extend(s(&device));
+    let r = run2(good).await.unwrap();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // KRA accepts calls made with the imported key.
+    let r = run2(s(&["refresh"])).await.unwrap();
+    assert_eq!(r.code, 0, "{}", r.stderr);
 
     // KRA goes away: sales still work; sync --once says what is left and exits 1.
     sim.shutdown().await;

@@ -34,6 +34,8 @@ use crate::{
 /// How long a connection waits for a lock held by another connection before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// How often the background thread looks at the commit counter.
+const CHECKPOINT_POLL: Duration = Duration::from_millis(250);
 /// Quiet time after which the background thread checkpoints.
 pub const CHECKPOINT_IDLE: Duration = Duration::from_secs(1);
 /// Commits after which the background thread checkpoints even without a quiet moment (a 5-line
@@ -69,7 +71,7 @@ pub struct Store {
 
 #[derive(Debug)]
 struct Checkpointer {
-    nudge: SyncSender<()>,
+    stop: SyncSender<()>,
     thread: JoinHandle<()>,
 }
 
@@ -79,7 +81,7 @@ impl Checkpointer {
             Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
                 .map_err(|source| Error::Open { path: path.to_owned(), source })?;
         conn.busy_timeout(BUSY_TIMEOUT).during("start the checkpointer")?;
-        let (nudge, nudges) = mpsc::sync_channel::<()>(1);
+        let (stop_sender, stop) = mpsc::sync_channel::<()>(1);
         let thread = std::thread::Builder::new()
             .name("duka-checkpoint".into())
             .spawn(move || {
@@ -88,29 +90,32 @@ impl Checkpointer {
                 let checkpoint = || {
                     let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
                 };
+                // The thread polls a commit counter instead of being woken by every commit, so a
+                // sale commit never wakes another thread.
                 let mut checkpointed = 0;
-                loop {
-                    let due = match nudges.recv_timeout(CHECKPOINT_IDLE) {
-                        Ok(()) => CHECKPOINT_FORCE_AFTER,
-                        Err(RecvTimeoutError::Timeout) => 1,
-                        Err(RecvTimeoutError::Disconnected) => break,
-                    };
+                let mut seen = 0;
+                let mut quiet = Duration::ZERO;
+                // Runs until the store is dropped (the sender goes away).
+                while let Err(RecvTimeoutError::Timeout) = stop.recv_timeout(CHECKPOINT_POLL) {
                     let now = commits.load(Ordering::Relaxed);
-                    if now - checkpointed >= due {
+                    quiet = if now == seen { quiet + CHECKPOINT_POLL } else { Duration::ZERO };
+                    seen = now;
+                    let idle_with_work = quiet >= CHECKPOINT_IDLE && now > checkpointed;
+                    if idle_with_work || now - checkpointed >= CHECKPOINT_FORCE_AFTER {
                         checkpoint();
                         checkpointed = now;
                     }
                 }
             })
             .map_err(|source| Error::StartCheckpointer { source })?;
-        Ok(Checkpointer { nudge, thread })
+        Ok(Checkpointer { stop: stop_sender, thread })
     }
 }
 
 impl Drop for Store {
     fn drop(&mut self) {
-        if let Some(Checkpointer { nudge, thread }) = self.checkpointer.take() {
-            drop(nudge);
+        if let Some(Checkpointer { stop, thread }) = self.checkpointer.take() {
+            drop(stop);
             let _ = thread.join();
         }
     }
@@ -184,10 +189,6 @@ impl Store {
         tx.commit().during("commit a write")?;
         drop(conn);
         self.commits.fetch_add(1, Ordering::Relaxed);
-        if let Some(c) = &self.checkpointer {
-            // A full channel already holds a nudge: nothing to add.
-            let _ = c.nudge.try_send(());
-        }
         Ok(value)
     }
 

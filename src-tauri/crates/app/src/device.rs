@@ -153,6 +153,18 @@ impl Duka {
         }
     }
 
+    /// Sync progress (counts, online, last success and error), pushed by the worker as it changes;
+    /// `None` when no worker runs (not set up, or opened without one).
+    pub fn subscribe_progress(&self) -> Option<tokio::sync::watch::Receiver<sync::Progress>> {
+        let guard = self.inner.link.read().ok()?;
+        guard.as_ref()?.worker.as_ref().map(sync::SyncHandle::subscribe)
+    }
+
+    /// Sync progress now (from the store and the engine), whether or not a worker runs.
+    pub fn progress(&self) -> Result<sync::Progress> {
+        self.link(|l| l.engine.progress())
+    }
+
     /// Initialises the device with KRA (`selectInitOsdcInfo`): stores the settings, the
     /// communication key (issued once), the SCU id and MRC number, and connects.
     pub async fn initialise_device(&self, request: &InitRequest) -> Result<DeviceResult> {

@@ -253,3 +253,13 @@ fn long_receipts_keep_every_line() {
         }
     }
 }
+
+#[test]
+fn characters_the_font_lacks_print_as_question_marks() {
+    let mut receipt = fixtures::sale();
+    receipt.lines[0].description = "Café crème 名 1½kg".to_owned();
+    let scratch = tempfile::tempdir().unwrap();
+    let pdf = render_pdf(&receipt, Paper::Roll80).unwrap();
+    let text = pdf_to_text(&pdf, scratch.path(), "fallback");
+    assert!(text.contains("Café crème ? 1½kg"), "{text}");
+}

@@ -196,3 +196,109 @@ impl Receipt {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::{DocumentTotals, TaxRates};
+
+    fn receipt() -> Receipt {
+        let rates = TaxRates::from_code_list([("A", "0"), ("B", "16"), ("C", "0"), ("D", "0"), ("E", "8")]).unwrap();
+        Receipt {
+            seller: Seller {
+                name: "Duka".into(),
+                address: vec![],
+                pin: KraPin::parse("P600004575A").unwrap(),
+                branch_id: "00".into(),
+            },
+            buyer: None,
+            kind: DocumentKind::Sale,
+            lines: vec![ReceiptLine {
+                description: "Soap".into(),
+                qty: Qty::whole(1),
+                unit_price: Money::from_cents(10_000),
+                discount: Money::ZERO,
+                total: Money::from_cents(10_000),
+                band: TaxBand::B,
+            }],
+            totals: DocumentTotals::from_lines(&rates, []).unwrap(),
+            payment: PaymentType::Cash,
+            trader_invoice_no: "INV-1".into(),
+            issued_at: DateTime::parse_kra("20260918110030").unwrap(),
+            state: SignatureState::Signed(Signature {
+                sdc_id: "KRACU0100000001".into(),
+                invc_no: 1,
+                cur_rcpt_no: 1,
+                tot_rcpt_no: 1,
+                intrl_data: "QM67VCKT".into(),
+                rcpt_sign: "SZBBFW4DCZ7HAGPH".into(),
+                sdc_date_time: DateTime::parse_kra("20260918110032").unwrap(),
+                mrc_no: None,
+            }),
+            copy: false,
+            environment: Environment::Production,
+            header_message: vec![],
+            footer_message: vec![],
+        }
+    }
+
+    #[test]
+    fn labels() {
+        for (training, copy, credit, label) in [
+            (false, false, false, "NS"),
+            (false, false, true, "NC"),
+            (false, true, false, "CS"),
+            (false, true, true, "CC"),
+            (true, false, false, "TS"),
+            (true, true, true, "TC"),
+        ] {
+            let mut r = receipt();
+            r.copy = copy;
+            if training {
+                r.environment = Environment::Training;
+            }
+            if credit {
+                r.kind = DocumentKind::CreditNote { original_cu_invoice_no: "KRACU0100000001/1".into() };
+            }
+            assert_eq!(r.label(), label, "training {training} copy {copy} credit {credit}");
+        }
+    }
+
+    #[test]
+    fn check_names_the_bad_field() {
+        type Breaker = fn(&mut Receipt);
+        let cases: [(Breaker, &str); 7] = [
+            (|r| r.seller.name = " ".into(), "shop name"),
+            (|r| r.seller.branch_id = "0".into(), "branch id"),
+            (|r| r.trader_invoice_no = String::new(), "invoice number"),
+            (|r| r.lines.clear(), "item list"),
+            (|r| r.kind = DocumentKind::CreditNote { original_cu_invoice_no: String::new() }, "original CU invoice"),
+            (
+                |r| {
+                    if let SignatureState::Signed(s) = &mut r.state {
+                        s.rcpt_sign = "SZBB-FW4D".into();
+                    }
+                },
+                "receipt signature",
+            ),
+            (
+                |r| {
+                    if let SignatureState::Signed(s) = &mut r.state {
+                        s.intrl_data = "QM67 VCKT".into();
+                    }
+                },
+                "internal data",
+            ),
+        ];
+        assert!(receipt().check().is_ok());
+        for (breaker, field) in cases {
+            let mut r = receipt();
+            breaker(&mut r);
+            let err = r.check().unwrap_err().to_string();
+            assert!(err.contains(field), "{field}: {err}");
+        }
+        let mut provisional = receipt();
+        provisional.state = SignatureState::Provisional;
+        assert!(provisional.check().is_ok());
+    }
+}

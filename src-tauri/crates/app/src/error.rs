@@ -113,3 +113,48 @@ impl From<domain::Error> for Error {
         Error::Store(store::Error::Domain(e))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kra_error(code: &str, message: &str) -> oscu::Error {
+        oscu::Error::Kra { function: oscu::Function::SaveTrnsSalesOsdc, code: code.into(), message: message.into() }
+    }
+
+    #[test]
+    fn kra_failures_are_explained_and_classified() {
+        for (source, code, text) in [
+            (kra_error("901", "device not found"), "kra_refused", "check the PIN, branch and serial"),
+            (kra_error("902", "already"), "kra_refused", "import the key you saved"),
+            (kra_error("910", "custTin cannot be empty"), "kra_refused", "(910): custTin cannot be empty"),
+            (
+                oscu::Error::Timeout {
+                    function: oscu::Function::SelectCodeList,
+                    after: std::time::Duration::from_secs(3),
+                },
+                "kra_unreachable",
+                "Check the internet connection",
+            ),
+        ] {
+            let e = Error::kra("send the sale", source);
+            assert_eq!(e.code(), code, "{e}");
+            assert!(e.to_string().contains(text), "{e}");
+        }
+    }
+
+    #[test]
+    fn codes_are_stable() {
+        for (e, code, refusal) in [
+            (Error::NotInitialised, "not_initialised", false),
+            (Error::invalid("unit", "x"), "invalid_input", true),
+            (Error::Refused(Violations(vec![domain::Violation::EmptyDocument])), "refused", true),
+            (Error::Store(store::Error::ItemExists { code: "X".into() }), "refused", true),
+            (Error::Store(store::Error::DocumentNotFound { kind: "sale", id: 1 }), "not_found", true),
+            (Error::Store(store::Error::Poisoned), "storage", false),
+            (Error::Poisoned { what: "the KRA link" }, "poisoned", false),
+        ] {
+            assert_eq!((e.code(), e.is_refusal()), (code, refusal), "{e}");
+        }
+    }
+}

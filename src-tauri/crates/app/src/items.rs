@@ -210,3 +210,67 @@ impl Duka {
         Ok(lists)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{new_item, shop};
+
+    #[tokio::test]
+    async fn codes_take_the_next_sequence_and_units_must_fit() {
+        let (duka, _dir) = shop().await;
+        let sugar = duka.register_item(&new_item("Sugar 1kg", 18_500)).unwrap();
+        let salt = duka.register_item(&NewItem { qty_unit: "kg".into(), ..new_item("Salt 1kg", 5_000) }).unwrap();
+        assert_eq!((sugar.code.as_str(), salt.code.as_str()), ("KE2NTNO0000001", "KE2NTKG0000002"));
+        // KRA said it expects a later sequence: the next code follows KRA.
+        duka.store().write(|tx| store::numbering::resync(tx, KraCounter::ItemSequence, 40)).unwrap();
+        assert_eq!(duka.register_item(&new_item("Tea", 15_000)).unwrap().code, "KE2NTNO0000040");
+
+        for (item, code, text) in [
+            (
+                NewItem { qty_unit: "U".into(), ..new_item("Loose rice", 100) },
+                "invalid_input",
+                "2-character quantity unit",
+            ),
+            (NewItem { pkg_unit: "XX".into(), ..new_item("Box", 100) }, "refused", "not a packaging unit KRA accepts"),
+            (NewItem { origin: "ZZ".into(), ..new_item("Import", 100) }, "refused", "not a country code"),
+            (new_item(" ", 100), "refused", "the item needs a name"),
+            (new_item("Refund", -1), "refused", "cannot be negative"),
+        ] {
+            let e = duka.register_item(&item).unwrap_err();
+            assert_eq!(e.code(), code, "{e}");
+            assert!(e.to_string().contains(text), "{e}");
+        }
+        // Nothing of the refused items was kept, and no sequence was used up.
+        assert_eq!(duka.items(None).unwrap().len(), 3);
+        assert_eq!(duka.register_item(&new_item("Milk", 6_500)).unwrap().code, "KE2NTNO0000041");
+    }
+
+    #[tokio::test]
+    async fn items_are_found_by_code_barcode_or_name_and_changed() {
+        let (duka, _dir) = shop().await;
+        let sugar = duka
+            .register_item(&NewItem { barcode: Some(" 6161100120015 ".into()), ..new_item("Sugar 1kg", 18_500) })
+            .unwrap();
+        assert_eq!(sugar.barcode.as_deref(), Some("6161100120015"));
+        assert_eq!(duka.item("6161100120015").unwrap().code, sugar.code);
+        assert_eq!(duka.item(&sugar.code).unwrap().name, "Sugar 1kg");
+        assert_eq!(duka.items(Some("sug")).unwrap()[0].code, sugar.code);
+        assert_eq!(duka.item("nothing").unwrap_err().code(), "not_found");
+        let changed = duka
+            .update_item(
+                "6161100120015",
+                &ItemChange { price: Some(Money::from_cents(19_000)), barcode: Some(None), ..ItemChange::default() },
+            )
+            .unwrap();
+        assert_eq!((changed.price.as_str(), changed.barcode), ("190.00", None));
+        let off = duka.update_item(&sugar.code, &ItemChange { active: Some(false), ..ItemChange::default() }).unwrap();
+        assert!(!off.active);
+        let bad = duka.update_item(&sugar.code, &ItemChange { class_code: Some("x".into()), ..ItemChange::default() });
+        assert!(bad.unwrap_err().to_string().contains("classification"));
+        assert_eq!(
+            duka.unit_choices().unwrap(),
+            [("KG".to_owned(), "KG".to_owned()), ("NO".to_owned(), "NO".to_owned())]
+        );
+    }
+}

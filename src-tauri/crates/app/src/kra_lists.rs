@@ -81,3 +81,20 @@ impl Duka {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::{new_item, shop};
+
+    #[tokio::test]
+    async fn the_outbox_lists_what_waits_and_only_parked_rows_are_retried() {
+        let (duka, _dir) = shop().await;
+        duka.register_item(&new_item("Sugar 1kg", 18_500)).unwrap();
+        let view = duka.outbox(5).unwrap();
+        assert_eq!(view.summary.pending, 1);
+        assert_eq!((view.rows[0].kind, view.rows[0].state), ("save_item", "pending"));
+        let e = duka.retry_parked(view.rows[0].id).unwrap_err();
+        assert!(e.to_string().contains("is not parked"), "{e}");
+        assert!(duka.notices().unwrap().is_empty());
+    }
+}

@@ -19,6 +19,8 @@ mod sales;
 mod shop;
 mod stock;
 mod sync_link;
+#[cfg(test)]
+mod testing;
 mod training;
 pub mod views;
 

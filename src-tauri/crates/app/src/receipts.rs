@@ -161,3 +161,16 @@ fn not_found(no: &str) -> Error {
         hint: "give the number printed on the receipt, e.g. INV-000012 or CN-000003",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::shop;
+
+    #[tokio::test]
+    async fn receipts_need_a_set_up_device() {
+        let (duka, _dir) = shop().await;
+        let e = duka.receipt_pdf(&DocumentNo("INV-000001".into()), Paper::Roll80, false).unwrap_err();
+        assert_eq!(e.code(), "not_initialised");
+    }
+}

@@ -233,3 +233,70 @@ fn credit_lines(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{
+        StockLineRequest,
+        testing::{new_item, shop},
+    };
+
+    fn line(item: &str, q: i64) -> SaleLineRequest {
+        SaleLineRequest { item: item.into(), qty: Qty::whole(q), price: None, discount: Discount::None }
+    }
+
+    fn sale(lines: Vec<SaleLineRequest>) -> SaleRequest {
+        SaleRequest { lines, buyer_pin: None, buyer_name: None, payment: PaymentType::Cash }
+    }
+
+    #[tokio::test]
+    async fn sales_are_numbered_refused_with_reasons_and_credited_line_by_line() {
+        let (duka, _dir) = shop().await;
+        let sugar = duka.register_item(&new_item("Sugar 1kg", 18_500)).unwrap().code;
+        let tea = duka.register_item(&new_item("Tea 250g", 15_000)).unwrap().code;
+        duka.record_opening_stock(&[
+            StockLineRequest { item: sugar.clone(), qty: Qty::whole(10) },
+            StockLineRequest { item: tea.clone(), qty: Qty::whole(10) },
+        ])
+        .unwrap();
+
+        // Offline (no KRA link at all), a sale still commits and waits for KRA.
+        let first = duka.make_sale(&sale(vec![line(&sugar, 2), line(&tea, 1), line(&sugar, 1)])).unwrap();
+        assert_eq!((first.trader_no.as_str(), first.kra.state, first.training), ("INV-000001", "pending", false));
+        assert_eq!(first.totals.total, "705.00");
+        let e = duka.make_sale(&sale(vec![line(&sugar, 8)])).unwrap_err();
+        assert!(e.to_string().contains("only 7 of Sugar 1kg in stock"), "{e}");
+        let e = duka.make_sale(&sale(vec![])).unwrap_err();
+        assert!(e.to_string().contains("no lines"), "{e}");
+        assert_eq!(duka.sales(10).unwrap().len(), 1, "refused sales leave nothing");
+
+        // Credit: the second sugar line is used once the first has nothing left.
+        let credit = |lines: Vec<(String, Qty)>| CreditNoteRequest {
+            invoice: "1".into(),
+            reason: CreditNoteReason::Refund,
+            lines,
+        };
+        let note = duka.issue_credit_note(&credit(vec![(sugar.clone(), Qty::whole(2))])).unwrap();
+        assert_eq!((note.trader_no.as_str(), note.totals.total.as_str()), ("CN-000001", "370.00"));
+        let note = duka.issue_credit_note(&credit(vec![(sugar.clone(), Qty::whole(1))])).unwrap();
+        assert_eq!(note.totals.total, "185.00");
+        let e = duka.issue_credit_note(&credit(vec![(sugar.clone(), Qty::whole(1))])).unwrap_err();
+        assert!(e.to_string().contains("only 0 of Sugar 1kg is left to credit"), "{e}");
+        let other = duka.register_item(&new_item("Salt", 5_000)).unwrap().code;
+        let e = duka.issue_credit_note(&credit(vec![(other, Qty::whole(1))])).unwrap_err();
+        assert!(e.to_string().contains("is not on the original sale"), "{e}");
+        // No lines: everything that remains (the tea).
+        let rest = duka.issue_credit_note(&credit(vec![])).unwrap();
+        assert_eq!(rest.totals.total, "150.00");
+        let e = duka.issue_credit_note(&credit(vec![])).unwrap_err();
+        assert!(e.to_string().contains("already been credited"), "{e}");
+        let e = duka.issue_credit_note(&CreditNoteRequest { invoice: "INV-000009".into(), ..credit(vec![]) });
+        assert_eq!(e.unwrap_err().code(), "not_found");
+        // All the stock came back.
+        let levels = duka.stock_levels().unwrap();
+        let back: Vec<_> =
+            levels.iter().filter(|l| l.code == sugar || l.code == tea).map(|l| l.on_hand.as_str()).collect();
+        assert_eq!(back, ["10.00", "10.00"]);
+    }
+}

@@ -93,3 +93,39 @@ impl Duka {
         })?)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{new_item, shop};
+
+    #[tokio::test]
+    async fn adjustments_move_stock_and_refuse_what_belongs_to_documents() {
+        let (duka, _dir) = shop().await;
+        let sugar = duka.register_item(&new_item("Sugar 1kg", 18_500)).unwrap().code;
+        let delivery = duka
+            .register_item(&crate::NewItem { item_type: domain::ItemType::Service, ..new_item("Delivery", 10_000) })
+            .unwrap()
+            .code;
+        let line = |item: &str, q: i64| StockLineRequest { item: item.into(), qty: Qty::whole(q) };
+        let opened = duka.record_opening_stock(&[line(&sugar, 10)]).unwrap();
+        assert_eq!((opened.trader_no.as_str(), opened.move_type.as_str()), ("STK-000001", "06"));
+        duka.adjust_stock(StockMoveType::Discarding, &[line(&sugar, 3)], Some("wet")).unwrap();
+        let levels = duka.stock_levels().unwrap();
+        assert_eq!(levels.len(), 1, "services carry no stock");
+        assert_eq!(levels[0].on_hand, "7.00");
+
+        let refusals = [
+            (StockMoveType::Sale, vec![line(&sugar, 1)], "with its document"),
+            (StockMoveType::AdjustmentIn, vec![], "at least one item"),
+            (StockMoveType::AdjustmentIn, vec![line(&delivery, 1)], "is a service"),
+            (StockMoveType::AdjustmentIn, vec![line(&sugar, 0)], "more than zero"),
+            (StockMoveType::AdjustmentIn, vec![line("KE2NTNO0009999", 1)], "was not found"),
+        ];
+        for (kind, lines, text) in refusals {
+            let e = duka.adjust_stock(kind, &lines, None).unwrap_err();
+            assert!(e.to_string().contains(text), "{e}");
+        }
+        assert_eq!(duka.stock_levels().unwrap()[0].on_hand, "7.00");
+    }
+}

@@ -14,9 +14,9 @@ async fn settled(duka: &Duka) -> sync::Progress {
     tokio::time::timeout(Duration::from_secs(60), async {
         loop {
             progress.borrow_and_update();
-            let outbox = duka.status().unwrap().outbox;
+            let outbox = duka.status().expect("the status reads").outbox;
             if outbox.pending == 0 && outbox.in_flight == 0 {
-                return duka.progress().unwrap();
+                return duka.progress().expect("the engine reports");
             }
             progress.changed().await.expect("the worker is alive");
         }

@@ -822,3 +822,37 @@ async fn main() -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn item_specs() {
+        let q = |h| Qty::from_hundredths(h);
+        for (spec, price_allowed, price_needed, expected) in [
+            ("KE2NTNO0000001:2", true, false, Some(("KE2NTNO0000001", q(200), None))),
+            ("6161100120015:1.5:180", true, false, Some(("6161100120015", q(150), Some(18_000)))),
+            ("KE2NTNO0000001:2:180", false, false, None),
+            ("KE2NTNO0000001:2", true, true, None),
+            ("KE2NTNO0000001", true, false, None),
+            ("KE2NTNO0000001:two", true, false, None),
+            ("KE2NTNO0000001:1:abc", true, false, None),
+        ] {
+            let got = item_spec(spec, price_allowed, price_needed).ok();
+            let got = got.as_ref().map(|(c, q, p)| (c.as_str(), *q, p.map(Money::cents)));
+            assert_eq!(got, expected, "{spec}");
+        }
+    }
+
+    #[test]
+    fn papers_and_environments() {
+        for (input, expected) in
+            [("80", Some(Paper::Roll80)), ("58mm", Some(Paper::Roll58)), ("A4", Some(Paper::A4)), ("75", None)]
+        {
+            assert_eq!(paper(input).ok(), expected, "{input}");
+        }
+        assert!(environment("training").is_err(), "training has its own command");
+        assert!(matches!(environment("production"), Ok(store::Environment::Production)));
+    }
+}

@@ -113,6 +113,7 @@ fn every_command_in_training_mode() {
     let updated = ok(db, &["--json", "item", "update", &soap_code, "--price", "260"]).json();
     assert_eq!(updated["price"].as_str(), Some("260.00"));
     assert!(ok(db, &["item", "list"]).stdout.contains("Omo 1kg"));
+    refused(db, &["item", "compose", &soap_code, "--part", "2009900000019:1"], "not registered with KRA yet");
 
     // Stock.
     ok(db, &["stock", "adjust", "--item", &format!("{soap_code}:10")]);
@@ -142,6 +143,8 @@ fn every_command_in_training_mode() {
     let synced = ok(db, &["--json", "sync", "--once"]).json();
     assert_eq!(synced["outbox"]["pending"].as_i64(), Some(0));
     assert!(ok(db, &["sales"]).stdout.contains("signed by KRA"));
+    let composed = ok(db, &["--json", "item", "compose", &soap_code, "--part", "2009900000019:0.5"]).json();
+    assert_eq!(composed["components"].as_array().map(Vec::len), Some(1));
 
     // Credit notes: partial, then too much.
     let note = ok(

@@ -108,6 +108,11 @@ async fn a_full_day_matches_kras_books() {
     duka.record_opening_stock(&opening).unwrap();
     let first = duka.sync_now().await.unwrap();
     assert_eq!((first.outbox.pending, first.outbox.parked), (0, 0), "{first:?}");
+    // A composition: item 1 is made of items 2 and 3 (KRA checks both are registered).
+    let parts = vec![(goods[1].clone(), Qty::whole(2)), (goods[2].clone(), Qty::from_hundredths(50))];
+    assert_eq!(duka.save_item_composition(&goods[0], &parts).await.unwrap().len(), 2);
+    let itself = duka.save_item_composition(&goods[0], &[(goods[0].clone(), Qty::whole(1))]).await.unwrap_err();
+    assert!(itself.to_string().contains("made of itself"), "{itself}");
 
     // 200 sales, synced in batches as the day goes.
     let mut rng = Lcg(0x00D0_CA5E);

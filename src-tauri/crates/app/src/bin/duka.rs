@@ -195,6 +195,14 @@ enum ItemCommand {
         #[arg(long)]
         search: Option<String>,
     },
+    /// Register with KRA what an item is made of (needs the line to KRA).
+    Compose {
+        /// The finished item (code or barcode).
+        item: String,
+        /// COMPONENT:QTY per finished item; repeat per component.
+        #[arg(long = "part", required = true)]
+        parts: Vec<String>,
+    },
     /// Change an item.
     Update {
         /// Item code or barcode.
@@ -478,7 +486,7 @@ async fn command(duka: &Duka, json: bool, command: Command) -> anyhow::Result<Ex
             let r = duka.refresh().await?;
             emit(json, &r, |r| format!("KRA lists downloaded: {}", r.detail))?;
         }
-        Command::Item(c) => item_command(duka, json, c)?,
+        Command::Item(c) => item_command(duka, json, c).await?,
         Command::Stock(c) => stock_command(duka, json, c)?,
         Command::Sale { items, buyer_pin, buyer_name, payment } => {
             let lines = items
@@ -604,8 +612,17 @@ async fn command(duka: &Duka, json: bool, command: Command) -> anyhow::Result<Ex
     Ok(ExitCode::SUCCESS)
 }
 
-fn item_command(duka: &Duka, json: bool, c: ItemCommand) -> anyhow::Result<()> {
+async fn item_command(duka: &Duka, json: bool, c: ItemCommand) -> anyhow::Result<()> {
     match c {
+        ItemCommand::Compose { item, parts } => {
+            let parts = parts
+                .iter()
+                .map(|s| item_spec(s, false, false).map(|(i, q, _)| (i, q)))
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let saved = duka.save_item_composition(&item, &parts).await?;
+            let value = serde_json::json!({"item": item, "components": saved});
+            emit(json, &value, |_| format!("Composition of {item} saved with KRA: {}", saved.join(", ")))?;
+        }
         ItemCommand::Add { name, class_code, item_type, pkg, unit, band, price, barcode, origin } => {
             let new = NewItem {
                 name,

@@ -179,7 +179,7 @@ pub struct SalesListData {
 }
 
 /// A stored sale or credit note as KRA returns it. Date-times here are `YYYY-MM-DD HH:MM:SS`
-/// (header) and `YYYY-MM-DD HH:MM:SS.f` (receipt); see [`crate::time::parse_read_back`].
+/// (header) and `YYYY-MM-DD HH:MM:SS.f` (receipt); see [`crate::time::parse_date_time`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SalesReadBack {

@@ -161,6 +161,21 @@ impl Error {
     pub fn expected_number(&self) -> Option<u64> {
         self.kra_message().and_then(expected_number_in)
     }
+
+    /// The remaining quantity KRA says it holds, from "rsdQty mismatch. Expected: 10 but found:
+    /// 12" (`saveStockMaster`), so `sync` can report or realign the stock balance.
+    pub fn expected_quantity(&self) -> Option<domain::Qty> {
+        let message = self.kra_message()?;
+        let lower = message.to_ascii_lowercase();
+        if !lower.contains("rsdqty") {
+            return None;
+        }
+        let after = &message[lower.find("expected")? + "expected".len()..];
+        let start = after.find(|c: char| c.is_ascii_digit() || c == '-')?;
+        let token: String =
+            after[start..].chars().take_while(|c| c.is_ascii_digit() || *c == '.' || *c == '-').collect();
+        crate::wire::Quantity::from_text(token.trim_end_matches('.')).map(domain::Qty::from)
+    }
 }
 
 /// Classifies a KRA result code (SPEC §5).
@@ -253,6 +268,20 @@ mod tests {
         assert!(!cut(Function::SaveItem, false).outcome_unknown());
         assert_eq!(Error::Token { status: Some(401), reason: "bad".into() }.retry(), Retry::Never);
         assert_eq!(Error::Token { status: None, reason: "down".into() }.retry(), Retry::After(RETRY_AFTER_SERVER));
+    }
+
+    #[test]
+    fn reads_the_expected_stock_balance() {
+        for (message, expected) in [
+            ("rsdQty mismatch. Expected: 10 but found: 12", Some(1000)),
+            ("rsdQty mismatch. Expected: 2.5 but found: 3", Some(250)),
+            ("rsdQty mismatch. Expected: 10.00 but found: 12.00", Some(1000)),
+            ("rsdQty mismatch", None),
+            ("Invalid sarNo: Expected: 3 but found: 4", None),
+        ] {
+            let e = Error::Kra { function: Function::SaveStockMaster, code: "910".into(), message: message.into() };
+            assert_eq!(e.expected_quantity().map(domain::Qty::hundredths), expected, "{message}");
+        }
     }
 
     #[test]

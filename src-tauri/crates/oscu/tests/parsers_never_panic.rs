@@ -145,6 +145,8 @@ proptest! {
         let _ = serde_json::from_str::<Counter>(&s);
         let e = Error::Kra { function: Function::SaveTrnsSalesOsdc, code: "910".into(), message: format!("invcNo expected {s}") };
         let _ = e.expected_number();
+        let e = Error::Kra { function: Function::SaveStockMaster, code: "910".into(), message: format!("rsdQty mismatch. Expected{s}") };
+        let _ = e.expected_quantity();
     }
 
     #[test]

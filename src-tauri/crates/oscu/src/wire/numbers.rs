@@ -130,6 +130,13 @@ macro_rules! fixed2_newtype {
             }
         }
 
+        impl $name {
+            /// Reads KRA's decimal text ("10", "2.5", "-3.10"); `None` if it is not one.
+            pub fn from_text(text: &str) -> Option<$name> {
+                parse_hundredths(text).map($name)
+            }
+        }
+
         impl fmt::Display for $name {
             /// The wire text: `100`, `86.21`.
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -1,2 +1,268 @@
-//! Drain benchmark (filled in below the skeleton).
-fn main() {}
+//! Drain benchmark against the in-process simulator (`cargo bench -p sync`), printing a markdown
+//! table:
+//! - drain rate of queued sales (10,000 at 0 ms added latency, 300 at 200 ms: 10,000 × 200 ms
+//!   would take over half an hour) as a ratio to the ideal = number of invoices × one round trip,
+//!   the round trip measured on the same simulator with `selectInvoiceDetails`;
+//! - commit-to-signature latency with the line up and the worker idle.
+//!
+//! Every sale has a goods line and a service line, so each sale also queues a stock movement and
+//! a stock balance, which flow in the stock lane behind the sales. The store is a real file
+//! (WAL, synchronous=FULL). Nothing is asserted: the numbers are printed.
+
+#![allow(clippy::unwrap_used, clippy::print_stdout)]
+
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use domain::{
+    DateTime, Discount, Item, ItemCode, ItemCodeParts, ItemType, Money, PaymentType, Qty, SaleDraft, SaleLineDraft,
+    StockMoveType, StockMovement, StockPolicy, TaxBand,
+};
+use oscu_sim::{DeviceSpec, Fault, FaultRule, RunningSim, SimConfig, Simulator};
+use store::{CommitMeta, LoadedCatalogue, Store};
+use sync::{Clock, Engine, PullList, SyncConfig, SystemClock};
+
+const TIN: &str = "P051234567X";
+const BHF: &str = "00";
+const SERIAL: &str = "SIM-BENCH-1";
+
+struct Shop {
+    sim: RunningSim,
+    store: Arc<Store>,
+    engine: Engine,
+    client: Arc<oscu::Client>,
+    items: Vec<Item>,
+    _dir: tempfile::TempDir,
+}
+
+fn item(seq: u32, name: &str, item_type: ItemType, band: TaxBand, cents: i64) -> Item {
+    Item {
+        code: ItemCode::build(&ItemCodeParts {
+            origin: "KE".into(),
+            item_type,
+            pkg_unit: "NT".into(),
+            qty_unit: "NO".into(),
+            sequence: seq,
+        })
+        .unwrap(),
+        name: name.into(),
+        class_code: "5010000000".into(),
+        item_type,
+        origin: "KE".into(),
+        pkg_unit: "NT".into(),
+        qty_unit: "NO".into(),
+        tax_band: band,
+        default_price: Money::from_cents(cents),
+        barcode: None,
+        active: true,
+    }
+}
+
+fn meta(at: DateTime) -> CommitMeta<'static> {
+    CommitMeta { at, user: "bench", training: false }
+}
+
+async fn open_shop(stock: i64) -> Shop {
+    let sim = Simulator::start(SimConfig::loopback(vec![DeviceSpec {
+        tin: TIN.into(),
+        bhf_id: BHF.into(),
+        serial: SERIAL.into(),
+    }]))
+    .await
+    .unwrap();
+    let mut config = oscu::ClientConfig::new(oscu::FrontDoor::Direct { base_url: sim.base_url_direct() }, TIN, BHF);
+    config.timeout = Duration::from_secs(30);
+    let client = oscu::Client::new(config).unwrap();
+    let info = client.initialize(SERIAL).await.unwrap();
+    client.set_cmc_key(info.cmc_key.unwrap());
+    let client = Arc::new(client);
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(Store::open(dir.path().join("duka.db")).unwrap());
+    let engine = Engine::with_transport(
+        store.clone(),
+        client.clone(),
+        Arc::new(SystemClock),
+        SyncConfig::new("bench", "Bench User"),
+    );
+    engine.pull(&[PullList::CodeList]).await.unwrap();
+    let items = vec![
+        item(1, "Sugar 1kg", ItemType::Finished, TaxBand::B, 18_000),
+        item(2, "Delivery", ItemType::Service, TaxBand::B, 10_000),
+    ];
+    let now = SystemClock.now();
+    store
+        .write(|tx| {
+            for it in &items {
+                store::items::register_item(tx, it, &meta(now))?;
+            }
+            let opening = StockMovement::new(&items[0], StockMoveType::AdjustmentIn, Qty::whole(stock)).unwrap();
+            store::stock::commit_stock_adjustment(tx, &[opening], Some("opening stock"), &meta(now))?;
+            Ok(())
+        })
+        .unwrap();
+    engine.drain().await.unwrap();
+    assert_eq!(engine.progress().pending, 0);
+    Shop { sim, store, engine, client, items, _dir: dir }
+}
+
+fn invoice(shop: &Shop) -> domain::Invoice {
+    let draft = SaleDraft {
+        lines: shop
+            .items
+            .iter()
+            .map(|i| SaleLineDraft {
+                item: i.code.clone(),
+                qty: Qty::whole(1),
+                unit_price: None,
+                discount: Discount::None,
+            })
+            .collect(),
+        buyer_pin: None,
+        buyer_name: None,
+        payment: PaymentType::Cash,
+    };
+    let (catalogue, rates) =
+        shop.store.read(|c| Ok((LoadedCatalogue::for_sale(c, &draft)?, store::reference::tax_rates(c)?))).unwrap();
+    draft.finalise(&catalogue, &rates, StockPolicy::Refuse).unwrap()
+}
+
+/// Mean round trip of one call to the simulator (`selectInvoiceDetails`, a read of a sale).
+async fn round_trip(shop: &Shop, samples: u32) -> Duration {
+    let start = Instant::now();
+    for _ in 0..samples {
+        shop.client.select_invoice_details(1).await.unwrap();
+    }
+    start.elapsed() / samples
+}
+
+fn set_latency(shop: &Shop, ms: u64) {
+    if ms == 0 {
+        shop.sim.clear_faults();
+    } else {
+        shop.sim
+            .set_faults(vec![FaultRule { function: "*".into(), call: None, fault: Fault::LatencyMs { ms } }])
+            .unwrap();
+    }
+}
+
+struct DrainRow {
+    latency_ms: u64,
+    sales: usize,
+    rtt: Duration,
+    elapsed: Duration,
+}
+
+async fn drain_rate(latency_ms: u64, sales: usize) -> DrainRow {
+    let shop = open_shop(i64::try_from(sales).unwrap() + 10).await;
+    // One sale first so the round-trip probe reads a real invoice.
+    let inv = invoice(&shop);
+    shop.store.write(|tx| store::sales::commit_sale(tx, &inv, &meta(SystemClock.now()))).unwrap();
+    shop.engine.drain().await.unwrap();
+    set_latency(&shop, latency_ms);
+    let rtt = round_trip(&shop, if latency_ms == 0 { 200 } else { 5 }).await;
+    let now = SystemClock.now();
+    shop.store
+        .write(|tx| {
+            for _ in 0..sales {
+                store::sales::commit_sale(tx, &inv, &meta(now))?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    let start = Instant::now();
+    let report = shop.engine.drain().await.unwrap();
+    let elapsed = start.elapsed();
+    let p = shop.engine.progress();
+    assert_eq!((p.pending, p.parked), (0, 0), "{p:?} {report:?}");
+    assert_eq!(report.accepted, sales * 3, "{report:?}");
+    shop.sim.shutdown().await;
+    DrainRow { latency_ms, sales, rtt, elapsed }
+}
+
+struct LatencyRow {
+    latency_ms: u64,
+    rtt: Duration,
+    samples: Vec<Duration>,
+}
+
+/// Commit a sale, wake the idle worker, and time until its signature is stored (polled every
+/// 0.5 ms, so the figures carry up to 0.5 ms of polling).
+async fn commit_to_signature(latency_ms: u64, samples: usize) -> LatencyRow {
+    let shop = open_shop(1000).await;
+    let inv = invoice(&shop);
+    set_latency(&shop, latency_ms);
+    let handle = shop.engine.clone().spawn();
+    let mut progress = handle.subscribe();
+    // Let the worker finish its start-up pull and go idle.
+    handle.sync_now().await.unwrap();
+    let rtt = round_trip(&shop, 5).await;
+    let mut out = Vec::with_capacity(samples);
+    for _ in 0..samples {
+        let start = Instant::now();
+        let sale = shop.store.write(|tx| store::sales::commit_sale(tx, &inv, &meta(SystemClock.now()))).unwrap();
+        handle.wake();
+        loop {
+            if shop.store.read(|c| store::sales::sale_signature(c, sale.id)).unwrap().is_some() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_micros(500)).await;
+        }
+        out.push(start.elapsed());
+        // Idle again: the stock lane has finished and progress was published.
+        while shop.engine.progress().pending > 0 {
+            let _ = tokio::time::timeout(Duration::from_millis(50), progress.changed()).await;
+        }
+    }
+    handle.shutdown().await;
+    shop.sim.shutdown().await;
+    LatencyRow { latency_ms, rtt, samples: out }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let drains = vec![drain_rate(0, 10_000).await, drain_rate(200, 300).await];
+        println!("\n### Drain rate (sales + their stock movements and stock balances)\n");
+        println!("| added latency | sales queued | round trip | ideal (sales × round trip) | measured | sales/s | ratio to ideal |");
+        println!("|---|---|---|---|---|---|---|");
+        for r in &drains {
+            let ideal = r.rtt * u32::try_from(r.sales).unwrap();
+            println!(
+                "| {} ms | {} | {:.2} ms | {:.1} s | {:.1} s | {:.0} | {:.2} |",
+                r.latency_ms,
+                r.sales,
+                ms(r.rtt),
+                ideal.as_secs_f64(),
+                r.elapsed.as_secs_f64(),
+                r.sales as f64 / r.elapsed.as_secs_f64(),
+                ideal.as_secs_f64() / r.elapsed.as_secs_f64(),
+            );
+        }
+        let lat = vec![commit_to_signature(0, 50).await, commit_to_signature(200, 10).await];
+        println!("\n### Commit to signature stored, line up, worker idle\n");
+        println!("| added latency | round trip | samples | median | p90 | max | median − round trip |");
+        println!("|---|---|---|---|---|---|---|");
+        for r in lat {
+            let mut s = r.samples.clone();
+            s.sort();
+            let median = s[s.len() / 2];
+            let p90 = s[(s.len() * 9 / 10).min(s.len() - 1)];
+            println!(
+                "| {} ms | {:.2} ms | {} | {:.2} ms | {:.2} ms | {:.2} ms | {:.2} ms |",
+                r.latency_ms,
+                ms(r.rtt),
+                s.len(),
+                ms(median),
+                ms(p90),
+                ms(*s.last().unwrap()),
+                ms(median) - ms(r.rtt),
+            );
+        }
+    });
+}

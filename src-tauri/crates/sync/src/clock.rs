@@ -70,6 +70,14 @@ pub fn add(t: DateTime, by: Duration) -> DateTime {
         .unwrap_or_else(latest)
 }
 
+/// `t - by`, rounded down to whole seconds, saturating at the start of the representable range.
+pub fn sub(t: DateTime, by: Duration) -> DateTime {
+    to_chrono(t)
+        .and_then(|c| c.checked_sub_signed(chrono::Duration::seconds(i64::try_from(by.as_secs()).ok()?)))
+        .and_then(from_chrono)
+        .unwrap_or(t)
+}
+
 /// Whole seconds from `a` to `b` (negative when `b` is earlier).
 pub fn seconds_between(a: DateTime, b: DateTime) -> i64 {
     match (to_chrono(a), to_chrono(b)) {
@@ -98,6 +106,7 @@ mod tests {
             assert_eq!(add(at(start), by), at(want), "{start} + {by:?}");
         }
         assert_eq!(seconds_between(at("20261121100000"), at("20261121100130")), 90);
+        assert_eq!(sub(at("20261122000000"), Duration::from_secs(1)), at("20261121235959"));
     }
 
     #[test]

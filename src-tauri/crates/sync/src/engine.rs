@@ -372,8 +372,8 @@ impl Engine {
         let result = async {
             loop {
                 let seen = coord.borrow().completions;
-                if let Some(row) = self.claim(lane)? {
-                    let outcome = self.process(row).await?;
+                if let Some((row, prepared)) = self.claim(lane)? {
+                    let outcome = self.process(row, prepared).await?;
                     report.lock().unwrap_or_else(PoisonError::into_inner).add(outcome);
                     if outcome != Outcome::Deferred {
                         coord.send_modify(|c| c.completions += 1);
@@ -410,7 +410,7 @@ impl Engine {
 
     /// Claims the next row of `lane`: the row holding the lane's open number if there is one
     /// (nothing else may take a number while it is in doubt), else the oldest ready row.
-    fn claim(&self, lane: Lane) -> Result<Option<OutboxRow>> {
+    fn claim(&self, lane: Lane) -> Result<Option<(OutboxRow, Result<Prepared>)>> {
         let now = self.now();
         self.store()
             .write(|tx| {
@@ -425,23 +425,21 @@ impl Engine {
                 let Some(id) = id else { return Ok(None) };
                 tx.execute("UPDATE outbox SET state = 'in_flight', attempts = attempts + 1 WHERE id = ?1", [id])
                     .map_err(|source| store::Error::Db { operation: "claim a call for KRA", source })?;
-                outbox::row(tx, id).map(Some)
+                let row = outbox::row(tx, id)?;
+                let prepared = self.prepare_in(tx, &row)?;
+                Ok(Some((row, prepared)))
             })
             .during("claim the next call for KRA")
     }
 
-    async fn process(&self, row: OutboxRow) -> Result<Outcome> {
-        let prepared = match self.prepare(&row) {
+    async fn process(&self, row: OutboxRow, prepared: Result<Prepared>) -> Result<Outcome> {
+        let prepared = match prepared {
             Ok(p) => p,
-            Err(e @ Error::BuildRequest { .. }) => {
+            Err(e) => {
                 // The stored document cannot become a request: that needs a person.
                 let message = e.to_string();
                 self.park(&row, None, None, &message)?;
                 return Ok(Outcome::Parked);
-            }
-            Err(e) => {
-                self.store().write(|tx| outbox::mark_retry(tx, row.id, self.now(), &e.to_string())).ok();
-                return Err(e);
             }
         };
         let function = function_of(row.kind);
@@ -632,7 +630,7 @@ impl Engine {
     /// KRA's message explained.
     fn park(&self, row: &OutboxRow, number: Option<i64>, code: Option<&str>, message: &str) -> Result<()> {
         let now = self.now();
-        let context = self.explain_context(row);
+        let context = self.explain_context(row, message);
         let explanation = explain(row.kind, code, message, &context);
         let text = format!("{} — {}. (KRA: {})", explanation.message, explanation.fix, message.trim());
         tracing::warn!(outbox = row.id, kra_code = code, kra_message = message, "KRA refused a call; parked");
@@ -657,7 +655,9 @@ impl Engine {
             .during("park a refused call")
     }
 
-    fn explain_context(&self, row: &OutboxRow) -> ExplainContext {
+    /// Names the document and the item for the explanation: the row's item, else the item whose
+    /// code KRA's message names, else the only line of a one-line sale.
+    fn explain_context(&self, row: &OutboxRow, kra_message: &str) -> ExplainContext {
         let conn_read =
             |f: &dyn Fn(&store::Connection) -> store::Result<Option<String>>| self.store().read(f).ok().flatten();
         let document = match row.document.kind {
@@ -675,65 +675,65 @@ impl Engine {
         let item_name = match &row.item_code {
             Some(code) => conn_read(&|c| store::items::item(c, code).map(|i| i.map(|i| i.name))),
             None if row.document.kind == DocumentKind::Sale => conn_read(&|c| {
-                store::sales::load_sale(c, row.document.id)
-                    .map(|s| (s.invoice.lines.len() == 1).then(|| s.invoice.lines[0].name.clone()))
+                store::sales::load_sale(c, row.document.id).map(|s| {
+                    let lines = &s.invoice.lines;
+                    lines
+                        .iter()
+                        .find(|l| kra_message.contains(l.item_code.as_str()))
+                        .or_else(|| if lines.len() == 1 { lines.first() } else { None })
+                        .map(|l| l.name.clone())
+                })
             }),
             None => None,
         };
         ExplainContext { document, item_name }
     }
 
-    /// Reserves the number, builds the request and freezes it (one transaction, committed before
-    /// the send).
-    fn prepare(&self, row: &OutboxRow) -> Result<Prepared> {
+    /// Reserves the number, builds the request and freezes it, inside the claiming transaction
+    /// (committed before the send). A document that cannot become a request gives its number back
+    /// and comes out as the inner error, to be parked.
+    fn prepare_in(&self, tx: &Transaction<'_>, row: &OutboxRow) -> store::Result<Result<Prepared>> {
         let now = self.now();
         let who = self.stamp();
-        let mut build_error = None;
-        let prepared = self.store().write(|tx| {
-            let number = match counter_of(row.kind) {
-                Some(counter) => Some(numbering::reserve(tx, counter, row.id, now)?),
-                None => None,
-            };
-            let frozen_number = match (&row.request_body, number_field(row.kind)) {
-                (Some(body), Some(field)) => {
-                    serde_json::from_str::<Value>(body).ok().and_then(|v| v.get(field).and_then(Value::as_i64))
-                }
-                _ => None,
-            };
-            // Stock balances are absolute and must carry KRA's total at send time: rebuilt on every
-            // attempt. Everything else resends its frozen bytes.
-            let frozen_usable = row.kind != OutboxKind::StockMaster
-                && row.request_body.is_some()
-                && (number.is_none() || frozen_number == number);
-            let body = if frozen_usable {
-                row.request_body.clone().unwrap_or_default()
-            } else {
-                match requests::build(tx, row, number, &who) {
-                    Ok(body) => body,
-                    Err(e) => {
-                        build_error = Some(e);
-                        return Err(store::Error::DocumentNotFound { kind: "request", id: row.id });
-                    }
-                }
-            };
-            if row.request_body.is_none() {
-                outbox::freeze_request(tx, row.id, &body)?;
-            } else if !frozen_usable {
-                // The frozen body carries a number KRA refused (released, or realigned): KRA
-                // never recorded it, and the store keeps the first body as evidence. The new
-                // body is rebuilt from the document and the reserved number, so it is the
-                // same on every retry.
-                tracing::info!(outbox = row.id, ?number, "sending a request rebuilt from the document");
+        let number = match counter_of(row.kind) {
+            Some(counter) => Some(numbering::reserve(tx, counter, row.id, now)?),
+            None => None,
+        };
+        let frozen_number = match (&row.request_body, number_field(row.kind)) {
+            (Some(body), Some(field)) => {
+                serde_json::from_str::<Value>(body).ok().and_then(|v| v.get(field).and_then(Value::as_i64))
             }
-            // A reservation made before this attempt means an earlier attempt may have reached KRA.
-            let resend = row.attempts > 1 && row.request_body.is_some();
-            Ok(Prepared { body, number, resend })
-        });
-        match (prepared, build_error) {
-            (_, Some(e)) => Err(e),
-            (Ok(p), None) => Ok(p),
-            (Err(e), None) => Err(Error::Store { operation: "prepare a call for KRA", source: e }),
+            _ => None,
+        };
+        // Stock balances are absolute and must carry KRA's total at send time: rebuilt on every
+        // attempt. Everything else resends its frozen bytes.
+        let frozen_usable = row.kind != OutboxKind::StockMaster
+            && row.request_body.is_some()
+            && (number.is_none() || frozen_number == number);
+        let body = if frozen_usable {
+            row.request_body.clone().unwrap_or_default()
+        } else {
+            match requests::build(tx, row, number, &who) {
+                Ok(body) => body,
+                Err(e) => {
+                    if let (Some(n), Some(counter)) = (number, counter_of(row.kind)) {
+                        numbering::release(tx, counter, n, now)?;
+                    }
+                    return Ok(Err(e));
+                }
+            }
+        };
+        if row.request_body.is_none() {
+            outbox::freeze_request(tx, row.id, &body)?;
+        } else if !frozen_usable {
+            // The frozen body carries a number KRA refused (released, or realigned): KRA never
+            // recorded it, and the store keeps the first body as evidence. The new body is
+            // rebuilt from the document and the reserved number, so it is the same on every retry.
+            tracing::info!(outbox = row.id, ?number, "sending a request rebuilt from the document");
         }
+        // Sent before with these bytes: the earlier attempt may have reached KRA.
+        let resend = row.attempts > 1 && row.request_body.is_some();
+        Ok(Ok(Prepared { body, number, resend }))
     }
 
     fn signature_from(&self, data: Option<Value>, prepared: &Prepared) -> Result<Option<KraSignature>> {

@@ -19,7 +19,7 @@ mod requests;
 mod transport;
 mod worker;
 
-pub use clock::{Clock, ManualClock, SystemClock, add as add_duration};
+pub use clock::{Clock, ManualClock, SystemClock, add as add_duration, sub as sub_duration};
 pub use engine::{DrainReport, Engine, Progress, SyncConfig};
 pub use error::{Error, Result};
 pub use explain::{ExplainContext, Explanation, explain};

@@ -109,9 +109,10 @@ impl Engine {
             .read(|c| store::settings::sync_cursor(c, list.cursor_name()))
             .during("read a sync cursor")?
             .unwrap_or_else(|| oscu::time::LAST_REQ_DT_EVERYTHING.to_owned());
-        // The next cursor is the time the question was asked, so rows KRA adds meanwhile come
-        // with the next pull.
-        let asked_at = oscu::time::format_date_time(self.now());
+        // The next cursor is one second before the question was asked: KRA lists rows changed
+        // strictly after `lastReqDt` at one-second resolution, so a row changed in the same
+        // second as the question comes again next time (saving is idempotent) instead of never.
+        let asked_at = oscu::time::format_date_time(crate::clock::sub(self.now(), std::time::Duration::from_secs(1)));
         let body = serde_json::json!({ "lastReqDt": cursor }).to_string();
         let data = match self.transport().call(function, &body).await {
             Ok(d) => {

@@ -1,7 +1,7 @@
-//! Start-up and memory benchmark of the desktop app (`cargo bench -p duka-desktop`, under Xvfb):
-//! cold start to an interactive till (process start until the UI reports the till shown with its
-//! catalogue loaded), and resident memory after 1,000 sales in one session. Prints a markdown
-//! table; never asserts a speed.
+//! Start-up and memory benchmark of the desktop app: cold start to an interactive till (process
+//! start until the UI reports the till shown with its catalogue loaded), and resident memory after
+//! 1,000 sales in one session. Prints a markdown table; never asserts a speed. It only runs when
+//! asked: `DUKA_BENCH=1 xvfb-run -a cargo test -p duka-desktop --test startup_bench`.
 
 mod support;
 
@@ -18,6 +18,10 @@ const SALES_PER_CALL: usize = 100;
 
 #[tokio::main]
 async fn main() {
+    if std::env::var("DUKA_BENCH").is_err() {
+        println!("startup_bench: set DUKA_BENCH=1 (under xvfb-run) to measure start-up and memory");
+        return;
+    }
     if !support::environment_ready("bench_startup") {
         println!("| measurement | result |\n|---|---|\n| (skipped: needs a display and tauri-driver) | |");
         return;

@@ -3,6 +3,8 @@
 //! `E2E_REQUIRED=1 xvfb-run -a cargo test -p duka-desktop --test e2e -- --test-threads=1`;
 //! `UPDATE_SCREENSHOTS=1` also rewrites assets/screenshots/*.png.
 
+#![recursion_limit = "256"]
+
 mod support;
 
 use fantoccini::{Client, Locator};
@@ -33,9 +35,10 @@ async fn sell_soap(c: &Client, qty: &str) -> String {
     scan.send_keys(&format!("{SOAP_BARCODE}{}", key::ENTER)).await.expect("scan");
     shown_with(c, "#cart-lines", SOAP).await;
     if qty != "1" {
+        // Select the quantity and type over it (Ctrl+A, then the number and Enter), as a cashier would.
         let q = shown(c, "#cart-lines input.qty").await;
-        q.clear().await.expect("clear qty");
-        q.send_keys(&format!("{qty}{}", key::ENTER)).await.expect("qty");
+        q.send_keys(&format!("{}a{}{qty}{}", key::CONTROL, key::NULL, key::ENTER)).await.expect("qty");
+        wait_text(c, "#cart-lines", |_| true).await;
     }
     // The totals come from Rust (domain's tax split) before we charge.
     wait_text(c, "#total-amount", |t| t != "0.00").await;
@@ -102,7 +105,7 @@ async fn a_training_day_at_the_till() {
 
     press(&c, key::F4).await;
     let soap_row = wait_text(&c, "#stock-list tr", |t| t.contains(SOAP)).await;
-    soap_row.click().await.expect("open the soap's stock");
+    soap_row.find(Locator::Css("td")).await.expect("name cell").click().await.expect("open the soap's stock");
     shown_with(&c, "#stock-item-title", SOAP).await;
     type_into(&c, "#adjust-form input[name=qty]", "+10").await;
     choose(&c, "#adjust-reason", "06").await;
@@ -170,7 +173,7 @@ async fn a_training_day_at_the_till() {
     press(&c, key::F5).await;
     click(&c, "#purchases-refresh").await;
     let invoice = wait_text(&c, "#purchases-list tr", |t| t.contains("Wholesale Soap Distributors")).await;
-    invoice.click().await.expect("open the supplier invoice");
+    invoice.find(Locator::Css("td")).await.expect("supplier cell").click().await.expect("open the supplier invoice");
     let code = c
         .execute(
             "return [...document.querySelectorAll('#purchase-lines select option')].find(o => o.textContent.startsWith(arguments[0])).value",

@@ -82,7 +82,7 @@ function kraBadge(kra) {
 
 function fillSelect(select, options, selected) {
   select.replaceChildren(...options.map(([value, label]) => h("option", { value }, label)));
-  if (selected !== undefined && selected !== null) select.value = selected;
+  if (options.some(([value]) => value === selected)) select.value = selected;
 }
 
 // ---------- state ----------
@@ -129,6 +129,7 @@ async function enterShop() {
   $("training-banner").hidden = !s.training;
   $("shop-name").textContent = s.shop_name || "Duka";
   $("shop-pin").textContent = [s.pin, s.branch_id && "branch " + s.branch_id].filter(Boolean).join(" · ");
+  $("shop-pin").title = "KRA PIN and branch";
   state.choices = await call("item_choices");
   fillSelect($("payment"), state.choices.payment_types);
   fillSelect($("credit-reason"), state.choices.credit_reasons);
@@ -340,6 +341,11 @@ scan.addEventListener("keydown", async (ev) => {
     try {
       addItem(await call("scan_item", { text }));
     } catch (e) {
+      // Typed a name faster than the search answered: show the matches instead of an error.
+      if (e.code === "not_found" && !/^\d+$/.test(text)) {
+        await search(text);
+        if (state.results.length) return;
+      }
       showError("scan-error", e);
       scan.select();
     }
@@ -623,7 +629,7 @@ async function loadItems() {
   $("items-list").replaceChildren(...items.map((it) => h("tr", {
     onclick: () => editItem(it), "aria-selected": String(state.item && state.item.code === it.code),
   }, h("td", {}, it.name, h("div", { class: "field-note" }, it.code)), h("td", {}, it.barcode || ""), h("td", {}, it.tax_band),
-    h("td", { class: "num" }, money(it.price)), h("td", {}, badge(it.kra_state === "registered" ? "registered" : "pending", it.kra_state === "registered" ? "registered" : "not yet at KRA")))));
+    h("td", { class: "num" }, money(it.price)), h("td", {}, it.kra_state === "registered" ? badge("registered", "registered") : badge("pending", "waiting to send")))));
 }
 
 function fillItemSelects() {
@@ -751,7 +757,8 @@ $("adjust-form").addEventListener("submit", async (ev) => {
 // ---------- purchases ----------
 
 async function loadPurchases() {
-  const [purchases, imports] = await Promise.all([call("list_purchases"), call("list_imports")]);
+  const [purchases, imports, items] = await Promise.all([call("list_purchases"), call("list_imports"), call("list_items", { search: null })]);
+  state.allItems = items.filter((it) => it.active);
   const waiting = purchases.filter((p) => !p.decision).length;
   $("nav-purchases").textContent = waiting ? String(waiting) : "";
   $("purchases-list").replaceChildren(...purchases.map((p) => h("tr", {
@@ -777,16 +784,15 @@ function importActions(i) {
   const picker = itemPicker(i.mapped_item);
   return h("span", {}, picker,
     h("button", { type: "button", onclick: async () => {
-      try { await call("accept_import", { id: i.id, item: picker.value }); loadPurchases(); } catch (e) { showError("purchase-error", e); }
+      try { await call("accept_import", { id: i.id, item: picker.value }); loadPurchases(); } catch (e) { showError("purchases-error", e); }
     } }, "Accept"),
     h("button", { type: "button", onclick: async () => {
-      try { await call("reject_import", { id: i.id }); loadPurchases(); } catch (e) { showError("purchase-error", e); }
+      try { await call("reject_import", { id: i.id }); loadPurchases(); } catch (e) { showError("purchases-error", e); }
     } }, "Reject"));
 }
 
 async function openPurchase(p) {
   state.purchase = p;
-  state.allItems = await call("list_items", { search: null });
   $("purchase-detail").hidden = false;
   $("purchase-title").textContent = `${p.supplier_name || p.supplier_pin} · invoice ${p.supplier_invoice_no} · KSh ${money(p.total)}`;
   $("purchase-lines").replaceChildren(...p.lines.map((l) => h("tr", {},
@@ -826,7 +832,11 @@ $("purchase-reject").addEventListener("click", async () => {
 });
 
 $("purchases-refresh").addEventListener("click", async () => {
-  try { await call("sync_now"); } catch (e) { showError("purchase-error", e); }
+  const button = $("purchases-refresh");
+  button.disabled = true;
+  showError("purchases-error", null);
+  try { await call("refresh_lists"); } catch (e) { showError("purchases-error", e); }
+  button.disabled = false;
   loadPurchases();
 });
 

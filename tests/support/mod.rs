@@ -22,6 +22,8 @@ pub const PATIENCE: Duration = Duration::from_secs(60);
 
 /// WebDriver key codes.
 pub mod key {
+    pub const NULL: &str = "\u{E000}";
+    pub const CONTROL: &str = "\u{E009}";
     pub const ENTER: &str = "\u{E007}";
     pub const ESCAPE: &str = "\u{E00C}";
     pub const F1: &str = "\u{E031}";

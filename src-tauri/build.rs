@@ -1,0 +1,53 @@
+//! Build script: points tauri-build at the root tauri.conf.json and declares every command the UI may call,
+//! so the capability in tauri.conf.json grants exactly those.
+
+/// Every `#[tauri::command]` of this crate; each gets an `allow-<name>` permission.
+const COMMANDS: &[&str] = &[
+    "till_ready",
+    "shop_status",
+    "start_training",
+    "connect_device",
+    "item_choices",
+    "find_items",
+    "scan_item",
+    "quote_sale",
+    "make_sale",
+    "lookup_buyer",
+    "receipt_preview",
+    "print_receipt",
+    "list_sales",
+    "sale_detail",
+    "issue_credit_note",
+    "list_items",
+    "save_item",
+    "search_classes",
+    "import_items_csv",
+    "stock_levels",
+    "adjust_stock",
+    "list_purchases",
+    "confirm_purchase",
+    "reject_purchase",
+    "list_imports",
+    "accept_import",
+    "reject_import",
+    "sync_status",
+    "sync_now",
+    "refresh_lists",
+    "parked_documents",
+    "retry_parked",
+    "list_notices",
+    "mark_notice_read",
+    "get_settings",
+    "save_settings",
+    "save_cart",
+    "load_cart",
+];
+
+fn main() {
+    let attributes = tauri_build::Attributes::new()
+        .config_path("../tauri.conf.json")
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    if let Err(error) = tauri_build::try_build(attributes) {
+        panic!("tauri-build failed: {error:#}");
+    }
+}

@@ -115,8 +115,11 @@ enum Outcome {
 enum Lane {
     /// Sales and credit notes: one `invcNo` series, one number open at a time.
     Sales,
-    /// `insertStockIO` (`sarNo`) and `saveStockMaster`.
+    /// `insertStockIO` (`sarNo`).
     Stock,
+    /// `saveStockMaster`, each after its movement; it sends KRA's running total at send time, so
+    /// it needs no order of its own beyond that.
+    StockBalances,
     /// `insertTrnsPurchase` (the purchase `invcNo` series).
     Purchases,
     /// Item registrations (their codes carry KRA's sequence), import decisions, purchase
@@ -125,12 +128,13 @@ enum Lane {
 }
 
 impl Lane {
-    const ALL: [Lane; 4] = [Lane::Sales, Lane::Stock, Lane::Purchases, Lane::Other];
+    const ALL: [Lane; 5] = [Lane::Sales, Lane::Stock, Lane::StockBalances, Lane::Purchases, Lane::Other];
 
     fn kinds_sql(self) -> &'static str {
         match self {
             Lane::Sales => "('sale', 'credit_note')",
-            Lane::Stock => "('stock_io', 'stock_master')",
+            Lane::Stock => "('stock_io')",
+            Lane::StockBalances => "('stock_master')",
             Lane::Purchases => "('purchase')",
             Lane::Other => "('save_item', 'import_update', 'purchase_rejection')",
         }
@@ -140,6 +144,7 @@ impl Lane {
         match self {
             Lane::Sales => Some(KraCounter::SalesInvoice),
             Lane::Stock => Some(KraCounter::StockSar),
+            Lane::StockBalances => None,
             Lane::Purchases => Some(KraCounter::PurchaseInvoice),
             Lane::Other => None,
         }
@@ -338,17 +343,19 @@ impl Engine {
         loop {
             let report = Arc::new(Mutex::new(DrainReport::default()));
             let (coord, _) = watch::channel(Coordination { completions: 0, busy: Lane::ALL.len() });
-            let [a, b, c, d] = Lane::ALL;
-            let (ra, rb, rc, rd) = tokio::join!(
+            let [a, b, c, d, e] = Lane::ALL;
+            let (ra, rb, rc, rd, re) = tokio::join!(
                 self.run_lane(a, &coord, &report),
                 self.run_lane(b, &coord, &report),
                 self.run_lane(c, &coord, &report),
                 self.run_lane(d, &coord, &report),
+                self.run_lane(e, &coord, &report),
             );
             ra?;
             rb?;
             rc?;
             rd?;
+            re?;
             let round = report.lock().unwrap_or_else(PoisonError::into_inner).clone();
             let progressed = round.settled() + round.realigned;
             total.accepted += round.accepted;
@@ -576,7 +583,7 @@ impl Engine {
                 return Ok(Outcome::Realigned);
             }
         }
-        if e.retry() == Retry::Never && self.waits_for_queued_stock(row, e)? {
+        if e.retry() == Retry::Never && self.waits_for_queued_stock(row, e, &prepared.body)? {
             let now = self.now();
             self.store()
                 .write(|tx| {
@@ -599,8 +606,44 @@ impl Engine {
 
     /// Whether KRA refused a sale for stock that Duka has recorded but not yet sent (an earlier
     /// incoming stock movement still queued): then the sale waits instead of being parked.
-    fn waits_for_queued_stock(&self, row: &OutboxRow, e: &oscu::Error) -> Result<bool> {
-        let about_stock = e.kra_message().is_some_and(|m| m.to_ascii_lowercase().contains("insufficient stock"));
+    fn waits_for_queued_stock(&self, row: &OutboxRow, e: &oscu::Error, sent: &str) -> Result<bool> {
+        let message = e.kra_message().map(str::to_ascii_lowercase).unwrap_or_default();
+        if row.kind == OutboxKind::StockMaster && message.contains("rsdqty mismatch") {
+            // A movement settled while the balance was on its way: KRA's total moved, and the
+            // rebuilt balance will carry it.
+            let sent: Vec<oscu::wire::StockMasterSaveReq> = serde_json::from_str(sent).unwrap_or_default();
+            for balance in &sent {
+                let Ok(code) = domain::ItemCode::parse(&balance.item_cd) else { continue };
+                let now_total = self.store().read(|c| {
+                    requests::kra_quantity(c, &code).map_err(|e| match e {
+                        Error::Store { source, .. } => source,
+                        other => store::Error::StoredValue { what: "a stock total", value: other.to_string() },
+                    })
+                });
+                if now_total.is_ok_and(|q| oscu::wire::Quantity::from(q) != balance.rsd_qty) {
+                    return Ok(true);
+                }
+            }
+            // A movement of these items may have reached KRA while the balance was on its way
+            // (the balance and movement lanes run side by side): try again once it is settled.
+            return self
+                .store()
+                .read(|c| {
+                    c.query_row(
+                        "SELECT EXISTS (
+                             SELECT 1 FROM stock_movements mine
+                             JOIN stock_movements other ON other.item_code = mine.item_code
+                             JOIN outbox o ON o.kind = 'stock_io' AND o.document_kind = 'stock_document'
+                                          AND o.document_id = other.document_id
+                             WHERE mine.document_id = ?1 AND o.state IN ('pending', 'in_flight'))",
+                        [row.document.id],
+                        |r| r.get(0),
+                    )
+                    .map_err(|source| store::Error::Db { operation: "look for stock still queued for KRA", source })
+                })
+                .during("look for stock still queued for KRA");
+        }
+        let about_stock = message.contains("insufficient stock");
         if row.kind != OutboxKind::Sale || !about_stock {
             return Ok(false);
         }

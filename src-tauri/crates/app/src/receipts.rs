@@ -25,13 +25,15 @@ fn credit_note_id(conn: &Connection, trader_no: &str) -> store::Result<Option<i6
         .map_err(|source| store::Error::Db { operation: "find a credit note", source })
 }
 
+/// KRA's signature as the receipt prints it; `None` (a provisional receipt) unless every field a
+/// signed receipt must show is there: nothing is printed blank or as 0.
 fn signature(sig: &KraSignature, scu_id: Option<&str>) -> Option<Signature> {
     Some(Signature {
         sdc_id: sig.sdc_id.clone().or_else(|| scu_id.map(str::to_owned))?,
         invc_no: u64::try_from(sig.invoice_no).ok()?,
-        cur_rcpt_no: sig.receipt_no.and_then(|n| u64::try_from(n).ok()).unwrap_or_default(),
-        tot_rcpt_no: sig.total_receipt_no.and_then(|n| u64::try_from(n).ok()).unwrap_or_default(),
-        intrl_data: sig.internal_data.clone().unwrap_or_default(),
+        cur_rcpt_no: sig.receipt_no.and_then(|n| u64::try_from(n).ok())?,
+        tot_rcpt_no: sig.total_receipt_no.and_then(|n| u64::try_from(n).ok())?,
+        intrl_data: sig.internal_data.clone().filter(|d| !d.is_empty())?,
         rcpt_sign: sig.receipt_signature.clone()?,
         sdc_date_time: sig.signed_at,
         mrc_no: sig.mrc_no.clone(),
@@ -172,5 +174,42 @@ mod tests {
         let (duka, _dir) = shop().await;
         let e = duka.receipt_pdf(&DocumentNo("INV-000001".into()), Paper::Roll80, false).unwrap_err();
         assert_eq!(e.code(), "not_initialised");
+    }
+
+    fn full_signature() -> KraSignature {
+        KraSignature {
+            invoice_no: 12,
+            receipt_no: Some(12),
+            total_receipt_no: Some(40),
+            internal_data: Some("QM67VCKTFUM7EXGXHV5FMBJ7FI".into()),
+            receipt_signature: Some("SZBBFW4DCZ7HAGPH".into()),
+            sdc_id: Some("KRACU0100000001".into()),
+            mrc_no: Some("KRA00379741".into()),
+            signed_at: domain::DateTime::parse_kra("20261121100000").unwrap(),
+            response_body: "{}".into(),
+        }
+    }
+
+    #[test]
+    fn a_signature_missing_any_printed_field_gives_a_provisional_receipt() {
+        let printed = signature(&full_signature(), None).unwrap();
+        assert_eq!((printed.cur_rcpt_no, printed.tot_rcpt_no, printed.invc_no), (12, 40, 12));
+        let missing: [fn(&mut KraSignature); 5] = [
+            |s| s.receipt_no = None,
+            |s| s.total_receipt_no = None,
+            |s| s.internal_data = None,
+            |s| s.internal_data = Some(String::new()),
+            |s| s.receipt_signature = None,
+        ];
+        for blank in missing {
+            let mut sig = full_signature();
+            blank(&mut sig);
+            assert!(signature(&sig, Some("KRACU0100000001")).is_none(), "{sig:?}");
+        }
+        // The SCU id may come from the device settings instead of the reply.
+        let mut no_sdc = full_signature();
+        no_sdc.sdc_id = None;
+        assert_eq!(signature(&no_sdc, Some("KRACU0100000009")).unwrap().sdc_id, "KRACU0100000009");
+        assert!(signature(&no_sdc, None).is_none());
     }
 }

@@ -115,11 +115,9 @@ enum Outcome {
 enum Lane {
     /// Sales and credit notes: one `invcNo` series, one number open at a time.
     Sales,
-    /// `insertStockIO` (`sarNo`).
+    /// `insertStockIO` (`sarNo`) and `saveStockMaster`, in one lane: a balance carries KRA's
+    /// running total, which must not move while the balance is on its way.
     Stock,
-    /// `saveStockMaster`, each after its movement; it sends KRA's running total at send time, so
-    /// it needs no order of its own beyond that.
-    StockBalances,
     /// `insertTrnsPurchase` (the purchase `invcNo` series).
     Purchases,
     /// Item registrations (their codes carry KRA's sequence), import decisions, purchase
@@ -128,13 +126,12 @@ enum Lane {
 }
 
 impl Lane {
-    const ALL: [Lane; 5] = [Lane::Sales, Lane::Stock, Lane::StockBalances, Lane::Purchases, Lane::Other];
+    const ALL: [Lane; 4] = [Lane::Sales, Lane::Stock, Lane::Purchases, Lane::Other];
 
     fn kinds_sql(self) -> &'static str {
         match self {
             Lane::Sales => "('sale', 'credit_note')",
-            Lane::Stock => "('stock_io')",
-            Lane::StockBalances => "('stock_master')",
+            Lane::Stock => "('stock_io', 'stock_master')",
             Lane::Purchases => "('purchase')",
             Lane::Other => "('save_item', 'import_update', 'purchase_rejection')",
         }
@@ -144,7 +141,6 @@ impl Lane {
         match self {
             Lane::Sales => Some(KraCounter::SalesInvoice),
             Lane::Stock => Some(KraCounter::StockSar),
-            Lane::StockBalances => None,
             Lane::Purchases => Some(KraCounter::PurchaseInvoice),
             Lane::Other => None,
         }
@@ -343,19 +339,17 @@ impl Engine {
         loop {
             let report = Arc::new(Mutex::new(DrainReport::default()));
             let (coord, _) = watch::channel(Coordination { completions: 0, busy: Lane::ALL.len() });
-            let [a, b, c, d, e] = Lane::ALL;
-            let (ra, rb, rc, rd, re) = tokio::join!(
+            let [a, b, c, d] = Lane::ALL;
+            let (ra, rb, rc, rd) = tokio::join!(
                 self.run_lane(a, &coord, &report),
                 self.run_lane(b, &coord, &report),
                 self.run_lane(c, &coord, &report),
                 self.run_lane(d, &coord, &report),
-                self.run_lane(e, &coord, &report),
             );
             ra?;
             rb?;
             rc?;
             rd?;
-            re?;
             let round = report.lock().unwrap_or_else(PoisonError::into_inner).clone();
             let progressed = round.settled() + round.realigned;
             total.accepted += round.accepted;
@@ -609,8 +603,8 @@ impl Engine {
     fn waits_for_queued_stock(&self, row: &OutboxRow, e: &oscu::Error, sent: &str) -> Result<bool> {
         let message = e.kra_message().map(str::to_ascii_lowercase).unwrap_or_default();
         if row.kind == OutboxKind::StockMaster && message.contains("rsdqty mismatch") {
-            // A movement settled while the balance was on its way: KRA's total moved, and the
-            // rebuilt balance will carry it.
+            // A movement settled while the balance was on its way (a movement whose outcome was
+            // unknown, found recorded): KRA's total moved, and the rebuilt balance will carry it.
             let sent: Vec<oscu::wire::StockMasterSaveReq> = serde_json::from_str(sent).unwrap_or_default();
             for balance in &sent {
                 let Ok(code) = domain::ItemCode::parse(&balance.item_cd) else { continue };

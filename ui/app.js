@@ -85,6 +85,13 @@ function fillSelect(select, options, selected) {
   if (options.some(([value]) => value === selected)) select.value = selected;
 }
 
+// A failure no screen caught is still shown, not swallowed.
+window.addEventListener("error", (ev) => { $("ui-error").textContent = "Screen problem: " + ev.message; });
+window.addEventListener("unhandledrejection", (ev) => {
+  const r = ev.reason;
+  $("ui-error").textContent = (r && r.message) ? r.message : "Screen problem: " + String(r);
+});
+
 // ---------- state ----------
 
 const state = {

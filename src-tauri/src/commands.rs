@@ -112,8 +112,20 @@ pub async fn receipt_preview(shop: State<'_, Shop>, input: DocumentQuery) -> Res
     Ok(ReceiptPreview {
         title: receipt::document_title(&model),
         signed: matches!(model.state, receipt::SignatureState::Signed(_)),
-        text: receipt::render_text(&model, paper)?,
+        text: printable(&receipt::render_text(&model, paper)?),
     })
+}
+
+/// The receipt crate's text dump marks each row with its print size and weight ("2B|TOTAL"); the
+/// preview shows only what is printed.
+fn printable(dump: &str) -> String {
+    dump.lines()
+        .map(|row| match row.split_once('|') {
+            Some((marks, text)) if marks.len() <= 3 && marks.starts_with(|c: char| c.is_ascii_digit()) => text,
+            _ => row,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[tauri::command]

@@ -25,6 +25,8 @@ pub mod key {
     pub const NULL: &str = "\u{E000}";
     pub const CONTROL: &str = "\u{E009}";
     pub const ENTER: &str = "\u{E007}";
+    pub const BACKSPACE: &str = "\u{E003}";
+    pub const END: &str = "\u{E010}";
     pub const ESCAPE: &str = "\u{E00C}";
     pub const F1: &str = "\u{E031}";
     pub const F2: &str = "\u{E032}";
@@ -142,7 +144,13 @@ pub async fn wait_text(c: &Client, css: &str, ok: impl Fn(&str) -> bool) -> Elem
                 }
             }
         }
-        assert!(Instant::now() < until, "waited for {css}; last text seen: {last:?}; page errors: {}", page_errors(c).await);
+        if Instant::now() >= until {
+            let shot = std::env::temp_dir().join("duka-e2e-failure.png");
+            if let Ok(png) = c.screenshot().await {
+                let _ = std::fs::write(&shot, png);
+            }
+            panic!("waited for {css}; last text seen: {last:?}; page errors: {}; window: {}", page_errors(c).await, shot.display());
+        }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }

@@ -85,6 +85,13 @@ impl Transport for DirectHost {
     }
 }
 
+/// A shared transport (the app keeps its `Arc<oscu::Client>` for device set-up too).
+impl<T: Transport> Transport for std::sync::Arc<T> {
+    fn call<'a>(&'a self, function: Function, body: &'a str) -> Reply<'a> {
+        T::call(self, function, body)
+    }
+}
+
 impl Transport for oscu::Client {
     fn call<'a>(&'a self, function: Function, body: &'a str) -> Reply<'a> {
         Box::pin(async move {

@@ -221,7 +221,7 @@ struct Prepared {
 }
 
 impl Engine {
-    /// An engine sending through `client` (an [`crate::DirectHost`], or any [`Transport`]).
+    /// An engine sending through `client` (an `oscu::Client`, or any [`Transport`]).
     pub fn new(store: Arc<Store>, client: impl Transport, clock: Arc<dyn Clock>, config: SyncConfig) -> Engine {
         Engine::with_transport(store, Arc::new(client), clock, config)
     }

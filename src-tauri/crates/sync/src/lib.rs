@@ -4,7 +4,8 @@
 //! resend, realigns drifted counters, backs off with jitter, pulls KRA's lists with one cursor
 //! each, and publishes [`Progress`] for the UI.
 //!
-//! Device identity (PIN, branch, communication key) lives in the [`Transport`] the caller builds;
+//! Device identity (PIN, branch, communication key) lives in the [`Transport`] the caller builds
+//! (an `oscu::Client`);
 //! sync reads the shop's name and address, and the device's SDC id and MRC number, from the store
 //! settings for the receipt fields and the stored signature.
 
@@ -24,5 +25,5 @@ pub use engine::{DrainReport, Engine, Progress, SyncConfig};
 pub use error::{Error, Result};
 pub use explain::{ExplainContext, Explanation, explain};
 pub use pull::{PullList, PullReport};
-pub use transport::{DirectHost, Reply, Transport};
+pub use transport::{Reply, Transport};
 pub use worker::SyncHandle;

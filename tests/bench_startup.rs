@@ -68,7 +68,9 @@ async fn main() {
     }
     let selling = started.elapsed();
     // Show the screens a shopkeeper would after a day: the sales list and the till.
-    c.execute("location.hash = '#sales'; document.querySelector('a[data-screen=sales]').click()", vec![]).await.expect("sales");
+    c.execute("location.hash = '#sales'; document.querySelector('a[data-screen=sales]').click()", vec![])
+        .await
+        .expect("sales");
     shown(&c, "#sales-list tr").await;
     c.execute("document.querySelector('a[data-screen=till]').click()", vec![]).await.expect("till");
     tokio::time::sleep(Duration::from_secs(2)).await;
@@ -84,9 +86,15 @@ async fn main() {
         starts[starts.len() - 1].as_millis(),
         median.as_millis()
     );
-    println!("| {SALES} sales through the till's IPC (signed by the training KRA in the background) | {:.1} s | — |", selling.as_secs_f64());
+    println!(
+        "| {SALES} sales through the till's IPC (signed by the training KRA in the background) | {:.1} s | — |",
+        selling.as_secs_f64()
+    );
     println!("| resident memory after {SALES} sales: duka-desktop process | {} MB | — |", app_kb / 1024);
-    println!("| resident memory after {SALES} sales: with its WebKit processes | {} MB | < 200 MB |", (app_kb + webkit_kb) / 1024);
+    println!(
+        "| resident memory after {SALES} sales: with its WebKit processes | {} MB | < 200 MB |",
+        (app_kb + webkit_kb) / 1024
+    );
 }
 
 /// Starts the app on the prepared shop and returns the time until it reported the till ready.
@@ -121,7 +129,11 @@ fn resident_memory() -> (u64, u64) {
         let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
         let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) else { continue };
         let field = |name: &str| {
-            status.lines().find(|l| l.starts_with(name)).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse::<u64>().ok())
+            status
+                .lines()
+                .find(|l| l.starts_with(name))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<u64>().ok())
         };
         let (ppid, rss) = (field("PPid:").unwrap_or(0), field("VmRSS:").unwrap_or(0));
         if std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == app) {

@@ -9,7 +9,7 @@ mod support;
 
 use fantoccini::{Client, Locator};
 use serde_json::json;
-use support::{click, choose, key, press, screenshot, shown, shown_with, type_into, wait_text, Driver};
+use support::{Driver, choose, click, click_row, key, press, screenshot, shown, shown_with, type_into, wait_text};
 
 const SOAP: &str = "Jua laundry bar 1kg";
 const SOAP_BARCODE: &str = "2009900099015";
@@ -105,8 +105,7 @@ async fn a_training_day_at_the_till() {
     shown_with(&c, "#item-ok", "Saved Jua laundry bar 1kg").await;
 
     press(&c, key::F4).await;
-    let soap_row = wait_text(&c, "#stock-list tr", |t| t.contains(SOAP)).await;
-    soap_row.find(Locator::Css("td")).await.expect("name cell").click().await.expect("open the soap's stock");
+    click_row(&c, "#stock-list tr", SOAP).await;
     shown_with(&c, "#stock-item-title", SOAP).await;
     type_into(&c, "#adjust-form input[name=qty]", "+10").await;
     choose(&c, "#adjust-reason", "06").await;
@@ -130,9 +129,10 @@ async fn a_training_day_at_the_till() {
     let offline = sell_soap(&c, "1").await;
     shown_with(&c, "#receipt-state", "Provisional").await;
     close_receipt(&c).await;
-    press(&c, key::F6).await;
+    click(&c, "a[data-screen=sync]").await;
     wait_text(&c, "#online-state", |t| t.starts_with("Offline")).await;
-    shown_with(&c, "#sync-pending", "").await;
+    wait_text(&c, "#screen-sync #sync-pending", |t| t.parse::<u32>().is_ok_and(|n| n > 0)).await;
+    shown_with(&c, "#screen-sync #sync-error", "").await;
     screenshot(&c, "sync.png").await;
 
     // Back online: the waiting sale is signed without anyone touching it.
@@ -145,7 +145,7 @@ async fn a_training_day_at_the_till() {
     wait_text(&c, &row, |t| t.contains("signed by KRA")).await;
 
     // A partial credit note: one of the two soaps of the first sale comes back.
-    click(&c, &format!("#sales-list tr[data-trader='{first}'] td")).await;
+    click_row(&c, "#sales-list tr", &first).await;
     shown_with(&c, "#sale-title", &first).await;
     click(&c, "#sale-credit-toggle").await;
     type_into(&c, "#sale-lines input.credit-qty", "1").await;
@@ -173,8 +173,7 @@ async fn a_training_day_at_the_till() {
     assert_eq!(on_hand(&c, SOAP).await, "8", "10 in, 2 + 1 sold, 1 credited back");
     press(&c, key::F5).await;
     click(&c, "#purchases-refresh").await;
-    let invoice = wait_text(&c, "#purchases-list tr", |t| t.contains("Wholesale Soap Distributors")).await;
-    invoice.find(Locator::Css("td")).await.expect("supplier cell").click().await.expect("open the supplier invoice");
+    click_row(&c, "#purchases-list tr", "Wholesale Soap Distributors").await;
     let code = c
         .execute(
             "return [...document.querySelectorAll('#purchase-lines select option')].find(o => o.textContent.startsWith(arguments[0])).value",

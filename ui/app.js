@@ -66,6 +66,7 @@ function qty(s) {
 
 function when(s) {
   if (!s) return "";
+  if (/^\d{8}$/.test(s)) return `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6)}`; // KRA's YYYYMMDD
   return String(s).replace("T", " ").slice(0, 16);
 }
 
@@ -287,7 +288,11 @@ function showProgress(p) {
   $("sync-inflight").textContent = String(p.in_flight);
   $("sync-parked").textContent = String(p.parked);
   $("sync-last").textContent = p.last_success ? when(p.last_success) : "not yet";
-  $("sync-error").textContent = p.last_error || "none";
+  // The technical detail stays available (for whoever supports the shop) under a plain sentence.
+  $("sync-error").replaceChildren(p.last_error
+    ? h("span", {}, p.online ? "The last attempt failed; Duka keeps retrying." : "KRA did not answer. Sales are kept safe and sent automatically.",
+      h("div", { class: "field-note" }, "Detail: " + p.last_error))
+    : "none");
 }
 
 // ---------- till ----------
@@ -770,7 +775,7 @@ async function loadPurchases() {
   $("nav-purchases").textContent = waiting ? String(waiting) : "";
   $("purchases-list").replaceChildren(...purchases.map((p) => h("tr", {
     onclick: () => openPurchase(p), "aria-selected": String(state.purchase && state.purchase.id === p.id),
-  }, h("td", {}, p.supplier_name || p.supplier_pin), h("td", {}, String(p.supplier_invoice_no)), h("td", {}, p.sales_date || ""),
+  }, h("td", {}, p.supplier_name || p.supplier_pin), h("td", {}, String(p.supplier_invoice_no)), h("td", {}, when(p.sales_date)),
     h("td", { class: "num" }, money(p.total)), h("td", {}, badge(p.decision || "waiting", p.decision || "waiting")))));
   if (!purchases.length) $("purchases-list").replaceChildren(h("tr", {}, h("td", { colspan: "5", class: "empty" }, "No supplier invoices yet.")));
   $("imports-list").replaceChildren(...imports.map((i) => h("tr", {},
@@ -782,7 +787,7 @@ async function loadPurchases() {
 
 function itemPicker(selected) {
   const sel = h("select", { class: "map-item" }, h("option", { value: "" }, "— choose your item —"),
-    ...state.allItems.map((it) => h("option", { value: it.code }, `${it.name} (${it.code})`)));
+    ...state.allItems.map((it) => h("option", { value: it.code, title: it.code }, it.name)));
   if (selected) sel.value = selected;
   return sel;
 }

@@ -4,8 +4,8 @@
 use tauri::State;
 
 use crate::dto::{
-    Cart, CartDraft, Choices, CreditNoteDone, CreditNoteForm, CsvImport, DeviceForm, DeviceView, DocumentQuery, IdQuery,
-    ImportCount, ImportDecision, ItemForm, ItemSave, ItemSearch, NoticeQuery, ParkedView, PinQuery,
+    Cart, CartDraft, Choices, CreditNoteDone, CreditNoteForm, CsvImport, DeviceForm, DeviceView, DocumentQuery,
+    IdQuery, ImportCount, ImportDecision, ItemForm, ItemSave, ItemSearch, NoticeQuery, ParkedView, PinQuery,
     ProgressView, PurchaseDecision, Quote, ReceiptPreview, SaleDone, SaleQuery, SettingsForm, SettingsView, StatusView,
     StockAdjustment, TextQuery,
 };
@@ -13,8 +13,8 @@ use crate::error::{Result, UiError};
 use crate::local::{DataDir, Printer};
 use crate::{csv_items, events, reads};
 use app::views::{
-    BuyerView, DecisionResult, FeedPurchaseView, ImportView, ItemView, NoticeView, PurchaseResult, RefreshResult, SaleSummaryView,
-    StockResult, SyncResult,
+    BuyerView, DecisionResult, FeedPurchaseView, ImportView, ItemView, NoticeView, PurchaseResult, RefreshResult,
+    SaleSummaryView, StockResult, SyncResult,
 };
 
 /// What every command works on: the open shop and its data folder. When the shop database could
@@ -207,7 +207,10 @@ pub async fn list_imports(shop: State<'_, Shop>) -> Result<Vec<ImportView>> {
 #[tauri::command]
 pub async fn accept_import(shop: State<'_, Shop>, input: ImportDecision) -> Result<DecisionResult> {
     let item = input.item.filter(|i| !i.trim().is_empty()).ok_or_else(|| {
-        UiError::invalid("Your item", "choose which of your items this import is (add it under Items first if it is new)")
+        UiError::invalid(
+            "Your item",
+            "choose which of your items this import is (add it under Items first if it is new)",
+        )
     })?;
     Ok(shop.duka()?.accept_import(input.id, &item, None)?)
 }

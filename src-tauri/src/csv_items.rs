@@ -121,7 +121,10 @@ mod tests {
                     \"Sugar, 1kg\",2000000000017,50161800,2,ke,kg,nt,b,180.00\n";
         let items = parse(good).expect("parses");
         assert_eq!(items.len(), 1);
-        assert_eq!((items[0].name.as_str(), items[0].qty_unit.as_str(), items[0].tax_band), ("Sugar, 1kg", "KG", TaxBand::B));
+        assert_eq!(
+            (items[0].name.as_str(), items[0].qty_unit.as_str(), items[0].tax_band),
+            ("Sugar, 1kg", "KG", TaxBand::B)
+        );
         assert_eq!(items[0].price, Money::from_cents(18000));
 
         let bad = format!("{good}Bread,,50181900,2,KE,U,NT,Z,60\n");

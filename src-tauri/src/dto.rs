@@ -48,19 +48,24 @@ const SANDBOX_DIRECT: &str = "https://etims-api-sbx.kra.go.ke/etims-api";
 const PRODUCTION_DIRECT: &str = "https://etims-api.kra.go.ke/etims-api";
 const SANDBOX_GATEWAY: &str = "https://sbx.kra.go.ke/etims-oscu/api/v1";
 const SANDBOX_TOKEN: &str = "https://sbx.kra.go.ke/v1/token/generate";
-const ASK_KRA: &str = "KRA has not published the production gateway address: type the one from your GavaConnect onboarding";
+const ASK_KRA: &str =
+    "KRA has not published the production gateway address: type the one from your GavaConnect onboarding";
 
 impl DeviceForm {
     pub fn into_request(self) -> Result<(app::InitRequest, Option<app::KeyImport>)> {
         let production = match self.environment.as_str() {
             "sandbox" => false,
             "production" => true,
-            other => return Err(UiError::invalid("Environment", format!("\"{other}\" is neither sandbox nor production"))),
+            other => {
+                return Err(UiError::invalid("Environment", format!("\"{other}\" is neither sandbox nor production")));
+            }
         };
         let gateway = match self.front_door.as_str() {
             "direct" => false,
             "gateway" => true,
-            other => return Err(UiError::invalid("How to reach KRA", format!("\"{other}\" is neither direct nor gateway"))),
+            other => {
+                return Err(UiError::invalid("How to reach KRA", format!("\"{other}\" is neither direct nor gateway")));
+            }
         };
         let base_url = match (non_empty(self.base_url), production, gateway) {
             (Some(url), _, _) => url,
@@ -70,23 +75,24 @@ impl DeviceForm {
             (None, true, true) => return Err(UiError::invalid("Address", ASK_KRA)),
         };
         let gateway_access = if gateway {
-            let app_id = non_empty(self.gateway_app_id)
-                .ok_or_else(|| UiError::invalid("Gateway app ID", "the gateway needs the App ID from developer.go.ke"))?;
+            let app_id = non_empty(self.gateway_app_id).ok_or_else(|| {
+                UiError::invalid("Gateway app ID", "the gateway needs the App ID from developer.go.ke")
+            })?;
             let token_url = match (non_empty(self.gateway_token_url), production) {
                 (Some(url), _) => url,
                 (None, false) => SANDBOX_TOKEN.to_owned(),
                 (None, true) => return Err(UiError::invalid("Token address", ASK_KRA)),
             };
-            let key = non_empty(self.gateway_key)
-                .ok_or_else(|| UiError::invalid("Gateway consumer key", "the gateway needs the consumer key from the developer portal"))?;
-            let secret = non_empty(self.gateway_secret)
-                .ok_or_else(|| UiError::invalid("Gateway consumer secret", "the gateway needs the consumer secret from the developer portal"))?;
-            Some(app::GatewayAccess {
-                token_url,
-                apigee_app_id: app_id,
-                consumer_key: key,
-                consumer_secret: secret,
-            })
+            let key = non_empty(self.gateway_key).ok_or_else(|| {
+                UiError::invalid("Gateway consumer key", "the gateway needs the consumer key from the developer portal")
+            })?;
+            let secret = non_empty(self.gateway_secret).ok_or_else(|| {
+                UiError::invalid(
+                    "Gateway consumer secret",
+                    "the gateway needs the consumer secret from the developer portal",
+                )
+            })?;
+            Some(app::GatewayAccess { token_url, apigee_app_id: app_id, consumer_key: key, consumer_secret: secret })
         } else {
             None
         };
@@ -105,7 +111,10 @@ impl DeviceForm {
                 device: device.clone(),
                 communication_key: key,
                 scu_id: non_empty(self.scu_id).ok_or_else(|| {
-                    UiError::invalid("Control unit ID", "with an existing key, give the SCU ID printed on an earlier receipt")
+                    UiError::invalid(
+                        "Control unit ID",
+                        "with an existing key, give the SCU ID printed on an earlier receipt",
+                    )
                 })?,
                 mrc_no: non_empty(self.mrc_no),
             }),
@@ -211,7 +220,11 @@ impl CreditNoteForm {
             .into_iter()
             .map(|l| Ok((l.item, quantity("Quantity to credit", &l.qty)?)))
             .collect::<Result<Vec<_>>>()?;
-        Ok(app::CreditNoteRequest { invoice: self.invoice, reason: code::<CreditNoteReason>("Reason", &self.reason)?, lines })
+        Ok(app::CreditNoteRequest {
+            invoice: self.invoice,
+            reason: code::<CreditNoteReason>("Reason", &self.reason)?,
+            lines,
+        })
     }
 }
 
@@ -518,9 +531,14 @@ mod tests {
 
     #[test]
     fn adjustment_sign_must_match_the_reason() {
-        for (qty, reason, ok) in
-            [("+5", "06", true), ("5", "06", true), ("-2", "16", true), ("−2", "15", true), ("-2", "06", false), ("3", "16", false)]
-        {
+        for (qty, reason, ok) in [
+            ("+5", "06", true),
+            ("5", "06", true),
+            ("-2", "16", true),
+            ("−2", "15", true),
+            ("-2", "06", false),
+            ("3", "16", false),
+        ] {
             assert_eq!(adjustment(qty, reason).is_ok(), ok, "{qty} {reason}");
         }
         let (kind, line) = adjustment("-2.5", "16").expect("valid adjustment");
@@ -561,7 +579,12 @@ mod tests {
     #[test]
     fn discounts_are_amounts_or_percentages() {
         let cart = |d: &str| Cart {
-            lines: vec![CartLine { item: "1".into(), qty: "1".into(), price: Some("100".into()), discount: Some(d.into()) }],
+            lines: vec![CartLine {
+                item: "1".into(),
+                qty: "1".into(),
+                price: Some("100".into()),
+                discount: Some(d.into()),
+            }],
             buyer_pin: Some(" p051234567x ".into()),
             buyer_name: None,
             payment: "01".into(),

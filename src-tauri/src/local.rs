@@ -45,7 +45,10 @@ impl DataDir {
 
     pub fn save_cart(&self, cart: &str) -> Result<()> {
         if serde_json::from_str::<serde_json::Value>(cart).is_err() {
-            return Err(UiError::invalid("Cart", "the till sent a damaged cart: reload the window (nothing was saved)"));
+            return Err(UiError::invalid(
+                "Cart",
+                "the till sent a damaged cart: reload the window (nothing was saved)",
+            ));
         }
         write_atomically(&self.cart_path(), cart.as_bytes()).map_err(|e| UiError::local_file("keep the cart", e))
     }
@@ -67,7 +70,8 @@ impl DataDir {
     }
 
     pub fn save_printer(&self, printer: &Printer) -> Result<()> {
-        let text = serde_json::to_vec_pretty(printer).map_err(|e| UiError::local_file("save the printer settings", e))?;
+        let text =
+            serde_json::to_vec_pretty(printer).map_err(|e| UiError::local_file("save the printer settings", e))?;
         write_atomically(&self.printer_path(), &text).map_err(|e| UiError::local_file("save the printer settings", e))
     }
 }
@@ -105,7 +109,9 @@ impl Printer {
         match (printer.kind.as_str(), &printer.target) {
             ("pdf" | "system", _) => Ok(printer),
             ("escpos_device", None) => Err(UiError::invalid("Printer", "give the device, e.g. /dev/usb/lp0")),
-            ("escpos_network", None) => Err(UiError::invalid("Printer", "give the printer's address, e.g. 192.168.1.50:9100")),
+            ("escpos_network", None) => {
+                Err(UiError::invalid("Printer", "give the printer's address, e.g. 192.168.1.50:9100"))
+            }
             ("escpos_device" | "escpos_network", Some(_)) if printer.paper()? == app::Paper::A4 => {
                 Err(UiError::invalid("Paper", "a receipt printer takes 58 or 80 mm rolls, not A4"))
             }
@@ -189,7 +195,10 @@ mod tests {
         assert_eq!(data.load_cart().expect("no cart yet"), None);
         data.save_cart(r#"{"lines":[{"code":"KE2NTU0000001","qty":"2"}]}"#).expect("saved");
         let again = DataDir(dir.path().to_owned());
-        assert_eq!(again.load_cart().expect("cart").as_deref(), Some(r#"{"lines":[{"code":"KE2NTU0000001","qty":"2"}]}"#));
+        assert_eq!(
+            again.load_cart().expect("cart").as_deref(),
+            Some(r#"{"lines":[{"code":"KE2NTU0000001","qty":"2"}]}"#)
+        );
         assert_eq!(data.save_cart("{not json").expect_err("damaged").code, "invalid_input");
     }
 }

@@ -82,7 +82,12 @@ pub fn quote(duka: &app::Duka, request: &app::SaleRequest) -> Result<Quote> {
                 .iter()
                 .map(|band| {
                     let t = &invoice.totals.bands[band.index()];
-                    QuoteBand { band: band.to_string(), label: format!("{} %", t.rate), taxable: t.taxable.plain(), tax: t.tax.plain() }
+                    QuoteBand {
+                        band: band.to_string(),
+                        label: t.rate.to_string(),
+                        taxable: t.taxable.plain(),
+                        tax: t.tax.plain(),
+                    }
                 })
                 .collect(),
             taxable: invoice.totals.taxable.plain(),
@@ -123,12 +128,9 @@ pub struct CreditNoteSummary {
 
 /// A stored sale with its lines, what was credited of each, and its credit notes.
 pub fn sale_detail(duka: &app::Duka, sale_id: i64) -> Result<SaleDetail> {
-    let status = duka
-        .sales(100_000)?
-        .into_iter()
-        .find(|s| s.sale_id == sale_id)
-        .map(|s| s.kra)
-        .ok_or_else(|| UiError { code: "not_found", message: format!("Sale {sale_id} was not found: reopen the sales list") })?;
+    let status = duka.sales(100_000)?.into_iter().find(|s| s.sale_id == sale_id).map(|s| s.kra).ok_or_else(|| {
+        UiError { code: "not_found", message: format!("Sale {sale_id} was not found: reopen the sales list") }
+    })?;
     duka.store()
         .read(|c| {
             let sale = store::sales::load_sale(c, sale_id)?;
@@ -174,7 +176,11 @@ pub fn sale_detail(duka: &app::Duka, sale_id: i64) -> Result<SaleDetail> {
         .map_err(store_error)
 }
 
-fn pairs<T: Copy>(all: &[T], code: impl Fn(T) -> &'static str, label: impl Fn(T) -> &'static str) -> Vec<(String, String)> {
+fn pairs<T: Copy>(
+    all: &[T],
+    code: impl Fn(T) -> &'static str,
+    label: impl Fn(T) -> &'static str,
+) -> Vec<(String, String)> {
     all.iter().map(|&t| (code(t).to_owned(), format!("{} · {}", code(t), label(t)))).collect()
 }
 
@@ -212,7 +218,7 @@ pub fn choices(duka: &app::Duka) -> Result<Choices> {
     let tax_bands = TaxBand::ALL
         .iter()
         .map(|b| {
-            let rate = rates.as_ref().map(|r| format!(" · {} %", r.rate(*b))).unwrap_or_default();
+            let rate = rates.as_ref().map(|r| format!(" · {}", r.rate(*b))).unwrap_or_default();
             (b.to_string(), format!("{b}{rate}"))
         })
         .collect();

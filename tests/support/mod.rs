@@ -149,7 +149,11 @@ pub async fn wait_text(c: &Client, css: &str, ok: impl Fn(&str) -> bool) -> Elem
             if let Ok(png) = c.screenshot().await {
                 let _ = std::fs::write(&shot, png);
             }
-            panic!("waited for {css}; last text seen: {last:?}; page errors: {}; window: {}", page_errors(c).await, shot.display());
+            panic!(
+                "waited for {css}; last text seen: {last:?}; page errors: {}; window: {}",
+                page_errors(c).await,
+                shot.display()
+            );
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -189,6 +193,25 @@ pub async fn type_into(c: &Client, css: &str, text: &str) -> Element {
 pub async fn choose(c: &Client, css: &str, value: &str) {
     let e = shown(c, css).await;
     e.select_by_value(value).await.unwrap_or_else(|err| panic!("{css} has no option {value}: {err}"));
+}
+
+/// Clicks the first cell of the row (matched by `css`) whose text contains `needle`. Lists are
+/// re-rendered when Rust pushes an event, so a row found a moment ago may be gone: find it again.
+pub async fn click_row(c: &Client, css: &str, needle: &str) {
+    let until = Instant::now() + PATIENCE;
+    loop {
+        let row = shown_with(c, css, needle).await;
+        let clicked = match row.find(Locator::Css("td")).await {
+            Ok(cell) => cell.click().await,
+            Err(e) => Err(e),
+        };
+        match clicked {
+            Ok(_) => return,
+            Err(e) if Instant::now() < until => eprintln!("clicking the {needle} row again: {e}"),
+            Err(e) => panic!("click the {needle} row of {css}: {e}"),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 pub async fn click(c: &Client, css: &str) {

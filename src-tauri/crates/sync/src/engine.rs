@@ -198,6 +198,8 @@ struct Inner {
     config: SyncConfig,
     status: Mutex<Status>,
     draining: tokio::sync::Mutex<()>,
+    /// A document was committed: idle lanes of a running drain look again at once.
+    new_work: tokio::sync::Notify,
 }
 
 /// The sync engine. Cheap to clone (shared inside).
@@ -241,6 +243,7 @@ impl Engine {
                 config,
                 status: Mutex::new(Status { online: true, last_error: None }),
                 draining: tokio::sync::Mutex::new(()),
+                new_work: tokio::sync::Notify::new(),
             }),
         }
     }
@@ -304,6 +307,12 @@ impl Engine {
             tracing::info!(rows = n, "requeued calls interrupted by a restart");
         }
         Ok(n)
+    }
+
+    /// A document was committed: a drain in progress picks it up without waiting for its lanes
+    /// to finish what they are doing ([`crate::SyncHandle::wake`] calls this).
+    pub fn notify_new_work(&self) {
+        self.inner.new_work.notify_waiters();
     }
 
     /// Background worker for the life of the app (see [`crate::SyncHandle`]).
@@ -397,8 +406,9 @@ impl Engine {
                             break true;
                         }
                     }
-                    if changes.changed().await.is_err() {
-                        break true;
+                    tokio::select! {
+                        changed = changes.changed() => if changed.is_err() { break true },
+                        () = self.inner.new_work.notified() => break false,
                     }
                 };
                 coord.send_modify(|c| c.busy += 1);

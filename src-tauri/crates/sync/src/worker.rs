@@ -12,6 +12,7 @@ enum Command {
 /// The running worker.
 #[derive(Debug)]
 pub struct SyncHandle {
+    engine: Engine,
     wake: watch::Sender<u64>,
     commands: mpsc::Sender<Command>,
     progress: watch::Receiver<Progress>,
@@ -28,6 +29,7 @@ impl std::fmt::Debug for Command {
 impl SyncHandle {
     /// A document was committed: send it now.
     pub fn wake(&self) {
+        self.engine.notify_new_work();
         self.wake.send_modify(|n| *n = n.wrapping_add(1));
     }
 
@@ -54,8 +56,8 @@ pub(crate) fn spawn(engine: Engine) -> SyncHandle {
     let (commands, command_rx) = mpsc::channel(8);
     let (progress_tx, progress) = watch::channel(engine.progress());
     let (stop, stop_rx) = watch::channel(false);
-    let task = tokio::spawn(run(engine, wake_rx, command_rx, progress_tx, stop_rx));
-    SyncHandle { wake, commands, progress, stop, task }
+    let task = tokio::spawn(run(engine.clone(), wake_rx, command_rx, progress_tx, stop_rx));
+    SyncHandle { engine, wake, commands, progress, stop, task }
 }
 
 async fn run(

@@ -51,9 +51,15 @@ async fn main() {
     shown(&c, "body[data-ready='true'] #scan-input").await;
     let prepare = "const done = arguments[arguments.length - 1];\
         const inv = window.__TAURI__.core.invoke;\
-        Promise.all(['2009900000019', '2009900000071'].map(b => inv('scan_item', {input: {text: b}})))\
-          .then(items => Promise.all(items.map(i => inv('adjust_stock', {input: {item: i.code, qty: '+5000', reason: '06'}})).then(() => items)))\
-          .then(items => done(items.map(i => i.code)), e => done({error: e.message}));";
+        (async () => {\
+          const codes = [];\
+          for (const b of ['2009900000019', '2009900000071']) {\
+            const item = await inv('scan_item', {input: {text: b}});\
+            await inv('adjust_stock', {input: {item: item.code, qty: '+5000', reason: '06'}});\
+            codes.push(item.code);\
+          }\
+          return codes;\
+        })().then(done, e => done({error: e.message || String(e)}));";
     let codes = c.execute_async(prepare, vec![]).await.expect("stock for the sales");
     assert!(codes.is_array(), "could not prepare the sales: {codes}");
     let sell = "const [codes, n] = [arguments[0], arguments[1]]; const done = arguments[arguments.length - 1];\

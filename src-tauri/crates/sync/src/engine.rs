@@ -78,6 +78,8 @@ pub struct DrainReport {
     pub parked: usize,
     /// Counters realigned to KRA's "expected N".
     pub realigned: usize,
+    /// Decisions KRA has no call for (a rejected supplier's sale): recorded in Duka only.
+    pub kept_locally: usize,
 }
 
 impl DrainReport {
@@ -88,13 +90,14 @@ impl DrainReport {
             Outcome::Retrying => self.retrying += 1,
             Outcome::Parked => self.parked += 1,
             Outcome::Realigned => self.realigned += 1,
+            Outcome::KeptLocally => self.kept_locally += 1,
             Outcome::Deferred => {}
         }
     }
 
-    /// Rows settled for good (accepted, already recorded or parked).
+    /// Rows settled for good (accepted, already recorded, parked, or kept in Duka only).
     pub fn settled(&self) -> usize {
-        self.accepted + self.already_recorded + self.parked
+        self.accepted + self.already_recorded + self.parked + self.kept_locally
     }
 }
 
@@ -105,6 +108,8 @@ enum Outcome {
     Retrying,
     Parked,
     Realigned,
+    /// Nothing to send: KRA has no call for this decision (see [`is_local_only`]).
+    KeptLocally,
     /// Sent too early (KRA has not seen stock still queued in the stock lane): back to pending,
     /// tried again once another lane has moved.
     Deferred,
@@ -220,6 +225,14 @@ struct Prepared {
     number: Option<i64>,
     /// The row was sent before (or its number was reserved before): its outcome may be unknown.
     resend: bool,
+}
+
+/// Rows whose decision KRA has no call for. SPEC documents no OSCU function to reject a
+/// supplier's sale from the purchase feed (`selectTrnsPurchaseSalesList` lists invoices not yet
+/// confirmed; only confirming, `insertTrnsPurchase`, is a call). The rejection is the shop's own
+/// record: it is settled locally, with an audit entry, and never sent nor shown as refused.
+fn is_local_only(kind: OutboxKind) -> bool {
+    kind == OutboxKind::PurchaseRejection
 }
 
 impl Engine {
@@ -366,6 +379,7 @@ impl Engine {
             total.retrying += round.retrying;
             total.parked += round.parked;
             total.realigned += round.realigned;
+            total.kept_locally += round.kept_locally;
             if progressed == 0 {
                 return Ok(total);
             }
@@ -476,6 +490,10 @@ impl Engine {
     }
 
     async fn process(&self, row: OutboxRow, prepared: Result<Prepared>) -> Result<Outcome> {
+        if is_local_only(row.kind) {
+            self.keep_locally(&row)?;
+            return Ok(Outcome::KeptLocally);
+        }
         let prepared = match prepared {
             Ok(p) => p,
             Err(e) => {
@@ -772,6 +790,9 @@ impl Engine {
     /// (committed before the send). A document that cannot become a request gives its number back
     /// and comes out as the inner error, to be parked.
     fn prepare_in(&self, tx: &Transaction<'_>, row: &OutboxRow) -> store::Result<Result<Prepared>> {
+        if is_local_only(row.kind) {
+            return Ok(Ok(Prepared { body: String::new(), number: None, resend: false }));
+        }
         let now = self.now();
         let who = self.stamp();
         let number = match counter_of(row.kind) {
@@ -896,6 +917,25 @@ impl Engine {
     }
 
     /// Success: signature, number confirmed and row done, in one transaction.
+    /// Settles a row KRA has no call for: done, with an audit entry saying it stayed in Duka.
+    fn keep_locally(&self, row: &OutboxRow) -> Result<()> {
+        let now = self.now();
+        self.store()
+            .write(|tx| {
+                outbox::mark_done(tx, row.id, None, now)?;
+                store::audit::append(
+                    tx,
+                    now,
+                    &self.inner.config.user_name,
+                    "kept_in_duka_only",
+                    Some(row.document),
+                    Some("KRA has no call for this decision"),
+                )?;
+                Ok(())
+            })
+            .during("record a decision kept in Duka")
+    }
+
     fn record_success(
         &self,
         row: &OutboxRow,

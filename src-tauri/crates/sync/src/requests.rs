@@ -75,8 +75,8 @@ pub(crate) fn build(conn: &Connection, row: &OutboxRow, kra_number: Option<i64>,
         OutboxKind::ImportUpdate => to_json("an import decision", &import_update(conn, row.document.id, user)?),
         OutboxKind::PurchaseRejection => Err(Error::BuildRequest {
             what: format!("the rejection of KRA purchase {}", row.document.id),
-            reason: "KRA's interface has no documented call for rejecting a supplier's sale; it stays recorded in \
-                     Duka only"
+            reason: "KRA's interface has no documented call for rejecting a supplier's sale: the engine keeps \
+                     the decision in Duka only and never builds a request for it"
                 .to_owned(),
         }),
     }

@@ -153,3 +153,23 @@ async fn a_purchase_from_kras_feed_is_confirmed_in_its_own_series_and_its_stock_
     // Opening 10 plus the one bag bought.
     assert_eq!(shop.sim.stock_total(TIN, BHF, shop.items[0].code.as_str()), domain::Qty::whole(11));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rejected_feed_purchase_stays_in_duka_and_is_neither_sent_nor_parked() {
+    let shop = Shop::open(Duration::from_secs(5), 10).await;
+    shop.sim.add_supplier_sale(TIN, BHF, supplier_sale(8)).unwrap();
+    shop.engine.pull(&[PullList::Purchases]).await.unwrap();
+    let feed = shop.store.read(|c| store::purchases::feed_purchases(c, true)).unwrap();
+    assert_eq!(feed.len(), 1);
+    let now = shop.clock.now();
+    shop.store.write(|tx| store::purchases::reject_feed_purchase(tx, feed[0].id, &common::meta(now))).unwrap();
+    let report = shop.engine.drain().await.unwrap();
+    assert_eq!((report.kept_locally, report.accepted, report.parked), (1, 0, 0), "{report:?}");
+    let progress = shop.engine.progress();
+    assert_eq!((progress.pending, progress.parked), (0, 0), "{progress:?}");
+    // Nothing reached KRA: no purchase and the purchase series untouched.
+    assert_eq!(shop.sim.state("purchases", TIN, BHF).unwrap().as_array().map_or(0, Vec::len), 0);
+    assert_eq!(shop.sim.state("counters", TIN, BHF).unwrap()["nextPurchaseInvcNo"], 1);
+    let audit = shop.store.read(|c| store::audit::recent(c, 5)).unwrap();
+    assert!(audit.iter().any(|a| a.action == "kept_in_duka_only"), "{audit:?}");
+}

@@ -83,6 +83,17 @@ pub struct DrainReport {
 }
 
 impl DrainReport {
+    /// Adds another round's counts to these.
+    fn absorb(&mut self, round: &DrainReport) {
+        let DrainReport { accepted, already_recorded, retrying, parked, realigned, kept_locally } = round;
+        self.accepted += accepted;
+        self.already_recorded += already_recorded;
+        self.retrying += retrying;
+        self.parked += parked;
+        self.realigned += realigned;
+        self.kept_locally += kept_locally;
+    }
+
     fn add(&mut self, outcome: Outcome) {
         match outcome {
             Outcome::Accepted => self.accepted += 1,
@@ -374,12 +385,7 @@ impl Engine {
             rd?;
             let round = report.lock().unwrap_or_else(PoisonError::into_inner).clone();
             let progressed = round.settled() + round.realigned;
-            total.accepted += round.accepted;
-            total.already_recorded += round.already_recorded;
-            total.retrying += round.retrying;
-            total.parked += round.parked;
-            total.realigned += round.realigned;
-            total.kept_locally += round.kept_locally;
+            total.absorb(&round);
             if progressed == 0 {
                 return Ok(total);
             }

@@ -214,10 +214,10 @@ fn every_command_in_training_mode() {
         .spawn()
         .unwrap();
     let mut stderr = std::io::BufReader::new(follow.stderr.take().unwrap());
-    let mut line = String::new();
-    while !line.contains("Syncing until Ctrl-C") {
-        line.clear();
-        assert!(std::io::BufRead::read_line(&mut stderr, &mut line).unwrap() > 0, "duka sync ended early");
+    let mut seen = String::new();
+    while !seen.contains("Syncing until Ctrl-C") {
+        let read = std::io::BufRead::read_line(&mut stderr, &mut seen).unwrap();
+        assert!(read > 0, "duka sync ended early; it printed:\n{seen}");
     }
     let interrupted = Command::new("kill").args(["-INT", &follow.id().to_string()]).status().unwrap();
     assert!(interrupted.success());

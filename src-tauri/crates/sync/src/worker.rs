@@ -52,6 +52,11 @@ impl SyncHandle {
 }
 
 pub(crate) fn spawn(engine: Engine) -> SyncHandle {
+    // Requeue before the task exists: done inside the task, it raced a "sync now" that had
+    // already claimed rows, and put them back to pending under the sender's feet.
+    if let Err(e) = engine.recover_after_restart() {
+        tracing::error!(error = %e, "could not requeue interrupted calls");
+    }
     let (wake, wake_rx) = watch::channel(0u64);
     let (commands, command_rx) = mpsc::channel(8);
     let (progress_tx, progress) = watch::channel(engine.progress());
@@ -67,9 +72,6 @@ async fn run(
     progress: watch::Sender<Progress>,
     mut stop: watch::Receiver<bool>,
 ) {
-    if let Err(e) = engine.recover_after_restart() {
-        tracing::error!(error = %e, "could not requeue interrupted calls");
-    }
     let mut next_pull = tokio::time::Instant::now();
     loop {
         if tokio::time::Instant::now() >= next_pull {

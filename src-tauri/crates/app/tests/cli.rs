@@ -219,10 +219,14 @@ fn every_command_in_training_mode() {
         let read = std::io::BufRead::read_line(&mut stderr, &mut seen).unwrap();
         assert!(read > 0, "duka sync ended early; it printed:\n{seen}");
     }
+    // One sender per database: a second `duka sync` while this one runs does not drain.
+    refused(db, &["sync", "--once"], "another Duka on this computer is sending to KRA");
     let interrupted = Command::new("kill").args(["-INT", &follow.id().to_string()]).status().unwrap();
     assert!(interrupted.success());
     assert_eq!(follow.wait().unwrap().code(), Some(0));
     assert!(ok(db, &["sales"]).stdout.lines().all(|l| l.contains("signed by KRA")));
+    // Once it has stopped, the next one sends.
+    ok(db, &["sync", "--once"]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -20,6 +20,7 @@ use crate::{
     clock::add,
     error::{During, Error},
     explain, requests,
+    sender_lock::SenderLock,
 };
 
 /// How the engine behaves.
@@ -213,7 +214,8 @@ struct Inner {
     clock: Arc<dyn Clock>,
     config: SyncConfig,
     status: Mutex<Status>,
-    draining: tokio::sync::Mutex<()>,
+    /// The right to send for this database (taken at the first drain, kept for the engine's life).
+    sender: Mutex<Option<Arc<SenderLock>>>,
     /// A document was committed: idle lanes of a running drain look again at once.
     new_work: tokio::sync::Notify,
 }
@@ -266,7 +268,7 @@ impl Engine {
                 clock,
                 config,
                 status: Mutex::new(Status { online: true, last_error: None }),
-                draining: tokio::sync::Mutex::new(()),
+                sender: Mutex::new(None),
                 new_work: tokio::sync::Notify::new(),
             }),
         }
@@ -325,7 +327,39 @@ impl Engine {
 
     /// After a crash mid-send: rows left in flight go back to pending; their reserved numbers
     /// and frozen bodies make the next attempt ask KRA first, then resend the same bytes.
+    /// Needs the right to send ([`Error::AnotherSender`] otherwise); does nothing while a drain
+    /// of this process is running (its rows in flight are really on their way).
     pub fn recover_after_restart(&self) -> Result<usize> {
+        let sender = self.sender()?;
+        let Ok(_no_drain_running) = sender.draining.try_lock() else { return Ok(0) };
+        self.requeue_in_flight()
+    }
+
+    /// Takes (once) the right to send for this database; while another process holds it, the
+    /// progress shows why nothing is sent.
+    fn sender(&self) -> Result<Arc<SenderLock>> {
+        let mut held = self.inner.sender.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(lock) = held.as_ref() {
+            return Ok(lock.clone());
+        }
+        match crate::sender_lock::acquire(&self.inner.store) {
+            Ok(lock) => {
+                let mut status = self.status();
+                if status.last_error.as_deref() == Some(Error::AnotherSender.to_string().as_str()) {
+                    status.last_error = None;
+                }
+                *held = Some(lock.clone());
+                Ok(lock)
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "not sending");
+                self.status().last_error = Some(e.to_string());
+                Err(e)
+            }
+        }
+    }
+
+    fn requeue_in_flight(&self) -> Result<usize> {
         let n = self.store().write(outbox::requeue_in_flight).during("requeue interrupted calls")?;
         if n > 0 {
             tracing::info!(rows = n, "requeued calls interrupted by a restart");
@@ -366,8 +400,9 @@ impl Engine {
     /// Sends everything that is ready now (all lanes) until nothing is ready; returns what
     /// happened. Rows waiting for a backoff stay for a later drain.
     pub async fn drain(&self) -> Result<DrainReport> {
-        let _one_at_a_time = self.inner.draining.lock().await;
-        self.recover_after_restart()?;
+        let sender = self.sender()?;
+        let _one_at_a_time = sender.draining.lock().await;
+        self.requeue_in_flight()?;
         let mut total = DrainReport::default();
         loop {
             let report = Arc::new(Mutex::new(DrainReport::default()));

@@ -312,3 +312,41 @@ async fn init_against_kra_then_offline_sync_reports_what_is_left() {
     let text = std::fs::read_to_string(&pdf).unwrap();
     assert!(text.to_ascii_uppercase().contains("PROVISIONAL"), "{text}");
 }
+
+/// The stock policy is the shop's setting (default: refuse), read at each sale, audited.
+#[test]
+fn the_stock_policy_is_a_shop_setting_read_at_each_sale() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    let db = db.as_path();
+    ok(db, &["training", "--demo"]);
+    let levels = ok(db, &["--json", "stock", "list"]).json();
+    let level = levels.as_array().unwrap().iter().find(|l| l["on_hand"].as_str() != Some("0.00")).unwrap();
+    let code = level["code"].as_str().unwrap().to_owned();
+    let on_hand: f64 = level["on_hand"].as_str().unwrap().parse().unwrap();
+    let too_many = format!("{code}:{}", on_hand as i64 + 5);
+
+    assert!(ok(db, &["settings", "stock-policy"]).stdout.contains("Stock policy: refuse"));
+    refused(db, &["sale", "--item", &too_many], "record the delivery first");
+    usage(db, &["settings", "stock-policy", "sometimes"]);
+
+    let set = ok(db, &["--json", "settings", "stock-policy", "allow"]).json();
+    assert_eq!(set["stock_policy"].as_str(), Some("allow"));
+    // A new process reads the stored setting.
+    ok(db, &["sale", "--item", &too_many]);
+    let levels = ok(db, &["--json", "stock", "list"]).json();
+    let after = levels.as_array().unwrap().iter().find(|l| l["code"] == code.as_str()).unwrap();
+    assert_eq!(after["on_hand"].as_str(), Some("-5.00"));
+
+    ok(db, &["settings", "stock-policy", "refuse"]);
+    refused(db, &["sale", "--item", &format!("{code}:1")], "record the delivery first");
+    let audited: Vec<String> = rusqlite::Connection::open(db)
+        .unwrap()
+        .prepare("SELECT detail FROM audit_log WHERE action = 'set stock policy' ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(audited, ["allow selling more than is on hand", "refuse sales of more than is on hand"]);
+}

@@ -347,6 +347,14 @@ pub fn mark_done(tx: &Transaction<'_>, id: i64, kra_number: Option<i64>, now: Da
         params![id, now.kra(), kra_number],
     )
     .during("mark a call done")?;
+    // KRA's running stock total moves in the same transaction that settles its insertStockIO.
+    let (kind, document_kind, document_id): (String, String, i64) = tx
+        .prepare_cached("SELECT kind, document_kind, document_id FROM outbox WHERE id = ?1")
+        .and_then(|mut s| s.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))))
+        .during("mark a call done")?;
+    if kind == OutboxKind::StockIo.as_str() && document_kind == crate::DocumentKind::StockDocument.as_str() {
+        crate::stock::add_to_kra_totals(tx, document_id)?;
+    }
     Ok(())
 }
 

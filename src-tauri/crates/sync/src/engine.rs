@@ -677,12 +677,7 @@ impl Engine {
             let sent: Vec<oscu::wire::StockMasterSaveReq> = serde_json::from_str(sent).unwrap_or_default();
             for balance in &sent {
                 let Ok(code) = domain::ItemCode::parse(&balance.item_cd) else { continue };
-                let now_total = self.store().read(|c| {
-                    requests::kra_quantity(c, &code).map_err(|e| match e {
-                        Error::Store { source, .. } => source,
-                        other => store::Error::StoredValue { what: "a stock total", value: other.to_string() },
-                    })
-                });
+                let now_total = self.store().read(|c| store::stock::kra_quantity(c, &code));
                 if now_total.is_ok_and(|q| oscu::wire::Quantity::from(q) != balance.rsd_qty) {
                     return Ok(true);
                 }

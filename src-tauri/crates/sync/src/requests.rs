@@ -165,23 +165,6 @@ fn stock_io(conn: &Connection, doc_id: i64, kra_number: Option<i64>, user: &User
     built.map_err(build_err(what))
 }
 
-/// The quantity KRA holds for `item`: the sum of the item's movements whose `insertStockIO` KRA
-/// accepted (not the local on-hand, which includes movements KRA has not seen yet).
-pub fn kra_quantity(conn: &Connection, item: &ItemCode) -> Result<Qty> {
-    conn.prepare_cached(
-        "SELECT coalesce(sum(m.signed_qty), 0) FROM stock_movements m
-         WHERE m.item_code = ?1 AND EXISTS (
-             SELECT 1 FROM outbox o WHERE o.kind = 'stock_io' AND o.state = 'done'
-               AND o.document_kind = 'stock_document' AND o.document_id = m.document_id)",
-    )
-    .and_then(|mut s| s.query_row([item.as_str()], |r| r.get::<_, i64>(0)))
-    .map(Qty::from_hundredths)
-    .map_err(|source| Error::Store {
-        operation: "add up the stock KRA has accepted",
-        source: store::Error::Db { operation: "add up the stock KRA has accepted", source },
-    })
-}
-
 /// One `saveStockMaster` per item of the row (the row's item, or every item of its stock
 /// document), each with KRA's running total now. Sent as a JSON array, one call per element;
 /// the quantity is absolute, so a resend after a failure is harmless.
@@ -200,8 +183,12 @@ fn stock_masters(conn: &Connection, row: &OutboxRow, user: &UserStamp) -> Result
     items
         .iter()
         .map(|item| {
-            StockMasterSaveReq::new(item, kra_quantity(conn, item)?, user)
-                .map_err(build_err(format!("stock of {item}")))
+            StockMasterSaveReq::new(
+                item,
+                store::stock::kra_quantity(conn, item).during("read the stock KRA has accepted")?,
+                user,
+            )
+            .map_err(build_err(format!("stock of {item}")))
         })
         .collect()
 }

@@ -114,6 +114,14 @@ async fn every_fault_on_every_call_converges_with_each_document_signed_exactly_o
                 let ours = shop.store.read(|c| store::stock::on_hand(c, &code)).unwrap();
                 assert_eq!(ours, domain::Qty::whole(94), "{case}");
                 assert_eq!(shop.sim.stock_total(TIN, BHF, code.as_str()), ours, "{case}");
+                // The store's running total of accepted stock equals the sum recomputed from the ledger.
+                let (running, recomputed) = shop
+                    .store
+                    .read(|c| {
+                        Ok((store::stock::kra_quantity(c, &code)?, store::stock::kra_quantity_recomputed(c, &code)?))
+                    })
+                    .unwrap();
+                assert_eq!((running, recomputed), (ours, ours), "{case}");
             }
             shop.sim.shutdown().await;
         }

@@ -113,7 +113,12 @@ fn every_command_in_training_mode() {
     let updated = ok(db, &["--json", "item", "update", &soap_code, "--price", "260"]).json();
     assert_eq!(updated["price"].as_str(), Some("260.00"));
     assert!(ok(db, &["item", "list"]).stdout.contains("Omo 1kg"));
-    refused(db, &["item", "compose", &soap_code, "--part", "2009900000019:1"], "not registered with KRA yet");
+    // A composition is queued like any document (sent after both items' registrations).
+    assert!(ok(db, &["item", "compose", &soap_code, "--part", "2009900000019:1"]).stdout.contains("queued for KRA"));
+    refused(db, &["item", "compose", &soap_code, "--part", &format!("{soap_code}:1")], "cannot be made of itself");
+    let outbox = ok(db, &["--json", "outbox"]).json();
+    let queued = outbox["rows"].as_array().unwrap().iter().filter(|r| r["kind"] == "save_item_composition").count();
+    assert_eq!(queued, 1, "{outbox}");
 
     // Stock.
     ok(db, &["stock", "adjust", "--item", &format!("{soap_code}:10")]);

@@ -31,6 +31,9 @@ pub enum OutboxKind {
     PurchaseRejection,
     /// `updateImportItem` accepting or rejecting a customs import.
     ImportUpdate,
+    /// `saveItemComposition` for one line of an item's composition, after the registrations of
+    /// the finished item and the component.
+    ItemComposition,
 }
 
 impl OutboxKind {
@@ -44,6 +47,7 @@ impl OutboxKind {
             OutboxKind::Purchase => "purchase",
             OutboxKind::PurchaseRejection => "purchase_rejection",
             OutboxKind::ImportUpdate => "import_update",
+            OutboxKind::ItemComposition => "save_item_composition",
         }
     }
 }
@@ -60,6 +64,7 @@ impl FromStr for OutboxKind {
             "purchase" => OutboxKind::Purchase,
             "purchase_rejection" => OutboxKind::PurchaseRejection,
             "import_update" => OutboxKind::ImportUpdate,
+            "save_item_composition" => OutboxKind::ItemComposition,
             other => return Err(Error::StoredValue { what: "an outbox kind", value: other.to_owned() }),
         })
     }

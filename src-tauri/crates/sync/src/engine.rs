@@ -137,8 +137,8 @@ enum Lane {
     Stock,
     /// `insertTrnsPurchase` (the purchase `invcNo` series).
     Purchases,
-    /// Item registrations (their codes carry KRA's sequence), import decisions, purchase
-    /// rejections.
+    /// Item registrations (their codes carry KRA's sequence), item compositions, import
+    /// decisions, purchase rejections.
     Other,
 }
 
@@ -150,7 +150,7 @@ impl Lane {
             Lane::Sales => "('sale', 'credit_note')",
             Lane::Stock => "('stock_io', 'stock_master')",
             Lane::Purchases => "('purchase')",
-            Lane::Other => "('save_item', 'import_update', 'purchase_rejection')",
+            Lane::Other => "('save_item', 'import_update', 'purchase_rejection', 'save_item_composition')",
         }
     }
 
@@ -169,9 +169,11 @@ fn counter_of(kind: OutboxKind) -> Option<KraCounter> {
         OutboxKind::Sale | OutboxKind::CreditNote => Some(KraCounter::SalesInvoice),
         OutboxKind::StockIo => Some(KraCounter::StockSar),
         OutboxKind::Purchase => Some(KraCounter::PurchaseInvoice),
-        OutboxKind::SaveItem | OutboxKind::StockMaster | OutboxKind::PurchaseRejection | OutboxKind::ImportUpdate => {
-            None
-        }
+        OutboxKind::SaveItem
+        | OutboxKind::StockMaster
+        | OutboxKind::PurchaseRejection
+        | OutboxKind::ImportUpdate
+        | OutboxKind::ItemComposition => None,
     }
 }
 
@@ -183,6 +185,7 @@ fn function_of(kind: OutboxKind) -> Function {
         OutboxKind::StockMaster => Function::SaveStockMaster,
         OutboxKind::Purchase | OutboxKind::PurchaseRejection => Function::InsertTrnsPurchase,
         OutboxKind::ImportUpdate => Function::UpdateImportItem,
+        OutboxKind::ItemComposition => Function::SaveItemComposition,
     }
 }
 

@@ -6,8 +6,8 @@ use domain::{DateTime, Item, ItemCode, Qty};
 use oscu::{
     build::{PurchaseHeader, SaleHeader, StockHeader},
     wire::{
-        ImportItem, ImportItemUpdateReq, ItemSaveReq, StockIOSaveReq, StockMasterSaveReq, TrnsPurchaseSaveReq,
-        TrnsSalesSaveWrReq, UserStamp,
+        ImportItem, ImportItemUpdateReq, ItemCompositionSaveReq, ItemSaveReq, StockIOSaveReq, StockMasterSaveReq,
+        TrnsPurchaseSaveReq, TrnsSalesSaveWrReq, UserStamp,
     },
 };
 use store::{Connection, DocumentKind, OutboxKind, OutboxRow, ShopDetails};
@@ -73,6 +73,7 @@ pub(crate) fn build(conn: &Connection, row: &OutboxRow, kra_number: Option<i64>,
         }
         OutboxKind::Purchase => to_json("a purchase", &purchase(conn, row.document.id, kra_number, user)?),
         OutboxKind::ImportUpdate => to_json("an import decision", &import_update(conn, row.document.id, user)?),
+        OutboxKind::ItemComposition => to_json("an item composition", &composition(conn, row.document.id, user)?),
         OutboxKind::PurchaseRejection => Err(Error::BuildRequest {
             what: format!("the rejection of KRA purchase {}", row.document.id),
             reason: "KRA's interface has no documented call for rejecting a supplier's sale: the engine keeps \
@@ -203,6 +204,20 @@ fn purchase(conn: &Connection, id: i64, kra_number: Option<i64>, user: &UserStam
         user: user.clone(),
     };
     TrnsPurchaseSaveReq::from_purchase(&p.purchase, &header).map_err(build_err(what))
+}
+
+/// `saveItemComposition` for one stored composition line.
+fn composition(conn: &Connection, id: i64, user: &UserStamp) -> Result<ItemCompositionSaveReq> {
+    let line = store::items::composition_line(conn, id).during("read the composition")?;
+    Ok(ItemCompositionSaveReq {
+        item_cd: line.item.to_string(),
+        cpst_item_cd: line.component.to_string(),
+        cpst_qty: line.qty.into(),
+        regr_id: user.regr_id.clone(),
+        regr_nm: user.regr_nm.clone(),
+        modr_id: Some(user.modr_id.clone()),
+        modr_nm: Some(user.modr_nm.clone()),
+    })
 }
 
 fn import_update(conn: &Connection, id: i64, user: &UserStamp) -> Result<ImportItemUpdateReq> {

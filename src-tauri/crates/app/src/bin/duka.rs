@@ -634,7 +634,7 @@ async fn item_command(duka: &Duka, json: bool, c: ItemCommand) -> anyhow::Result
                 .collect::<anyhow::Result<Vec<_>>>()?;
             let saved = duka.save_item_composition(&item, &parts).await?;
             let value = serde_json::json!({"item": item, "components": saved});
-            emit(json, &value, |_| format!("Composition of {item} saved with KRA: {}", saved.join(", ")))?;
+            emit(json, &value, |_| format!("Composition of {item} saved, queued for KRA: {}", saved.join(", ")))?;
         }
         ItemCommand::Add { name, class_code, item_type, pkg, unit, band, price, barcode, origin } => {
             let new = NewItem {

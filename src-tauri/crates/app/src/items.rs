@@ -163,66 +163,47 @@ impl Duka {
         Ok(ItemView::new(&item, Some(on_hand)))
     }
 
-    /// Registers with KRA what an item is made of (`saveItemComposition`, one call per
-    /// component). Compositions are master data KRA must confirm, so this needs the line to KRA:
-    /// both items must already be registered with KRA (synced). The store keeps no copy yet.
+    /// Saves what an item is made of and queues it for KRA (`saveItemComposition`, one call per
+    /// component, sent after the registrations of both items). Works offline; a refusal shows
+    /// in the outbox with KRA's reason. Returns the component codes saved.
     pub async fn save_item_composition(&self, item: &str, components: &[(String, domain::Qty)]) -> Result<Vec<String>> {
         if components.is_empty() {
             return Err(Error::invalid("components", "name at least one component and its quantity"));
         }
-        let (finished, parts) = self.store().read(|c| {
-            let registered = |reference: &str| -> Result<Item> {
-                let found = resolve(c, reference)?;
-                if store::outbox::open_item_registration(c, &found.code)?.is_some() {
-                    return Err(Error::invalid(
-                        "item",
-                        format!("{} is not registered with KRA yet: sync first, then save the composition", found.name),
-                    ));
-                }
-                Ok(found)
-            };
-            let finished = match registered(item) {
-                Ok(i) => i,
-                Err(e) => return Ok(Err(e)),
-            };
-            let mut parts = Vec::with_capacity(components.len());
-            for (reference, qty) in components {
-                match registered(reference) {
-                    Ok(p) if p.code == finished.code => {
-                        return Ok(Err(Error::invalid("components", format!("{} cannot be made of itself", p.name))));
+        let saved = self.with_meta(|meta| {
+            self.store().write(|tx| {
+                let finished = match resolve(tx, item) {
+                    Ok(i) => i,
+                    Err(e) => return Ok(Err(e)),
+                };
+                let mut parts: Vec<(domain::ItemCode, domain::Qty)> = Vec::with_capacity(components.len());
+                for (reference, qty) in components {
+                    let part = match resolve(tx, reference) {
+                        Ok(p) => p,
+                        Err(e) => return Ok(Err(e)),
+                    };
+                    if part.code == finished.code {
+                        return Ok(Err(Error::invalid(
+                            "components",
+                            format!("{} cannot be made of itself", part.name),
+                        )));
                     }
-                    Ok(_) if !qty.is_positive() => {
+                    if !qty.is_positive() {
                         return Ok(Err(Error::invalid("quantity", "each component quantity must be more than zero")));
                     }
-                    Ok(p) => parts.push((p, *qty)),
-                    Err(e) => return Ok(Err(e)),
+                    if parts.iter().any(|(code, _)| *code == part.code) {
+                        return Ok(Err(Error::invalid(
+                            "components",
+                            format!("{} is named twice: give it once with the total quantity", part.name),
+                        )));
+                    }
+                    parts.push((part.code, *qty));
                 }
-            }
-            Ok(Ok((finished, parts)))
-        })??;
-        let client = self.link(|l| l.client.clone())?;
-        let user = &self.options().user;
-        let (id, name): (String, String) = (user.chars().take(20).collect(), user.chars().take(60).collect());
-        let mut saved = Vec::with_capacity(parts.len());
-        for (part, qty) in parts {
-            let request = oscu::wire::ItemCompositionSaveReq {
-                item_cd: finished.code.to_string(),
-                cpst_item_cd: part.code.to_string(),
-                cpst_qty: qty.into(),
-                regr_id: id.clone(),
-                regr_nm: name.clone(),
-                modr_id: Some(id.clone()),
-                modr_nm: Some(name.clone()),
-            };
-            client
-                .save_item_composition(&request)
-                .await
-                .map_err(|e| Error::kra(&format!("save the composition of {}", finished.name), e))?;
-            saved.push(part.code.to_string());
-        }
-        let (now, user) = (self.now(), self.options().user.clone());
-        let detail = format!("{} = {}", finished.code, saved.join(" + "));
-        self.store().write(|tx| store::audit::append(tx, now, &user, "save item composition", None, Some(&detail)))?;
+                store::items::save_composition(tx, &finished.code, &parts, meta)?;
+                Ok(Ok(parts.into_iter().map(|(code, _)| code.to_string()).collect::<Vec<_>>()))
+            })?
+        })?;
+        self.wake();
         Ok(saved)
     }
 

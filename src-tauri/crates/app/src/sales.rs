@@ -71,7 +71,6 @@ impl Duka {
     /// Rings up a sale: finalised against the items, stock and KRA's rates, committed with its
     /// stock movement and outbox rows in one write, and handed to sync. Works offline.
     pub fn make_sale(&self, request: &SaleRequest) -> Result<SaleResult> {
-        let policy = self.options().stock_policy;
         let (committed, invoice, meta_at, training) = self.with_meta(|meta| {
             self.store().write(|tx| {
                 let mut lines = Vec::with_capacity(request.lines.len());
@@ -95,6 +94,8 @@ impl Duka {
                 };
                 let rates = store::reference::tax_rates(tx)?;
                 let catalogue = LoadedCatalogue::for_sale(tx, &draft)?;
+                // The shop's setting, read in the sale's own transaction.
+                let policy = store::settings::stock_policy(tx)?.unwrap_or(self.options().stock_policy);
                 let invoice = match draft.finalise(&catalogue, &rates, policy) {
                     Ok(i) => i,
                     Err(v) => return Ok(Err(Error::Refused(v))),

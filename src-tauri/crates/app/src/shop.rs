@@ -24,7 +24,8 @@ pub struct AppOptions {
     pub clock: Arc<dyn Clock>,
     /// How long to wait for KRA on one call.
     pub kra_timeout: Duration,
-    /// Whether a sale may take stock below zero (KRA refuses it for stock it has not been told of).
+    /// The stock policy until the shop chooses one in its settings ([`Duka::set_stock_policy`]);
+    /// each sale reads the shop's setting ([`Duka::stock_policy`]).
     pub stock_policy: StockPolicy,
 }
 
@@ -175,6 +176,27 @@ impl Duka {
             return Err(Error::invalid("shop name", "the shop needs a name for its receipts"));
         }
         self.store().write(|tx| store::settings::save_shop_details(tx, details))?;
+        Ok(())
+    }
+
+    /// Whether a sale may take stock below zero: the shop's setting (default: refuse, with a
+    /// clear message), or `AppOptions::stock_policy` until the shop has chosen.
+    pub fn stock_policy(&self) -> Result<StockPolicy> {
+        Ok(self.store().read(store::settings::stock_policy)?.unwrap_or(self.inner.options.stock_policy))
+    }
+
+    /// Changes the stock policy for every sale from now on (audited).
+    pub fn set_stock_policy(&self, policy: StockPolicy) -> Result<()> {
+        let now = self.now();
+        let detail = match policy {
+            StockPolicy::Refuse => "refuse sales of more than is on hand",
+            StockPolicy::AllowNegative => "allow selling more than is on hand",
+        };
+        self.store().write(|tx| {
+            store::settings::set_stock_policy(tx, policy, now)?;
+            store::audit::append(tx, now, &self.inner.options.user, "set stock policy", None, Some(detail))?;
+            Ok(())
+        })?;
         Ok(())
     }
 

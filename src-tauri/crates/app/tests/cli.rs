@@ -113,7 +113,12 @@ fn every_command_in_training_mode() {
     let updated = ok(db, &["--json", "item", "update", &soap_code, "--price", "260"]).json();
     assert_eq!(updated["price"].as_str(), Some("260.00"));
     assert!(ok(db, &["item", "list"]).stdout.contains("Omo 1kg"));
-    refused(db, &["item", "compose", &soap_code, "--part", "2009900000019:1"], "not registered with KRA yet");
+    // A composition is queued like any document (sent after both items' registrations).
+    assert!(ok(db, &["item", "compose", &soap_code, "--part", "2009900000019:1"]).stdout.contains("queued for KRA"));
+    refused(db, &["item", "compose", &soap_code, "--part", &format!("{soap_code}:1")], "cannot be made of itself");
+    let outbox = ok(db, &["--json", "outbox"]).json();
+    let queued = outbox["rows"].as_array().unwrap().iter().filter(|r| r["kind"] == "save_item_composition").count();
+    assert_eq!(queued, 1, "{outbox}");
 
     // Stock.
     ok(db, &["stock", "adjust", "--item", &format!("{soap_code}:10")]);
@@ -219,10 +224,14 @@ fn every_command_in_training_mode() {
         let read = std::io::BufRead::read_line(&mut stderr, &mut seen).unwrap();
         assert!(read > 0, "duka sync ended early; it printed:\n{seen}");
     }
+    // One sender per database: a second `duka sync` while this one runs does not drain.
+    refused(db, &["sync", "--once"], "another Duka on this computer is sending to KRA");
     let interrupted = Command::new("kill").args(["-INT", &follow.id().to_string()]).status().unwrap();
     assert!(interrupted.success());
     assert_eq!(follow.wait().unwrap().code(), Some(0));
     assert!(ok(db, &["sales"]).stdout.lines().all(|l| l.contains("signed by KRA")));
+    // Once it has stopped, the next one sends.
+    ok(db, &["sync", "--once"]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -307,4 +316,42 @@ async fn init_against_kra_then_offline_sync_reports_what_is_left() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let text = std::fs::read_to_string(&pdf).unwrap();
     assert!(text.to_ascii_uppercase().contains("PROVISIONAL"), "{text}");
+}
+
+/// The stock policy is the shop's setting (default: refuse), read at each sale, audited.
+#[test]
+fn the_stock_policy_is_a_shop_setting_read_at_each_sale() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    let db = db.as_path();
+    ok(db, &["training", "--demo"]);
+    let levels = ok(db, &["--json", "stock", "list"]).json();
+    let level = levels.as_array().unwrap().iter().find(|l| l["on_hand"].as_str() != Some("0.00")).unwrap();
+    let code = level["code"].as_str().unwrap().to_owned();
+    let on_hand: f64 = level["on_hand"].as_str().unwrap().parse().unwrap();
+    let too_many = format!("{code}:{}", on_hand as i64 + 5);
+
+    assert!(ok(db, &["settings", "stock-policy"]).stdout.contains("Stock policy: refuse"));
+    refused(db, &["sale", "--item", &too_many], "record the delivery first");
+    usage(db, &["settings", "stock-policy", "sometimes"]);
+
+    let set = ok(db, &["--json", "settings", "stock-policy", "allow"]).json();
+    assert_eq!(set["stock_policy"].as_str(), Some("allow"));
+    // A new process reads the stored setting.
+    ok(db, &["sale", "--item", &too_many]);
+    let levels = ok(db, &["--json", "stock", "list"]).json();
+    let after = levels.as_array().unwrap().iter().find(|l| l["code"] == code.as_str()).unwrap();
+    assert_eq!(after["on_hand"].as_str(), Some("-5.00"));
+
+    ok(db, &["settings", "stock-policy", "refuse"]);
+    refused(db, &["sale", "--item", &format!("{code}:1")], "record the delivery first");
+    let audited: Vec<String> = rusqlite::Connection::open(db)
+        .unwrap()
+        .prepare("SELECT detail FROM audit_log WHERE action = 'set stock policy' ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(audited, ["allow selling more than is on hand", "refuse sales of more than is on hand"]);
 }

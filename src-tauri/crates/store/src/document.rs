@@ -18,6 +18,8 @@ pub enum DocumentKind {
     FeedPurchase,
     ImportedItem,
     Settings,
+    /// One line of an item's composition (`item_compositions`).
+    ItemComposition,
 }
 
 impl DocumentKind {
@@ -31,6 +33,7 @@ impl DocumentKind {
             DocumentKind::FeedPurchase => "feed_purchase",
             DocumentKind::ImportedItem => "imported_item",
             DocumentKind::Settings => "settings",
+            DocumentKind::ItemComposition => "item_composition",
         }
     }
 }
@@ -47,6 +50,7 @@ impl FromStr for DocumentKind {
             "feed_purchase" => DocumentKind::FeedPurchase,
             "imported_item" => DocumentKind::ImportedItem,
             "settings" => DocumentKind::Settings,
+            "item_composition" => DocumentKind::ItemComposition,
             other => return Err(Error::StoredValue { what: "a document kind", value: other.to_owned() }),
         })
     }

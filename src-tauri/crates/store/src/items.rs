@@ -107,6 +107,66 @@ pub fn register_item(tx: &Transaction<'_>, item: &Item, meta: &CommitMeta<'_>) -
     Ok(SavedItem { id, outbox_id })
 }
 
+/// One saved line of an item's composition: `qty` of `component` per unit of `item`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompositionLine {
+    pub id: i64,
+    pub item: ItemCode,
+    pub component: ItemCode,
+    pub qty: Qty,
+    pub saved_at: domain::DateTime,
+    pub user: String,
+}
+
+/// Saves what `item` is made of, one line per component, each queued for KRA as its own
+/// `saveItemComposition` after the registrations of the finished item and of the component still
+/// waiting. Returns the outbox rows. The caller checked the items exist and the quantities.
+pub fn save_composition(
+    tx: &Transaction<'_>,
+    item: &ItemCode,
+    components: &[(ItemCode, Qty)],
+    meta: &CommitMeta<'_>,
+) -> Result<Vec<i64>> {
+    let finished_registration = outbox::open_item_registration(tx, item)?;
+    let mut rows = Vec::with_capacity(components.len());
+    for (component, qty) in components {
+        tx.prepare_cached(
+            "INSERT INTO item_compositions (item_code, component_code, qty, saved_at, user_name)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )
+        .and_then(|mut s| {
+            s.execute(params![item.as_str(), component.as_str(), qty.hundredths(), meta.at.kra(), meta.user])
+        })
+        .during("save the item's composition")?;
+        let doc = DocumentRef::new(DocumentKind::ItemComposition, tx.last_insert_rowid());
+        let deps: Vec<i64> =
+            finished_registration.into_iter().chain(outbox::open_item_registration(tx, component)?).collect();
+        rows.push(outbox::enqueue(tx, OutboxKind::ItemComposition, doc, Some(item), &deps, meta.at)?);
+        let detail = format!("{item} = {qty} x {component}");
+        audit::append(tx, meta.at, meta.user, "save item composition", Some(doc), Some(&detail))?;
+    }
+    Ok(rows)
+}
+
+/// One saved composition line.
+pub fn composition_line(conn: &Connection, id: i64) -> Result<CompositionLine> {
+    let raw: Option<(String, String, i64, String, String)> = conn
+        .prepare_cached(
+            "SELECT item_code, component_code, qty, saved_at, user_name FROM item_compositions WHERE id = ?1",
+        )
+        .and_then(|mut s| s.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))).optional())
+        .during("read a composition line")?;
+    let (item, component, qty, saved_at, user) = raw.ok_or(Error::DocumentNotFound { kind: "composition line", id })?;
+    Ok(CompositionLine {
+        id,
+        item: codec::stored("an item code", &item, ItemCode::parse(&item).ok())?,
+        component: codec::stored("an item code", &component, ItemCode::parse(&component).ok())?,
+        qty: codec::qty(qty),
+        saved_at: codec::stored("a time", &saved_at, domain::DateTime::parse_kra(&saved_at).ok())?,
+        user,
+    })
+}
+
 /// Changes an item's name, classification, band, price, barcode or active flag and queues the
 /// update for KRA after any earlier registration of the same item. The code, type, origin and
 /// units never change (KRA needs a new item for that).

@@ -31,6 +31,9 @@ pub enum OutboxKind {
     PurchaseRejection,
     /// `updateImportItem` accepting or rejecting a customs import.
     ImportUpdate,
+    /// `saveItemComposition` for one line of an item's composition, after the registrations of
+    /// the finished item and the component.
+    ItemComposition,
 }
 
 impl OutboxKind {
@@ -44,6 +47,7 @@ impl OutboxKind {
             OutboxKind::Purchase => "purchase",
             OutboxKind::PurchaseRejection => "purchase_rejection",
             OutboxKind::ImportUpdate => "import_update",
+            OutboxKind::ItemComposition => "save_item_composition",
         }
     }
 }
@@ -60,6 +64,7 @@ impl FromStr for OutboxKind {
             "purchase" => OutboxKind::Purchase,
             "purchase_rejection" => OutboxKind::PurchaseRejection,
             "import_update" => OutboxKind::ImportUpdate,
+            "save_item_composition" => OutboxKind::ItemComposition,
             other => return Err(Error::StoredValue { what: "an outbox kind", value: other.to_owned() }),
         })
     }
@@ -347,6 +352,14 @@ pub fn mark_done(tx: &Transaction<'_>, id: i64, kra_number: Option<i64>, now: Da
         params![id, now.kra(), kra_number],
     )
     .during("mark a call done")?;
+    // KRA's running stock total moves in the same transaction that settles its insertStockIO.
+    let (kind, document_kind, document_id): (String, String, i64) = tx
+        .prepare_cached("SELECT kind, document_kind, document_id FROM outbox WHERE id = ?1")
+        .and_then(|mut s| s.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))))
+        .during("mark a call done")?;
+    if kind == OutboxKind::StockIo.as_str() && document_kind == crate::DocumentKind::StockDocument.as_str() {
+        crate::stock::add_to_kra_totals(tx, document_id)?;
+    }
     Ok(())
 }
 

@@ -1,10 +1,11 @@
 //! Settings: the device/connection row (PIN, branch, serial, base URL, environment, front door,
 //! SCU id, MRC, device id), secrets kept apart from it (the communication key never shows in logs),
-//! the shop details printed on receipts, and the `lastReqDt` cursor of each KRA list.
+//! the shop details printed on receipts, shop preferences (the stock policy), and the `lastReqDt`
+//! cursor of each KRA list.
 
 use std::{fmt, str::FromStr};
 
-use domain::{DateTime, KraPin};
+use domain::{DateTime, KraPin, StockPolicy};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use crate::{Error, Result, codec, error::During};
@@ -234,6 +235,36 @@ pub fn shop_details(conn: &Connection) -> Result<Option<ShopDetails>> {
     .during("read the shop details")
 }
 
+/// Whether a sale may take stock below zero: the shop's choice (`None` until it made one).
+pub fn stock_policy(conn: &Connection) -> Result<Option<StockPolicy>> {
+    let value: Option<String> = conn
+        .prepare_cached("SELECT value FROM shop_preferences WHERE name = 'stock_policy'")
+        .and_then(|mut s| s.query_row([], |r| r.get(0)).optional())
+        .during("read the stock policy")?;
+    value
+        .map(|v| match v.as_str() {
+            "refuse" => Ok(StockPolicy::Refuse),
+            "allow_negative" => Ok(StockPolicy::AllowNegative),
+            _ => Err(Error::StoredValue { what: "a stock policy", value: v }),
+        })
+        .transpose()
+}
+
+/// Records the shop's stock policy (the caller writes the audit entry in the same transaction).
+pub fn set_stock_policy(tx: &Transaction<'_>, policy: StockPolicy, at: DateTime) -> Result<()> {
+    let value = match policy {
+        StockPolicy::Refuse => "refuse",
+        StockPolicy::AllowNegative => "allow_negative",
+    };
+    tx.execute(
+        "INSERT INTO shop_preferences (name, value, updated_at) VALUES ('stock_policy', ?1, ?2)
+         ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+        params![value, at.kra()],
+    )
+    .during("save the stock policy")?;
+    Ok(())
+}
+
 /// The `lastReqDt` to send for `list` (e.g. "selectCodeList"), if it was ever pulled.
 pub fn sync_cursor(conn: &Connection, list: &str) -> Result<Option<String>> {
     conn.query_row("SELECT last_req_dt FROM sync_cursors WHERE list = ?1", [list], |r| r.get(0))
@@ -267,6 +298,16 @@ mod tests {
         store.write(|tx| save_secret(tx, SecretName::CommunicationKey, &key, now())).unwrap();
         assert_eq!(store.read(|c| secret(c, SecretName::CommunicationKey)).unwrap().unwrap().expose(), key.expose());
         assert_eq!(store.read(|c| secret(c, SecretName::GatewayClientSecret)).unwrap(), None);
+    }
+
+    #[test]
+    fn the_stock_policy_is_unset_until_chosen_then_round_trips() {
+        let store = Store::open_in_memory().unwrap();
+        assert_eq!(store.read(stock_policy).unwrap(), None);
+        store.write(|tx| set_stock_policy(tx, StockPolicy::AllowNegative, now())).unwrap();
+        assert_eq!(store.read(stock_policy).unwrap(), Some(StockPolicy::AllowNegative));
+        store.write(|tx| set_stock_policy(tx, StockPolicy::Refuse, now())).unwrap();
+        assert_eq!(store.read(stock_policy).unwrap(), Some(StockPolicy::Refuse));
     }
 
     #[test]

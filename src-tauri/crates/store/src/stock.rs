@@ -50,6 +50,43 @@ pub fn on_hand(conn: &Connection, code: &ItemCode) -> Result<Qty> {
         .map(codec::qty)
 }
 
+/// The quantity KRA holds for `code`: the running total of the item's movements whose
+/// `insertStockIO` KRA accepted (not the local on-hand, which includes movements KRA has not seen).
+pub fn kra_quantity(conn: &Connection, code: &ItemCode) -> Result<Qty> {
+    conn.prepare_cached("SELECT qty FROM kra_stock_totals WHERE item_code = ?1")
+        .and_then(|mut s| s.query_row([code.as_str()], |r| r.get(0)).optional())
+        .during("read the stock KRA has accepted")
+        .map(|q| codec::qty(q.unwrap_or(0)))
+}
+
+/// KRA accepted the `insertStockIO` of stock document `document_id`: its movements join KRA's
+/// running totals. Called by [`outbox::mark_done`] in the settling transaction, once per document
+/// (a done row is final).
+pub(crate) fn add_to_kra_totals(tx: &Transaction<'_>, document_id: i64) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO kra_stock_totals (item_code, qty)
+         SELECT item_code, sum(signed_qty) FROM stock_movements WHERE document_id = ?1 GROUP BY item_code
+         ON CONFLICT (item_code) DO UPDATE SET qty = qty + excluded.qty",
+    )
+    .and_then(|mut s| s.execute([document_id]))
+    .during("add accepted stock to KRA's running total")?;
+    Ok(())
+}
+
+/// KRA's running total recomputed from the ledger (the sum over every accepted movement): what
+/// [`kra_quantity`] must always equal. For checks and tests; linear in the item's movements.
+pub fn kra_quantity_recomputed(conn: &Connection, code: &ItemCode) -> Result<Qty> {
+    conn.prepare_cached(
+        "SELECT coalesce(sum(m.signed_qty), 0) FROM stock_movements m
+         WHERE m.item_code = ?1 AND EXISTS (
+             SELECT 1 FROM outbox o WHERE o.kind = 'stock_io' AND o.state = 'done'
+               AND o.document_kind = 'stock_document' AND o.document_id = m.document_id)",
+    )
+    .and_then(|mut s| s.query_row([code.as_str()], |r| r.get(0)))
+    .during("add up the stock KRA has accepted")
+    .map(codec::qty)
+}
+
 /// On-hand of every item that has movements.
 pub fn stock_levels(conn: &Connection) -> Result<Vec<(ItemCode, Qty)>> {
     let rows = conn
@@ -227,5 +264,36 @@ mod tests {
         // Movements are immutable.
         assert!(store.read(|conn| conn.execute("UPDATE stock_movements SET qty = 1", []).during("t")).is_err());
         assert!(store.read(|conn| conn.execute("DELETE FROM stock_documents", []).during("t")).is_err());
+    }
+
+    #[test]
+    fn kras_running_total_moves_only_when_kra_accepts_a_movement() {
+        let store = Store::open_in_memory().unwrap();
+        let sugar = testing::item(1, "Sugar 1kg", None);
+        let t = testing::now();
+        store.write(|tx| items::register_item(tx, &sugar, &testing::meta())).unwrap();
+        let total = |store: &Store| {
+            store.read(|c| Ok((kra_quantity(c, &sugar.code)?, kra_quantity_recomputed(c, &sugar.code)?))).unwrap()
+        };
+        let settle = |store: &Store| {
+            let rows = store.write(|tx| outbox::claim_ready(tx, t, 10)).unwrap();
+            for row in rows {
+                store.write(|tx| outbox::mark_done(tx, row.id, None, t)).unwrap();
+            }
+        };
+        let inn = StockMovement::new(&sugar, StockMoveType::AdjustmentIn, Qty::whole(10)).unwrap();
+        store.write(|tx| commit_stock_adjustment(tx, &[inn], None, &testing::meta())).unwrap();
+        // Queued, not accepted: KRA holds nothing yet.
+        assert_eq!(total(&store), (Qty::ZERO, Qty::ZERO));
+        settle(&store); // the registration
+        settle(&store); // insertStockIO
+        assert_eq!(total(&store), (Qty::whole(10), Qty::whole(10)));
+        let out = StockMovement::new(&sugar, StockMoveType::Discarding, Qty::from_hundredths(250)).unwrap();
+        store.write(|tx| commit_stock_adjustment(tx, &[out], None, &testing::meta())).unwrap();
+        assert_eq!(total(&store), (Qty::whole(10), Qty::whole(10)));
+        while store.read(outbox::counts).unwrap().pending > 0 {
+            settle(&store);
+        }
+        assert_eq!(total(&store), (Qty::from_hundredths(750), Qty::from_hundredths(750)));
     }
 }

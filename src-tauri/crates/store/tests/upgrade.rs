@@ -56,6 +56,10 @@ fn a_first_release_database_upgrades_and_keeps_its_data() {
             // Stock, settings, secrets, code lists, counters.
             assert_eq!(stock::on_hand(c, &code("KE2NTNO0000001"))?, Qty::whole(18));
             assert_eq!(stock::on_hand(c, &code("KE2NTNO0000002"))?, Qty::whole(9));
+            // 0004 backfilled KRA's running stock totals from the accepted movements.
+            for item in ["KE2NTNO0000001", "KE2NTNO0000002"] {
+                assert_eq!(stock::kra_quantity(c, &code(item))?, stock::kra_quantity_recomputed(c, &code(item))?);
+            }
             assert_eq!(settings::device_settings(c)?.map(|d| d.serial), Some("DUKA0001".into()));
             assert_eq!(
                 settings::secret(c, SecretName::CommunicationKey)?.map(|k| k.expose().to_owned()),

@@ -1,8 +1,10 @@
 //! Drain benchmark against the in-process simulator (`cargo bench -p sync`), printing a markdown
 //! table:
 //! - drain rate of queued sales (10,000 at 0 ms added latency, 300 at 200 ms: 10,000 × 200 ms
-//!   would take over half an hour) as a ratio to the ideal = number of invoices × one round trip,
-//!   the round trip measured on the same simulator with `selectInvoiceDetails`;
+//!   would take over half an hour; `DRAIN_BENCH_SALES=N` changes the 10,000) as a ratio to the
+//!   ideal = number of invoices × the median round trip of the drain's own `saveTrnsSalesOsdc`
+//!   calls (timed around each call, so KRA's validation work is part of it), with where the
+//!   sales lane's time went: inside KRA calls, or local work (claims, fsyncs, settling);
 //! - commit-to-signature latency with the line up and the worker idle.
 //!
 //! Every sale has a goods line and a service line, so each sale also queues a stock movement and
@@ -12,7 +14,7 @@
 #![allow(clippy::unwrap_used, clippy::print_stdout)]
 
 use std::{
-    sync::Arc,
+    sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
 
@@ -20,9 +22,29 @@ use domain::{
     DateTime, Discount, Item, ItemCode, ItemCodeParts, ItemType, Money, PaymentType, Qty, SaleDraft, SaleLineDraft,
     StockMoveType, StockMovement, StockPolicy, TaxBand,
 };
+use oscu::Function;
 use oscu_sim::{DeviceSpec, Fault, FaultRule, RunningSim, SimConfig, Simulator};
 use store::{CommitMeta, LoadedCatalogue, Store};
-use sync::{Clock, Engine, PullList, SyncConfig, SystemClock};
+use sync::{Clock, Engine, PullList, Reply, SyncConfig, SystemClock, Transport};
+
+/// The client, timing every `saveTrnsSalesOsdc` exchange (request out to answer decoded).
+struct TimedTransport {
+    client: Arc<oscu::Client>,
+    sales_calls: Mutex<Vec<Duration>>,
+}
+
+impl Transport for TimedTransport {
+    fn call<'a>(&'a self, function: Function, body: &'a str) -> Reply<'a> {
+        Box::pin(async move {
+            let start = Instant::now();
+            let answer = self.client.call(function, body).await;
+            if function == Function::SaveTrnsSalesOsdc {
+                self.sales_calls.lock().unwrap().push(start.elapsed());
+            }
+            answer
+        })
+    }
+}
 
 const TIN: &str = "P051234567X";
 const BHF: &str = "00";
@@ -33,6 +55,7 @@ struct Shop {
     store: Arc<Store>,
     engine: Engine,
     client: Arc<oscu::Client>,
+    timed: Arc<TimedTransport>,
     items: Vec<Item>,
     _dir: tempfile::TempDir,
 }
@@ -80,9 +103,10 @@ async fn open_shop(stock: i64) -> Shop {
     let client = Arc::new(client);
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(Store::open(dir.path().join("duka.db")).unwrap());
+    let timed = Arc::new(TimedTransport { client: client.clone(), sales_calls: Mutex::new(Vec::new()) });
     let engine = Engine::with_transport(
         store.clone(),
-        client.clone(),
+        timed.clone(),
         Arc::new(SystemClock),
         SyncConfig::new("bench", "Bench User"),
     );
@@ -104,7 +128,7 @@ async fn open_shop(stock: i64) -> Shop {
         .unwrap();
     engine.drain().await.unwrap();
     assert_eq!(engine.progress().pending, 0);
-    Shop { sim, store, engine, client, items, _dir: dir }
+    Shop { sim, store, engine, client, timed, items, _dir: dir }
 }
 
 fn invoice(shop: &Shop) -> domain::Invoice {
@@ -155,6 +179,8 @@ struct DrainRow {
     sales_done: Duration,
     /// Until everything, stock movements and balances included, was accepted.
     elapsed: Duration,
+    /// The drain's own `saveTrnsSalesOsdc` exchanges, in order.
+    sales_calls: Vec<Duration>,
 }
 
 fn signed_count(store: &Store) -> i64 {
@@ -184,6 +210,7 @@ async fn drain_rate(latency_ms: u64, sales: usize) -> DrainRow {
         })
         .unwrap();
     let target = signed_count(&shop.store) + i64::try_from(sales).unwrap();
+    shop.timed.sales_calls.lock().unwrap().clear();
     let start = Instant::now();
     // Watch for the last signature while the drain runs (a read every 2 ms).
     let watcher = {
@@ -202,7 +229,8 @@ async fn drain_rate(latency_ms: u64, sales: usize) -> DrainRow {
     assert_eq!((p.pending, p.parked), (0, 0), "{p:?} {report:?}");
     assert_eq!(report.accepted, sales * 3, "{report:?}");
     shop.sim.shutdown().await;
-    DrainRow { latency_ms, sales, rtt, sales_done, elapsed }
+    let sales_calls = std::mem::take(&mut *shop.timed.sales_calls.lock().unwrap());
+    DrainRow { latency_ms, sales, rtt, sales_done, elapsed, sales_calls }
 }
 
 struct LatencyRow {
@@ -253,26 +281,36 @@ fn main() {
     runtime.block_on(async {
         // DRAIN_BENCH=latency runs only the commit-to-signature part.
         let only_latency = std::env::var("DRAIN_BENCH").is_ok_and(|v| v == "latency");
+        let sales = std::env::var("DRAIN_BENCH_SALES").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
         let drains =
-            if only_latency { Vec::new() } else { vec![drain_rate(0, 10_000).await, drain_rate(200, 300).await] };
+            if only_latency { Vec::new() } else { vec![drain_rate(0, sales).await, drain_rate(200, 300).await] };
         println!("\n### Drain rate (each sale also queues a stock movement and a stock balance)\n");
         println!(
-            "| added latency | sales queued | round trip | ideal (sales × round trip) | last sale signed | sales/s | \
-             ratio to ideal | everything accepted (stock tail) |"
+            "| added latency | sales queued | saveTrnsSalesOsdc round trip (median in the drain) | ideal (sales × \
+             round trip) | last sale signed | sales/s | ratio to ideal | sales lane: in KRA calls | sales lane: local \
+             work per sale | everything accepted (stock tail) | selectInvoiceDetails probe |"
         );
-        println!("|---|---|---|---|---|---|---|---|");
+        println!("|---|---|---|---|---|---|---|---|---|---|---|");
         for r in &drains {
-            let ideal = r.rtt * u32::try_from(r.sales).unwrap();
+            let mut calls = r.sales_calls.clone();
+            calls.sort();
+            let median = calls.get(calls.len() / 2).copied().unwrap_or_default();
+            let in_calls: Duration = calls.iter().sum();
+            let ideal = median * u32::try_from(r.sales).unwrap();
+            let local = r.sales_done.saturating_sub(in_calls) / u32::try_from(r.sales).unwrap();
             println!(
-                "| {} ms | {} | {:.2} ms | {:.1} s | {:.1} s | {:.0} | {:.2} | {:.1} s |",
+                "| {} ms | {} | {:.2} ms | {:.1} s | {:.1} s | {:.0} | {:.2} | {:.1} s | {:.2} ms | {:.1} s | {:.2} ms |",
                 r.latency_ms,
                 r.sales,
-                ms(r.rtt),
+                ms(median),
                 ideal.as_secs_f64(),
                 r.sales_done.as_secs_f64(),
                 r.sales as f64 / r.sales_done.as_secs_f64(),
                 ideal.as_secs_f64() / r.sales_done.as_secs_f64(),
+                in_calls.as_secs_f64(),
+                ms(local),
                 r.elapsed.as_secs_f64(),
+                ms(r.rtt),
             );
         }
         let lat = vec![commit_to_signature(0, 50).await, commit_to_signature(200, 10).await];

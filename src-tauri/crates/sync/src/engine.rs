@@ -20,6 +20,7 @@ use crate::{
     clock::add,
     error::{During, Error},
     explain, requests,
+    sender_lock::SenderLock,
 };
 
 /// How the engine behaves.
@@ -136,8 +137,8 @@ enum Lane {
     Stock,
     /// `insertTrnsPurchase` (the purchase `invcNo` series).
     Purchases,
-    /// Item registrations (their codes carry KRA's sequence), import decisions, purchase
-    /// rejections.
+    /// Item registrations (their codes carry KRA's sequence), item compositions, import
+    /// decisions, purchase rejections.
     Other,
 }
 
@@ -149,7 +150,7 @@ impl Lane {
             Lane::Sales => "('sale', 'credit_note')",
             Lane::Stock => "('stock_io', 'stock_master')",
             Lane::Purchases => "('purchase')",
-            Lane::Other => "('save_item', 'import_update', 'purchase_rejection')",
+            Lane::Other => "('save_item', 'import_update', 'purchase_rejection', 'save_item_composition')",
         }
     }
 
@@ -168,9 +169,11 @@ fn counter_of(kind: OutboxKind) -> Option<KraCounter> {
         OutboxKind::Sale | OutboxKind::CreditNote => Some(KraCounter::SalesInvoice),
         OutboxKind::StockIo => Some(KraCounter::StockSar),
         OutboxKind::Purchase => Some(KraCounter::PurchaseInvoice),
-        OutboxKind::SaveItem | OutboxKind::StockMaster | OutboxKind::PurchaseRejection | OutboxKind::ImportUpdate => {
-            None
-        }
+        OutboxKind::SaveItem
+        | OutboxKind::StockMaster
+        | OutboxKind::PurchaseRejection
+        | OutboxKind::ImportUpdate
+        | OutboxKind::ItemComposition => None,
     }
 }
 
@@ -182,6 +185,7 @@ fn function_of(kind: OutboxKind) -> Function {
         OutboxKind::StockMaster => Function::SaveStockMaster,
         OutboxKind::Purchase | OutboxKind::PurchaseRejection => Function::InsertTrnsPurchase,
         OutboxKind::ImportUpdate => Function::UpdateImportItem,
+        OutboxKind::ItemComposition => Function::SaveItemComposition,
     }
 }
 
@@ -213,7 +217,8 @@ struct Inner {
     clock: Arc<dyn Clock>,
     config: SyncConfig,
     status: Mutex<Status>,
-    draining: tokio::sync::Mutex<()>,
+    /// The right to send for this database (taken at the first drain, kept for the engine's life).
+    sender: Mutex<Option<Arc<SenderLock>>>,
     /// A document was committed: idle lanes of a running drain look again at once.
     new_work: tokio::sync::Notify,
 }
@@ -266,7 +271,7 @@ impl Engine {
                 clock,
                 config,
                 status: Mutex::new(Status { online: true, last_error: None }),
-                draining: tokio::sync::Mutex::new(()),
+                sender: Mutex::new(None),
                 new_work: tokio::sync::Notify::new(),
             }),
         }
@@ -325,7 +330,39 @@ impl Engine {
 
     /// After a crash mid-send: rows left in flight go back to pending; their reserved numbers
     /// and frozen bodies make the next attempt ask KRA first, then resend the same bytes.
+    /// Needs the right to send ([`Error::AnotherSender`] otherwise); does nothing while a drain
+    /// of this process is running (its rows in flight are really on their way).
     pub fn recover_after_restart(&self) -> Result<usize> {
+        let sender = self.sender()?;
+        let Ok(_no_drain_running) = sender.draining.try_lock() else { return Ok(0) };
+        self.requeue_in_flight()
+    }
+
+    /// Takes (once) the right to send for this database; while another process holds it, the
+    /// progress shows why nothing is sent.
+    fn sender(&self) -> Result<Arc<SenderLock>> {
+        let mut held = self.inner.sender.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(lock) = held.as_ref() {
+            return Ok(lock.clone());
+        }
+        match crate::sender_lock::acquire(&self.inner.store) {
+            Ok(lock) => {
+                let mut status = self.status();
+                if status.last_error.as_deref() == Some(Error::AnotherSender.to_string().as_str()) {
+                    status.last_error = None;
+                }
+                *held = Some(lock.clone());
+                Ok(lock)
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "not sending");
+                self.status().last_error = Some(e.to_string());
+                Err(e)
+            }
+        }
+    }
+
+    fn requeue_in_flight(&self) -> Result<usize> {
         let n = self.store().write(outbox::requeue_in_flight).during("requeue interrupted calls")?;
         if n > 0 {
             tracing::info!(rows = n, "requeued calls interrupted by a restart");
@@ -366,8 +403,9 @@ impl Engine {
     /// Sends everything that is ready now (all lanes) until nothing is ready; returns what
     /// happened. Rows waiting for a backoff stay for a later drain.
     pub async fn drain(&self) -> Result<DrainReport> {
-        let _one_at_a_time = self.inner.draining.lock().await;
-        self.recover_after_restart()?;
+        let sender = self.sender()?;
+        let _one_at_a_time = sender.draining.lock().await;
+        self.requeue_in_flight()?;
         let mut total = DrainReport::default();
         loop {
             let report = Arc::new(Mutex::new(DrainReport::default()));
@@ -642,12 +680,7 @@ impl Engine {
             let sent: Vec<oscu::wire::StockMasterSaveReq> = serde_json::from_str(sent).unwrap_or_default();
             for balance in &sent {
                 let Ok(code) = domain::ItemCode::parse(&balance.item_cd) else { continue };
-                let now_total = self.store().read(|c| {
-                    requests::kra_quantity(c, &code).map_err(|e| match e {
-                        Error::Store { source, .. } => source,
-                        other => store::Error::StoredValue { what: "a stock total", value: other.to_string() },
-                    })
-                });
+                let now_total = self.store().read(|c| store::stock::kra_quantity(c, &code));
                 if now_total.is_ok_and(|q| oscu::wire::Quantity::from(q) != balance.rsd_qty) {
                     return Ok(true);
                 }

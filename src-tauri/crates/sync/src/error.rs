@@ -14,6 +14,13 @@ pub enum Error {
     DeviceNotSetUp { missing: &'static str },
     #[error("the sync worker has stopped: restart Duka")]
     WorkerStopped,
+    #[error(
+        "another Duka on this computer is sending to KRA (the desktop app or a `duka sync`): this one will not \
+         send; the other one sends everything, or close it and try again"
+    )]
+    AnotherSender,
+    #[error("could not open the sending lock {path}: {source}: check that Duka may write in that folder")]
+    SenderLock { path: std::path::PathBuf, source: std::io::Error },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -34,6 +34,7 @@ fn what(kind: OutboxKind) -> &'static str {
         OutboxKind::Purchase => "the purchase",
         OutboxKind::PurchaseRejection => "the purchase rejection",
         OutboxKind::ImportUpdate => "the import decision",
+        OutboxKind::ItemComposition => "the item composition",
     }
 }
 

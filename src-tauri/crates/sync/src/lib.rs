@@ -17,6 +17,7 @@ mod explain;
 mod feeds;
 mod pull;
 mod requests;
+mod sender_lock;
 mod transport;
 mod worker;
 
@@ -25,5 +26,6 @@ pub use engine::{DrainReport, Engine, Progress, SyncConfig};
 pub use error::{Error, Result};
 pub use explain::{ExplainContext, Explanation, explain};
 pub use pull::{PullList, PullReport};
+pub use sender_lock::lock_file_path;
 pub use transport::{Reply, Transport};
 pub use worker::SyncHandle;

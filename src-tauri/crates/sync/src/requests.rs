@@ -6,8 +6,8 @@ use domain::{DateTime, Item, ItemCode, Qty};
 use oscu::{
     build::{PurchaseHeader, SaleHeader, StockHeader},
     wire::{
-        ImportItem, ImportItemUpdateReq, ItemSaveReq, StockIOSaveReq, StockMasterSaveReq, TrnsPurchaseSaveReq,
-        TrnsSalesSaveWrReq, UserStamp,
+        ImportItem, ImportItemUpdateReq, ItemCompositionSaveReq, ItemSaveReq, StockIOSaveReq, StockMasterSaveReq,
+        TrnsPurchaseSaveReq, TrnsSalesSaveWrReq, UserStamp,
     },
 };
 use store::{Connection, DocumentKind, OutboxKind, OutboxRow, ShopDetails};
@@ -73,6 +73,7 @@ pub(crate) fn build(conn: &Connection, row: &OutboxRow, kra_number: Option<i64>,
         }
         OutboxKind::Purchase => to_json("a purchase", &purchase(conn, row.document.id, kra_number, user)?),
         OutboxKind::ImportUpdate => to_json("an import decision", &import_update(conn, row.document.id, user)?),
+        OutboxKind::ItemComposition => to_json("an item composition", &composition(conn, row.document.id, user)?),
         OutboxKind::PurchaseRejection => Err(Error::BuildRequest {
             what: format!("the rejection of KRA purchase {}", row.document.id),
             reason: "KRA's interface has no documented call for rejecting a supplier's sale: the engine keeps \
@@ -165,23 +166,6 @@ fn stock_io(conn: &Connection, doc_id: i64, kra_number: Option<i64>, user: &User
     built.map_err(build_err(what))
 }
 
-/// The quantity KRA holds for `item`: the sum of the item's movements whose `insertStockIO` KRA
-/// accepted (not the local on-hand, which includes movements KRA has not seen yet).
-pub fn kra_quantity(conn: &Connection, item: &ItemCode) -> Result<Qty> {
-    conn.prepare_cached(
-        "SELECT coalesce(sum(m.signed_qty), 0) FROM stock_movements m
-         WHERE m.item_code = ?1 AND EXISTS (
-             SELECT 1 FROM outbox o WHERE o.kind = 'stock_io' AND o.state = 'done'
-               AND o.document_kind = 'stock_document' AND o.document_id = m.document_id)",
-    )
-    .and_then(|mut s| s.query_row([item.as_str()], |r| r.get::<_, i64>(0)))
-    .map(Qty::from_hundredths)
-    .map_err(|source| Error::Store {
-        operation: "add up the stock KRA has accepted",
-        source: store::Error::Db { operation: "add up the stock KRA has accepted", source },
-    })
-}
-
 /// One `saveStockMaster` per item of the row (the row's item, or every item of its stock
 /// document), each with KRA's running total now. Sent as a JSON array, one call per element;
 /// the quantity is absolute, so a resend after a failure is harmless.
@@ -200,8 +184,12 @@ fn stock_masters(conn: &Connection, row: &OutboxRow, user: &UserStamp) -> Result
     items
         .iter()
         .map(|item| {
-            StockMasterSaveReq::new(item, kra_quantity(conn, item)?, user)
-                .map_err(build_err(format!("stock of {item}")))
+            StockMasterSaveReq::new(
+                item,
+                store::stock::kra_quantity(conn, item).during("read the stock KRA has accepted")?,
+                user,
+            )
+            .map_err(build_err(format!("stock of {item}")))
         })
         .collect()
 }
@@ -216,6 +204,20 @@ fn purchase(conn: &Connection, id: i64, kra_number: Option<i64>, user: &UserStam
         user: user.clone(),
     };
     TrnsPurchaseSaveReq::from_purchase(&p.purchase, &header).map_err(build_err(what))
+}
+
+/// `saveItemComposition` for one stored composition line.
+fn composition(conn: &Connection, id: i64, user: &UserStamp) -> Result<ItemCompositionSaveReq> {
+    let line = store::items::composition_line(conn, id).during("read the composition")?;
+    Ok(ItemCompositionSaveReq {
+        item_cd: line.item.to_string(),
+        cpst_item_cd: line.component.to_string(),
+        cpst_qty: line.qty.into(),
+        regr_id: user.regr_id.clone(),
+        regr_nm: user.regr_nm.clone(),
+        modr_id: Some(user.modr_id.clone()),
+        modr_nm: Some(user.modr_nm.clone()),
+    })
 }
 
 fn import_update(conn: &Connection, id: i64, user: &UserStamp) -> Result<ImportItemUpdateReq> {

@@ -114,6 +114,14 @@ async fn every_fault_on_every_call_converges_with_each_document_signed_exactly_o
                 let ours = shop.store.read(|c| store::stock::on_hand(c, &code)).unwrap();
                 assert_eq!(ours, domain::Qty::whole(94), "{case}");
                 assert_eq!(shop.sim.stock_total(TIN, BHF, code.as_str()), ours, "{case}");
+                // The store's running total of accepted stock equals the sum recomputed from the ledger.
+                let (running, recomputed) = shop
+                    .store
+                    .read(|c| {
+                        Ok((store::stock::kra_quantity(c, &code)?, store::stock::kra_quantity_recomputed(c, &code)?))
+                    })
+                    .unwrap();
+                assert_eq!((running, recomputed), (ours, ours), "{case}");
             }
             shop.sim.shutdown().await;
         }
@@ -208,4 +216,62 @@ async fn a_sale_recorded_before_a_crash_is_found_by_asking_kra_not_sent_twice() 
     assert_signed_in_order_once(&shop, 2);
     let audit = shop.store.read(|c| store::audit::recent(c, 50)).unwrap();
     assert!(audit.iter().any(|a| a.action == "kra_already_recorded"), "{audit:?}");
+}
+
+/// A composition is a stored document sent through the outbox: saved offline, it waits for the
+/// registration of its new finished item, goes once KRA is back, and one KRA refuses is parked
+/// in plain words without blocking anything else.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compositions_queue_offline_wait_for_registrations_and_a_refused_one_is_parked() {
+    use domain::{ItemType, Qty, TaxBand};
+    let mut shop = Shop::open(Duration::from_secs(5), 100).await;
+    shop.sim.set_faults(down()).unwrap();
+    let juice = common::item(4, "Juice pack", ItemType::Finished, TaxBand::B, 5_000);
+    shop.register(juice.clone());
+    let (sugar, maize) = (shop.items[0].code.clone(), shop.items[1].code.clone());
+    let meta = common::meta(sync::Clock::now(shop.clock.as_ref()));
+    let rows = shop
+        .store
+        .write(|tx| {
+            let mut rows = store::items::save_composition(
+                tx,
+                &juice.code,
+                &[(sugar.clone(), Qty::whole(2)), (maize.clone(), Qty::from_hundredths(50))],
+                &meta,
+            )?;
+            // More maize per pack than KRA knows the shop has: KRA refuses this line.
+            rows.extend(store::items::save_composition(tx, &sugar, &[(maize.clone(), Qty::whole(500))], &meta)?);
+            Ok(rows)
+        })
+        .unwrap();
+    let registration = shop.store.read(|c| store::outbox::open_item_registration(c, &juice.code)).unwrap().unwrap();
+    let row = |id| shop.store.read(|c| store::outbox::row(c, id)).unwrap();
+    assert_eq!(row(rows[0]).depends_on, [registration], "waits for the new item's registration");
+    assert!(row(rows[2]).depends_on.is_empty(), "both items of this line are registered already");
+
+    // Offline: nothing goes, nothing is lost.
+    shop.engine.drain().await.unwrap();
+    assert_eq!(shop.engine.progress().pending, 4);
+
+    // Back online: the registration, then its two composition lines; the refused line parked.
+    shop.sim.clear_faults();
+    drain_until_pending(&shop, 0).await;
+    let p = shop.engine.progress();
+    assert_eq!((p.pending, p.parked), (0, 1), "{p:?}");
+    assert_eq!(row(registration).state, store::OutboxState::Done);
+    for id in &rows[..2] {
+        let done = row(*id);
+        assert_eq!(done.state, store::OutboxState::Done);
+        assert!(done.done_at >= row(registration).done_at);
+        let body: serde_json::Value = serde_json::from_str(done.request_body.as_deref().unwrap()).unwrap();
+        assert_eq!(body["itemCd"].as_str(), Some(juice.code.as_str()));
+    }
+    let parked = row(rows[2]);
+    assert_eq!(parked.state, store::OutboxState::Parked);
+    let reason = parked.last_error.unwrap_or_default();
+    assert!(reason.contains("stock"), "a plain reason: {reason}");
+    // A sale still goes after the parked composition.
+    shop.sell(&[(0, 1)]);
+    drain_until_pending(&shop, 0).await;
+    assert_eq!(shop.kra_sales().len(), 1);
 }

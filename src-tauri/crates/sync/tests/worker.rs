@@ -46,3 +46,48 @@ async fn a_woken_worker_signs_the_sale_and_publishes_progress() {
     assert_eq!(shop.kra_sales().len(), 2);
     handle.shutdown().await;
 }
+
+/// One sender per database: while another process holds the sending lock beside the database,
+/// this engine sends nothing and its progress says why; engines of one process share the lock.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_sender_on_the_same_database_does_not_drain() {
+    use std::sync::Arc;
+
+    let shop = Shop::open(Duration::from_secs(5), 10).await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("duka.db");
+    let engine_on = |store: &Arc<store::Store>| {
+        sync::Engine::new(
+            store.clone(),
+            common::client_for(&shop.sim, Duration::from_secs(5)),
+            shop.clock.clone(),
+            sync::SyncConfig::new("wanjiku", "Wanjiku Kamau"),
+        )
+    };
+    let store = Arc::new(store::Store::open(&db).unwrap());
+    let engine = engine_on(&store);
+
+    // "Another process": its own open file description holding the lock.
+    let other = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(sync::lock_file_path(&db));
+    let other = other.unwrap();
+    other.try_lock().unwrap();
+    let refused = engine.drain().await.unwrap_err();
+    assert!(matches!(refused, sync::Error::AnotherSender), "{refused}");
+    assert!(refused.to_string().contains("another Duka on this computer is sending to KRA"), "{refused}");
+    assert!(matches!(engine.recover_after_restart(), Err(sync::Error::AnotherSender)));
+    let p = engine.progress();
+    assert_eq!(p.last_error.as_deref(), Some(refused.to_string().as_str()), "{p:?}");
+
+    // It stops: this engine takes over, and the progress no longer shows the refusal.
+    drop(other);
+    engine.drain().await.unwrap();
+    assert_eq!(engine.progress().last_error, None);
+    // A second engine of this process (the app reconnecting) shares the right to send...
+    let again = engine_on(&Arc::new(store::Store::open(&db).unwrap()));
+    again.drain().await.unwrap();
+    // ...and another process is now the one refused.
+    let late = std::fs::OpenOptions::new().write(true).open(sync::lock_file_path(&db)).unwrap();
+    assert!(matches!(late.try_lock(), Err(std::fs::TryLockError::WouldBlock)));
+    drop((engine, again));
+    late.try_lock().unwrap();
+}

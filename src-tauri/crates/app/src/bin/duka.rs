@@ -10,7 +10,7 @@ use app::{
     TrainingRequest,
 };
 use clap::{Args, Parser, Subcommand};
-use domain::{CreditNoteReason, Discount, ItemType, Money, PaymentType, Qty, StockMoveType, TaxBand};
+use domain::{CreditNoteReason, Discount, ItemType, Money, PaymentType, Qty, StockMoveType, StockPolicy, TaxBand};
 use serde::Serialize;
 
 /// Duka: an offline-first till that fiscalises every sale with KRA eTIMS.
@@ -68,6 +68,9 @@ enum Command {
     /// Stock: adjust, list.
     #[command(subcommand)]
     Stock(StockCommand),
+    /// Shop settings: the stock policy.
+    #[command(subcommand)]
+    Settings(SettingsCommand),
     /// Ring up a sale.
     Sale {
         /// CODE:QTY or CODE:QTY:PRICE (CODE is the item code or barcode); repeat per line.
@@ -240,6 +243,15 @@ enum StockCommand {
     },
     /// Stock on hand.
     List,
+}
+
+#[derive(Debug, Subcommand)]
+enum SettingsCommand {
+    /// Whether a sale may take stock below zero: `refuse` (default) or `allow`; shows it when not given.
+    StockPolicy {
+        #[arg(value_parser = ["refuse", "allow"])]
+        policy: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -488,6 +500,7 @@ async fn command(duka: &Duka, json: bool, command: Command) -> anyhow::Result<Ex
         }
         Command::Item(c) => item_command(duka, json, c).await?,
         Command::Stock(c) => stock_command(duka, json, c)?,
+        Command::Settings(c) => settings_command(duka, json, c)?,
         Command::Sale { items, buyer_pin, buyer_name, payment } => {
             let lines = items
                 .iter()
@@ -621,7 +634,7 @@ async fn item_command(duka: &Duka, json: bool, c: ItemCommand) -> anyhow::Result
                 .collect::<anyhow::Result<Vec<_>>>()?;
             let saved = duka.save_item_composition(&item, &parts).await?;
             let value = serde_json::json!({"item": item, "components": saved});
-            emit(json, &value, |_| format!("Composition of {item} saved with KRA: {}", saved.join(", ")))?;
+            emit(json, &value, |_| format!("Composition of {item} saved, queued for KRA: {}", saved.join(", ")))?;
         }
         ItemCommand::Add { name, class_code, item_type, pkg, unit, band, price, barcode, origin } => {
             let new = NewItem {
@@ -689,6 +702,25 @@ fn stock_command(duka: &Duka, json: bool, c: StockCommand) -> anyhow::Result<()>
             emit(json, &list, |l| {
                 l.iter().map(|s| format!("{}  {:<30} {}", s.code, s.name, s.on_hand)).collect::<Vec<_>>().join("\n")
             })?;
+        }
+    }
+    Ok(())
+}
+
+fn settings_command(duka: &Duka, json: bool, c: SettingsCommand) -> anyhow::Result<()> {
+    match c {
+        SettingsCommand::StockPolicy { policy } => {
+            match policy.as_deref() {
+                Some("allow") => duka.set_stock_policy(StockPolicy::AllowNegative)?,
+                Some(_) => duka.set_stock_policy(StockPolicy::Refuse)?,
+                None => {}
+            }
+            let (name, meaning) = match duka.stock_policy()? {
+                StockPolicy::Refuse => ("refuse", "a sale of more than is on hand is refused"),
+                StockPolicy::AllowNegative => ("allow", "a sale may take stock below zero"),
+            };
+            let value = serde_json::json!({"stock_policy": name});
+            emit(json, &value, |_| format!("Stock policy: {name} ({meaning})"))?;
         }
     }
     Ok(())

@@ -21,6 +21,7 @@ pub mod numbering;
 pub mod outbox;
 pub mod purchases;
 pub mod reference;
+pub mod reports;
 pub mod sales;
 pub mod settings;
 pub mod stock;

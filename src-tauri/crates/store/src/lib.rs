@@ -8,6 +8,7 @@
 //! document.
 
 pub mod audit;
+pub mod backup;
 mod codec;
 mod columns;
 pub mod credit_notes;

@@ -15,6 +15,7 @@ mod items;
 mod kra_lists;
 mod purchases;
 mod receipts;
+pub mod reports;
 mod sales;
 mod shop;
 mod stock;

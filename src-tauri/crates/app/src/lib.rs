@@ -7,6 +7,7 @@
 //! now) are `async`. Training mode runs everything against an `oscu-sim` started inside the
 //! process, and marks every document as training.
 
+pub mod backup;
 mod demo;
 mod device;
 mod error;

@@ -317,3 +317,18 @@ pub(crate) fn backup_before_migration(conn: &Connection, db_path: &Path) -> Resu
         .map_err(|e| sql(db_path, e))?;
     take_backup(conn, db_path, BackupKind::PreMigration, &stamp).map(Some)
 }
+
+/// Writes `secrets` into the database file at `path` that no store has open (a staged restore),
+/// so the restored shop has its communication key again.
+pub fn put_secrets(path: &Path, secrets: &[(crate::SecretName, crate::Secret)], at: domain::DateTime) -> Result<()> {
+    let conn = Connection::open(path).map_err(|e| sql(path, e))?;
+    for (name, value) in secrets {
+        conn.execute(
+            "INSERT INTO secrets (name, value, updated_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+            rusqlite::params![name.as_str(), value.expose(), at.kra()],
+        )
+        .map_err(|e| sql(path, e))?;
+    }
+    Ok(())
+}

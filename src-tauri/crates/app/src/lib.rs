@@ -11,6 +11,7 @@ pub mod backup;
 mod demo;
 mod device;
 mod error;
+pub mod exchange;
 mod imports;
 mod items;
 mod kra_lists;

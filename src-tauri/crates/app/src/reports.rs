@@ -55,12 +55,12 @@ pub enum ReportFormat {
     Text,
 }
 
-fn day_start(date: Date) -> Result<DateTime> {
+pub(crate) fn day_start(date: Date) -> Result<DateTime> {
     DateTime::new(date, 0, 0, 0).ok_or_else(|| Error::invalid("date", format!("{} is not a day", date.kra())))
 }
 
 /// The first moment after `date`.
-fn day_after(date: Date) -> Result<DateTime> {
+pub(crate) fn day_after(date: Date) -> Result<DateTime> {
     let bad = || Error::invalid("date", format!("{} is not a day", date.kra()));
     let next = Date::new(date.year(), date.month(), date.day() + 1)
         .or_else(|| Date::new(date.year(), date.month() + 1, 1))

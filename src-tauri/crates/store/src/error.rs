@@ -89,6 +89,8 @@ pub enum Error {
          Duka and run the restore again (the restore is still waiting and nothing was replaced)"
     )]
     DatabaseInUse { path: PathBuf },
+    #[error("a trial run was rolled back on purpose: nothing was written")]
+    TrialRolledBack,
     #[error("{0}")]
     Domain(#[from] domain::Error),
 }

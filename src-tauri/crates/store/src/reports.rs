@@ -391,6 +391,24 @@ pub fn sales_report(conn: &Connection, from: DateTime, to: DateTime) -> Result<S
     })
 }
 
+fn fiscal_ids(conn: &Connection, table: &str, from: DateTime, to: DateTime) -> Result<Vec<i64>> {
+    let sql =
+        format!("SELECT id FROM {table} WHERE training = 0 AND committed_at >= ?1 AND committed_at < ?2 ORDER BY id");
+    conn.prepare_cached(&sql)
+        .and_then(|mut s| s.query_map([from.kra(), to.kra()], |r| r.get(0))?.collect::<Result<Vec<i64>, _>>())
+        .during("list documents of a period")
+}
+
+/// Ids of the fiscal (not training) sales committed in `[from, to)`, oldest first.
+pub fn sale_ids_between(conn: &Connection, from: DateTime, to: DateTime) -> Result<Vec<i64>> {
+    fiscal_ids(conn, "sales", from, to)
+}
+
+/// Ids of the fiscal credit notes committed in `[from, to)`, oldest first.
+pub fn credit_note_ids_between(conn: &Connection, from: DateTime, to: DateTime) -> Result<Vec<i64>> {
+    fiscal_ids(conn, "credit_notes", from, to)
+}
+
 /// Confirmed purchases whose purchase date lies in `[from, to]` (`YYYYMMDD`).
 pub fn purchase_totals(conn: &Connection, from: &str, to: &str) -> Result<Totals> {
     let sql = format!("SELECT {TOTALS_COLUMNS} FROM purchases WHERE purchase_date >= ?1 AND purchase_date <= ?2");

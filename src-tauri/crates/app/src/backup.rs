@@ -165,7 +165,8 @@ impl Duka {
         // Check the passphrase before spending time on the copy.
         let sealed = key_passphrase.map(|p| self.sealed_secrets(p)).transpose()?;
         let stamp = self.now().kra();
-        let path = self.store().read(|c| backup::take_backup(c, self.db_path(), BackupKind::Daily, &stamp))?;
+        let source = backup::open_source(self.db_path())?;
+        let path = backup::take_backup(&source, self.db_path(), BackupKind::Daily, &stamp)?;
         if let Some(sealed) = sealed {
             write_key_file(&path, &sealed)?;
         }
@@ -181,7 +182,7 @@ impl Duka {
     /// passphrase is given.
     pub fn backup_to(&self, dest: &Path, key_passphrase: Option<&str>) -> Result<()> {
         let sealed = key_passphrase.map(|p| self.sealed_secrets(p)).transpose()?;
-        self.store().read(|c| backup::copy_database(c, dest))?;
+        backup::copy_database(&backup::open_source(self.db_path())?, dest)?;
         match sealed {
             Some(sealed) => write_key_file(dest, &sealed),
             None => Ok(()),

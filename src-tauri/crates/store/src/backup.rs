@@ -110,6 +110,15 @@ pub fn copy_database(conn: &Connection, dest: &Path) -> Result<()> {
     Ok(())
 }
 
+/// A read-only connection of its own on the database file, so a backup reads a consistent
+/// snapshot (WAL) without holding the till's writer connection for the length of the copy.
+pub fn open_source(db_path: &Path) -> Result<Connection> {
+    let conn = Connection::open_with_flags(db_path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .map_err(|e| sql(db_path, e))?;
+    conn.busy_timeout(crate::BUSY_TIMEOUT).map_err(|e| sql(db_path, e))?;
+    Ok(conn)
+}
+
 /// Takes a backup of kind `kind` into the backups folder of `db_path` (stamped `taken_at`,
 /// `YYYYMMDDhhmmss`) and drops the oldest of that kind beyond its rotation.
 pub fn take_backup(conn: &Connection, db_path: &Path, kind: BackupKind, taken_at: &str) -> Result<PathBuf> {

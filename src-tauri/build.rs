@@ -41,6 +41,14 @@ const COMMANDS: &[&str] = &[
     "save_settings",
     "save_cart",
     "load_cart",
+    "books_report",
+    "books_issue_z",
+    "books_export",
+    "books_preview_items",
+    "books_import_items",
+    "books_backups",
+    "books_backup_now",
+    "books_stage_restore",
 ];
 
 fn main() {

@@ -249,3 +249,36 @@ async fn the_cart_survives_closing_the_window_mid_sale() {
     c.close().await.expect("window closes");
     drop(driver);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_books_screen_reports_closes_the_day_and_backs_up() {
+    if !support::environment_ready("the_books_screen_reports_closes_the_day_and_backs_up") {
+        return;
+    }
+    let data = tempfile::tempdir().expect("data folder");
+    let driver = Driver::start(data.path());
+    let c = driver.open_app().await;
+    click(&c, "#start-training").await;
+    let scan = shown(&c, "body[data-ready='true'] #scan-input").await;
+    scan.send_keys(&format!("2009900000019{}", key::ENTER)).await.expect("scan sugar");
+    wait_text(&c, "#total-amount", |t| t == "185.00").await;
+    press(&c, key::F12).await;
+    wait_text(&c, "#receipt-title", |t| t.contains("TRN-")).await;
+    close_receipt(&c).await;
+
+    click(&c, ".sidebar a[data-screen=books]").await;
+    click(&c, "#books-report-form button[type=submit]").await;
+    shown_with(&c, "#books-report-text", "X REPORT").await;
+    shown_with(&c, "#books-report-text", "1 training sales").await;
+    // Closing the day asks first; the test answers yes.
+    c.execute("window.confirm = () => true; return null", vec![]).await.expect("confirm stub");
+    click(&c, "#books-issue-z").await;
+    shown_with(&c, "#books-report-text", "Z REPORT 1").await;
+    shown_with(&c, "#books-report-ok", "saved as").await;
+
+    click(&c, "#books-backup-form button[type=submit]").await;
+    shown_with(&c, "#books-backup-ok", "Backup written").await;
+    shown_with(&c, "#books-backups", "daily").await;
+    c.close().await.expect("window closes");
+    drop(driver);
+}

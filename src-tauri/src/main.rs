@@ -4,6 +4,7 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod books;
 mod commands;
 mod csv_items;
 mod dto;
@@ -113,6 +114,14 @@ fn run(started: Instant) -> anyhow::Result<()> {
             commands::save_settings,
             commands::save_cart,
             commands::load_cart,
+            books::books_report,
+            books::books_issue_z,
+            books::books_export,
+            books::books_preview_items,
+            books::books_import_items,
+            books::books_backups,
+            books::books_backup_now,
+            books::books_stage_restore,
         ])
         .build(tauri::generate_context!("../tauri.conf.json"))
         .context("the window could not be created")?;

@@ -29,6 +29,12 @@ pub enum Error {
     Simulator(#[from] oscu_sim::Error),
     #[error("could not {operation}: {source}")]
     Io { operation: &'static str, source: std::io::Error },
+    #[error(
+        "{} row(s) of the item file are wrong, so nothing was imported: {}. Fix them and import the file again",
+        errors.len(),
+        errors.iter().take(5).map(|e| format!("line {}: {}", e.line, e.message)).collect::<Vec<_>>().join("; ")
+    )]
+    ImportRows { errors: Vec<crate::exchange::RowError> },
     #[error("the demo catalogue line {line} is damaged ({reason})")]
     DemoCatalogue { line: usize, reason: String },
 }
@@ -67,6 +73,7 @@ impl Error {
             Error::Simulator(_) => "training",
             Error::Io { .. } => "io",
             Error::DemoCatalogue { .. } => "demo_catalogue",
+            Error::ImportRows { .. } => "refused",
         }
     }
 

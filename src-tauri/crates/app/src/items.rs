@@ -79,42 +79,46 @@ pub(crate) fn resolve(conn: &Connection, reference: &str) -> Result<Item> {
     })
 }
 
+/// The item `new` describes, under the next KRA item code, checked against the code lists. Call
+/// inside the write that registers it, so two tills never draw the same code.
+pub(crate) fn item_from(tx: &Connection, new: &NewItem) -> Result<Item> {
+    let unit = |u: &str| u.trim().to_ascii_uppercase();
+    let lists = code_lists(tx)?;
+    let code = ItemCode::build(&ItemCodeParts {
+        origin: unit(&new.origin),
+        item_type: new.item_type,
+        pkg_unit: unit(&new.pkg_unit),
+        qty_unit: unit(&new.qty_unit),
+        sequence: next_sequence(tx)?,
+    })
+    .map_err(|e| match e {
+        domain::Error::ItemCode { reason } => Error::invalid("unit", reason),
+        other => Error::from(other),
+    })?;
+    let item = Item {
+        code,
+        name: new.name.trim().to_owned(),
+        class_code: new.class_code.trim().to_owned(),
+        item_type: new.item_type,
+        origin: unit(&new.origin),
+        pkg_unit: unit(&new.pkg_unit),
+        qty_unit: unit(&new.qty_unit),
+        tax_band: new.tax_band,
+        default_price: new.price,
+        barcode: clean_barcode(new.barcode.clone()),
+        active: true,
+    };
+    item.validate(&lists)?;
+    Ok(item)
+}
+
 impl Duka {
     /// Registers a new item under the next KRA item code and queues its `saveItem`.
     pub fn register_item(&self, new: &NewItem) -> Result<ItemView> {
-        let unit = |u: &str| u.trim().to_ascii_uppercase();
         let item = self.with_meta(|meta| {
             // The sequence is taken inside the write so two tills never draw the same code.
             self.store().write(|tx| {
-                let attempt = (|| -> Result<Item> {
-                    let lists = code_lists(tx)?;
-                    let code = ItemCode::build(&ItemCodeParts {
-                        origin: unit(&new.origin),
-                        item_type: new.item_type,
-                        pkg_unit: unit(&new.pkg_unit),
-                        qty_unit: unit(&new.qty_unit),
-                        sequence: next_sequence(tx)?,
-                    })
-                    .map_err(|e| match e {
-                        domain::Error::ItemCode { reason } => Error::invalid("unit", reason),
-                        other => Error::from(other),
-                    })?;
-                    let item = Item {
-                        code,
-                        name: new.name.trim().to_owned(),
-                        class_code: new.class_code.trim().to_owned(),
-                        item_type: new.item_type,
-                        origin: unit(&new.origin),
-                        pkg_unit: unit(&new.pkg_unit),
-                        qty_unit: unit(&new.qty_unit),
-                        tax_band: new.tax_band,
-                        default_price: new.price,
-                        barcode: clean_barcode(new.barcode.clone()),
-                        active: true,
-                    };
-                    item.validate(&lists)?;
-                    Ok(item)
-                })();
+                let attempt = item_from(tx, new);
                 match attempt {
                     Ok(item) => store::items::register_item(tx, &item, meta).map(|_| Ok(item)),
                     Err(e) => Ok(Err(e)),

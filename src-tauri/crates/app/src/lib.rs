@@ -7,14 +7,17 @@
 //! now) are `async`. Training mode runs everything against an `oscu-sim` started inside the
 //! process, and marks every document as training.
 
+pub mod backup;
 mod demo;
 mod device;
 mod error;
+pub mod exchange;
 mod imports;
 mod items;
 mod kra_lists;
 mod purchases;
 mod receipts;
+pub mod reports;
 mod sales;
 mod shop;
 mod stock;

@@ -105,6 +105,12 @@ impl Duka {
                 duka.connect(&settings)?;
             }
         }
+        // The desktop app takes the daily backup when it opens; a failed backup never stops the till.
+        if duka.inner.options.spawn_sync_worker
+            && let Err(e) = duka.backup_if_due()
+        {
+            tracing::warn!("the daily backup could not be taken: {e}");
+        }
         Ok(duka)
     }
 

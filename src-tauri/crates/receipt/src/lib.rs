@@ -12,6 +12,7 @@ pub mod layout;
 pub mod model;
 pub mod pdf;
 pub mod print;
+pub mod report;
 
 pub use error::{Error, Result};
 pub use layout::{Layout, Paper, layout};

@@ -132,6 +132,8 @@ impl Store {
             std::fs::create_dir_all(parent)
                 .map_err(|source| Error::CreateDataDir { path: parent.to_owned(), source })?;
         }
+        // A restore staged by the app is swapped in before any connection of ours exists.
+        crate::backup::apply_staged_restore(&path)?;
         let open_err = |source| Error::Open { path: path.clone(), source };
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(&path, flags).map_err(open_err)?;
@@ -141,6 +143,8 @@ impl Store {
         if size <= QUICK_CHECK_ON_OPEN_MAX_BYTES {
             quick_check(&conn, &path)?;
         }
+        // An existing database about to be upgraded is copied first.
+        crate::backup::backup_before_migration(&conn, &path)?;
         Store::finish_open(conn, Some(path))
     }
 

@@ -78,6 +78,19 @@ pub enum Error {
     AlreadySigned { document: String },
     #[error("the KRA tax rates are not downloaded yet: sync the code lists first ({source})")]
     TaxRates { source: domain::Error },
+    #[error("could not write the backup {path}: {source}")]
+    BackupIo { path: PathBuf, source: std::io::Error },
+    #[error("could not copy the database to {path}: {source}")]
+    Backup { path: PathBuf, source: rusqlite::Error },
+    #[error("the backup {path} was NOT restored: {reason}. Nothing was replaced; choose another backup")]
+    BackupRefused { path: PathBuf, reason: String },
+    #[error(
+        "the database {path} is open in another Duka window or program, so it cannot be replaced now: close every \
+         Duka and run the restore again (the restore is still waiting and nothing was replaced)"
+    )]
+    DatabaseInUse { path: PathBuf },
+    #[error("a trial run was rolled back on purpose: nothing was written")]
+    TrialRolledBack,
     #[error("{0}")]
     Domain(#[from] domain::Error),
 }

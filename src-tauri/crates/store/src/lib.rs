@@ -8,6 +8,7 @@
 //! document.
 
 pub mod audit;
+pub mod backup;
 mod codec;
 mod columns;
 pub mod credit_notes;
@@ -21,6 +22,7 @@ pub mod numbering;
 pub mod outbox;
 pub mod purchases;
 pub mod reference;
+pub mod reports;
 pub mod sales;
 pub mod settings;
 pub mod stock;

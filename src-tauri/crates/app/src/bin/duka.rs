@@ -13,6 +13,9 @@ use clap::{Args, Parser, Subcommand};
 use domain::{CreditNoteReason, Discount, ItemType, Money, PaymentType, Qty, StockMoveType, StockPolicy, TaxBand};
 use serde::Serialize;
 
+#[path = "duka/books.rs"]
+mod books;
+
 /// Duka: an offline-first till that fiscalises every sale with KRA eTIMS.
 #[derive(Debug, Parser)]
 #[command(name = "duka", version)]
@@ -141,6 +144,149 @@ enum Command {
     LookupPin { pin: String },
     /// Load the demo catalogue (training).
     DemoCatalogue,
+    /// Reports: X, Z (closes the day), sales, purchases, stock, VAT summary.
+    #[command(subcommand)]
+    Report(ReportCommand),
+    /// Write sales/credit notes or purchases as a Xero or QuickBooks import file.
+    Export {
+        #[command(subcommand)]
+        what: ExportCommand,
+    },
+    /// Import items (and opening stock) from Duka's item CSV or a Xero/QuickBooks item list.
+    #[command(subcommand)]
+    Import(ImportFileCommand),
+    /// Back the database up now (or list the backups). The communication key is left out unless
+    /// --with-key is given; its passphrase is read from DUKA_BACKUP_PASSPHRASE.
+    Backup {
+        /// Write the backup here (e.g. a USB stick) instead of the backups folder.
+        #[arg(long)]
+        to: Option<PathBuf>,
+        /// Put the communication key beside the backup, encrypted with DUKA_BACKUP_PASSPHRASE.
+        #[arg(long)]
+        with_key: bool,
+        /// List the backups in the backups folder instead.
+        #[arg(long, conflicts_with_all = ["to", "with_key"])]
+        list: bool,
+    },
+    /// Restore a backup: checked first, then it replaces the database (kept in the backups folder).
+    /// Close every Duka window first: the restore refuses while the database is open elsewhere.
+    Restore {
+        backup: PathBuf,
+        /// Restore the communication key too, with the passphrase in DUKA_BACKUP_PASSPHRASE.
+        #[arg(long)]
+        with_key: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+struct ReportOutput {
+    /// Write the printable report here (PDF, or ESC/POS with --escpos, or text with --text).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// 80, 58 or a4.
+    #[arg(long, default_value = "80")]
+    paper: String,
+    /// ESC/POS bytes for a thermal printer instead of a PDF.
+    #[arg(long, conflicts_with = "text")]
+    escpos: bool,
+    /// The text layout instead of a PDF.
+    #[arg(long)]
+    text: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum ReportCommand {
+    /// The X report: everything since the last Z report (closes nothing).
+    X {
+        #[command(flatten)]
+        output: ReportOutput,
+    },
+    /// Issue the next Z report (closes the day), or print an issued one again (a copy).
+    Z {
+        /// Reprint Z report NUMBER (marked COPY) instead of issuing a new one.
+        #[arg(long)]
+        number: Option<i64>,
+        #[command(flatten)]
+        output: ReportOutput,
+    },
+    /// Sales and credit notes of a period (dates YYYY-MM-DD, both included).
+    Sales {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        until: String,
+        #[command(flatten)]
+        output: ReportOutput,
+    },
+    /// Confirmed purchases of a period.
+    Purchases {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        until: String,
+        #[command(flatten)]
+        output: ReportOutput,
+    },
+    /// Stock on hand, valued at cost and at price.
+    Stock {
+        /// Flag items at or below this quantity as low.
+        #[arg(long, default_value = "5")]
+        low: String,
+        #[command(flatten)]
+        output: ReportOutput,
+    },
+    /// The VAT summary of a month (YYYY-MM).
+    Vat {
+        #[arg(long)]
+        month: String,
+        #[command(flatten)]
+        output: ReportOutput,
+    },
+}
+
+#[derive(Debug, Args)]
+struct ExportArgs {
+    /// xero or quickbooks.
+    #[arg(long = "for")]
+    tool: String,
+    #[arg(long)]
+    from: String,
+    #[arg(long)]
+    until: String,
+    /// The CSV file to write.
+    #[arg(long)]
+    out: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+enum ExportCommand {
+    /// Sales and credit notes as a sales invoice import file.
+    Sales(ExportArgs),
+    /// Confirmed purchases as a bill import file.
+    Purchases(ExportArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportFileCommand {
+    /// Items from a CSV file: previewed, then imported all together or not at all.
+    Items {
+        file: PathBuf,
+        /// Only show what would be imported.
+        #[arg(long)]
+        preview: bool,
+        /// KRA item classification for rows that have none (Xero/QuickBooks lists).
+        #[arg(long = "class")]
+        class_code: Option<String>,
+        /// 1 raw material, 2 finished product, 3 service (Xero/QuickBooks lists).
+        #[arg(long = "type", default_value = "2")]
+        item_type: String,
+        #[arg(long, default_value = "KE")]
+        origin: String,
+        #[arg(long, default_value = "NO")]
+        unit: String,
+        #[arg(long, default_value = "NT")]
+        pkg: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -433,6 +579,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         kra_timeout: std::time::Duration::from_secs(cli.kra_timeout.max(1)),
         ..AppOptions::default()
     };
+    if let Command::Restore { backup, with_key } = &cli.command {
+        return restore(&db, backup, *with_key, cli.json);
+    }
     let duka = Duka::open(&db, options).await?;
     let code = command(&duka, cli.json, cli.command).await;
     duka.shutdown().await;
@@ -621,7 +770,34 @@ async fn command(duka: &Duka, json: bool, command: Command) -> anyhow::Result<Ex
             let r = duka.seed_demo_catalogue()?;
             emit(json, &r, |r| format!("{} demo items added ({} already there)", r.items_added, r.items_skipped))?;
         }
+        Command::Report(c) => books::report(duka, json, c)?,
+        Command::Export { what } => books::export(duka, json, what)?,
+        Command::Import(c) => books::import(duka, json, c)?,
+        Command::Backup { to, with_key, list } => books::backup(duka, json, to, with_key, list)?,
+        Command::Restore { .. } => return Err(usage("restore runs before the shop is opened")),
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `duka restore`: stages the checked backup and swaps it in by opening the database (the
+/// shop's own connection is never open here).
+fn restore(db: &std::path::Path, backup: &std::path::Path, with_key: bool, json: bool) -> anyhow::Result<ExitCode> {
+    use app::Clock as _;
+    let passphrase = if with_key { Some(books::passphrase()?) } else { None };
+    let plan = app::backup::stage_restore(db, backup, passphrase.as_deref(), app::SystemClock.now())?;
+    drop(store::Store::open(db)?);
+    emit(json, &plan, |p| {
+        format!(
+            "Restored {} ({} sales, {} credit notes, {} purchases, {} Z reports){}. The replaced database is kept in \
+             the backups folder",
+            p.backup,
+            p.sales,
+            p.credit_notes,
+            p.purchases,
+            p.z_reports,
+            if p.key_restored { ", with the communication key" } else { "; the communication key was not restored" }
+        )
+    })?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -24,6 +24,8 @@ const COMMANDS: &[&str] = &[
     "import_items_csv",
     "stock_levels",
     "adjust_stock",
+    "stock_movements",
+    "set_reorder_level",
     "list_purchases",
     "confirm_purchase",
     "reject_purchase",

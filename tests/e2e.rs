@@ -189,6 +189,35 @@ async fn a_training_day_at_the_till() {
     wait_text(&c, "#stock-list tr", |t| t.contains(SOAP)).await;
     assert_eq!(on_hand(&c, SOAP).await, "20", "the 12 bars of the confirmed purchase came in");
 
+    // The item's movement history: every movement, newest first, with the balance after it.
+    click_row(&c, "#stock-list tr", SOAP).await;
+    shown_with(&c, "#movements-list tr", "Purchase").await;
+    let history = c
+        .execute("return [...document.querySelectorAll('#movements-list tr')].map(r => r.textContent)", vec![])
+        .await
+        .expect("movement rows");
+    let rows: Vec<&str> = history.as_array().expect("rows").iter().filter_map(|r| r.as_str()).collect();
+    assert_eq!(rows.len(), 5, "opening stock, two sales, the credit note and the purchase: {rows:?}");
+    assert!(rows[0].contains("Purchase1220"), "12 in, balance 20: {rows:?}");
+    let date = c
+        .execute("return document.querySelector('#movements-list tr td').textContent", vec![])
+        .await
+        .expect("date cell");
+    let date: Vec<&str> = date.as_str().expect("date text").split(' ').collect();
+    assert!(
+        date.len() == 4 && date[1].len() == 3 && date[2].len() == 4,
+        "a date for people, e.g. 21 Nov 2026 14:30: {date:?}"
+    );
+    assert!(rows.iter().any(|r| r.contains("Sale") && r.contains(&first)), "the sale names its invoice: {rows:?}");
+    assert!(rows[4].contains("1010"), "the opening 10, balance 10: {rows:?}");
+
+    // Its own reorder level: 20 on hand is below 25, so the soap is marked low.
+    type_into(&c, "#reorder-form input[name=level]", "25").await;
+    click(&c, "#reorder-form button[type=submit]").await;
+    shown_with(&c, "#stock-list tr.low", SOAP).await;
+    shown_with(&c, "#stock-list tr.low", "below 25").await;
+    screenshot(&c, "stock.png").await;
+
     // The till, for the README.
     press(&c, key::F1).await;
     let scan = shown(&c, "#scan-input").await;

@@ -32,7 +32,7 @@ async function call(command, input) {
     return await tauri.core.invoke(command, input === undefined ? {} : { input });
   } catch (e) {
     if (e && typeof e === "object" && "message" in e) throw e;
-    throw { code: "internal", message: String(e) };
+    throw { code: "internal", message: `The window could not get an answer from Duka (${String(e)}): close Duka and open it again.` };
   }
 }
 
@@ -64,10 +64,16 @@ function qty(s) {
   return str.includes(".") ? str.replace(/0+$/, "").replace(/\.$/, "") : str;
 }
 
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** Any date Rust or KRA sends ("20261121", "20261121143005", "2026-11-21", "2026-11-21 14:30:05")
+ * -> "21 Nov 2026" or "21 Nov 2026 14:30". Text that is not a date is shown as it came. */
 function when(s) {
   if (!s) return "";
-  if (/^\d{8}$/.test(s)) return `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6)}`; // KRA's YYYYMMDD
-  return String(s).replace("T", " ").slice(0, 16);
+  const m = /^(\d{4})-?(\d{2})-?(\d{2})(?:[ T]?(\d{2}):?(\d{2})(?::?\d{2})?)?/.exec(String(s).trim());
+  if (!m || +m[2] < 1 || +m[2] > 12) return String(s);
+  const day = `${+m[3]} ${MONTHS[+m[2] - 1]} ${m[1]}`;
+  return m[4] ? `${day} ${m[4]}:${m[5]}` : day;
 }
 
 function badge(state, text) {
@@ -87,10 +93,10 @@ function fillSelect(select, options, selected) {
 }
 
 // A failure no screen caught is still shown, not swallowed.
-window.addEventListener("error", (ev) => { $("ui-error").textContent = "Screen problem: " + ev.message; });
+window.addEventListener("error", (ev) => { $("ui-error").textContent = `This screen hit a problem (${ev.message}): close Duka and open it again; nothing saved is lost.`; });
 window.addEventListener("unhandledrejection", (ev) => {
   const r = ev.reason;
-  $("ui-error").textContent = (r && r.message) ? r.message : "Screen problem: " + String(r);
+  $("ui-error").textContent = (r && r.message) ? r.message : `This screen hit a problem (${String(r)}): close Duka and open it again; nothing saved is lost.`;
 });
 
 // ---------- state ----------
@@ -291,7 +297,7 @@ function showProgress(p) {
   // The technical detail stays available (for whoever supports the shop) under a plain sentence.
   $("sync-error").replaceChildren(p.last_error
     ? h("span", {}, p.online ? "The last attempt failed; Duka keeps retrying." : "KRA did not answer. Sales are kept safe and sent automatically.",
-      h("div", { class: "field-note" }, "Detail: " + p.last_error))
+      h("details", { class: "field-note" }, h("summary", {}, "Details for support"), p.last_error))
     : "none");
 }
 
@@ -739,7 +745,7 @@ async function loadStock() {
   $("stock-list").replaceChildren(...levels.map((s) => h("tr", {
     class: s.low ? "low" : null, dataset: { code: s.code },
     "aria-selected": String(state.stockItem && state.stockItem.code === s.code), onclick: () => openStock(s),
-  }, h("td", {}, s.name, s.low ? h("div", { class: "field-note" }, "Low stock: reorder") : ""), h("td", { class: "num" }, qty(s.on_hand)), h("td", {}, s.unit || ""))));
+  }, h("td", {}, s.name, s.low ? h("div", { class: "field-note" }, `Low stock (below ${qty(s.reorder_level)}): reorder`) : ""), h("td", { class: "num" }, qty(s.on_hand)), h("td", {}, s.unit || ""))));
 }
 
 async function openStock(s) {
@@ -747,8 +753,32 @@ async function openStock(s) {
   $("stock-item-title").textContent = `${s.name}: ${qty(s.on_hand)} on hand`;
   $("adjust-form").hidden = false;
   showError("adjust-error", null);
+  $("reorder-form").hidden = false;
+  showError("reorder-error", null);
+  $("reorder-form").level.value = s.own_reorder_level ? qty(s.reorder_level) : "";
+  $("reorder-note").textContent = s.own_reorder_level
+    ? "Leave it empty to use the shop's default again."
+    : `Using the shop's default (${qty(s.reorder_level)}). Type a number to set this item's own level.`;
   $("adjust-form").qty.focus();
   loadStock();
+  await loadMovements(s.code);
+}
+
+async function loadMovements(code) {
+  try {
+    const moves = await call("stock_movements", { text: code, limit: 50 });
+    $("movements-box").hidden = false;
+    $("movements-empty").hidden = moves.length > 0;
+    $("movements-list").replaceChildren(...moves.map((m) => h("tr", {},
+      h("td", {}, when(m.occurred_at)),
+      h("td", {}, m.move_type_label, m.remark ? h("div", { class: "field-note" }, m.remark) : ""),
+      h("td", { class: "num" }, qty(m.qty_in)),
+      h("td", { class: "num" }, qty(m.qty_out)),
+      h("td", { class: "num" }, qty(m.balance_after)),
+      h("td", {}, m.reference))));
+  } catch (e) {
+    showError("adjust-error", e);
+  }
 }
 
 $("adjust-form").addEventListener("submit", async (ev) => {
@@ -766,6 +796,18 @@ $("adjust-form").addEventListener("submit", async (ev) => {
   }
 });
 
+$("reorder-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  showError("reorder-error", null);
+  try {
+    await call("set_reorder_level", { item: state.stockItem.code, level: $("reorder-form").level.value.trim() || null });
+    const levels = await call("stock_levels");
+    await openStock(levels.find((l) => l.code === state.stockItem.code) || state.stockItem);
+  } catch (e) {
+    showError("reorder-error", e);
+  }
+});
+
 // ---------- purchases ----------
 
 async function loadPurchases() {
@@ -779,7 +821,7 @@ async function loadPurchases() {
     h("td", { class: "num" }, money(p.total)), h("td", {}, badge(p.decision || "waiting", p.decision || "waiting")))));
   if (!purchases.length) $("purchases-list").replaceChildren(h("tr", {}, h("td", { colspan: "5", class: "empty" }, "No supplier invoices yet.")));
   $("imports-list").replaceChildren(...imports.map((i) => h("tr", {},
-    h("td", {}, i.declaration_no || i.task_code), h("td", {}, i.name), h("td", { class: "num" }, qty(i.qty)),
+    h("td", {}, i.declaration_no || i.task_code, i.declaration_date ? h("div", { class: "field-note" }, when(i.declaration_date)) : ""), h("td", {}, i.name), h("td", { class: "num" }, qty(i.qty)),
     h("td", {}, badge(i.decision || "waiting", i.decision || "waiting")),
     h("td", {}, i.decision ? "" : importActions(i)))));
   if (!imports.length) $("imports-list").replaceChildren(h("tr", {}, h("td", { colspan: "5", class: "empty" }, "No customs imports.")));
@@ -806,7 +848,7 @@ function importActions(i) {
 async function openPurchase(p) {
   state.purchase = p;
   $("purchase-detail").hidden = false;
-  $("purchase-title").textContent = `${p.supplier_name || p.supplier_pin} · invoice ${p.supplier_invoice_no} · KSh ${money(p.total)}`;
+  $("purchase-title").textContent = `${p.supplier_name || p.supplier_pin} · invoice ${p.supplier_invoice_no}${p.sales_date ? " of " + when(p.sales_date) : ""} · KSh ${money(p.total)}`;
   $("purchase-lines").replaceChildren(...p.lines.map((l) => h("tr", {},
     h("td", {}, l.name, h("div", { class: "field-note" }, `${money(l.unit_price)} each · band ${l.tax_band}`)),
     h("td", { class: "num" }, qty(l.qty)),

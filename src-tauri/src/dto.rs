@@ -101,7 +101,7 @@ impl DeviceForm {
             branch_id: self.branch.trim().to_owned(),
             serial: self.serial.trim().to_owned(),
             base_url,
-            environment: if production { store::Environment::Production } else { store::Environment::Sandbox },
+            environment: if production { app::Environment::Production } else { app::Environment::Sandbox },
             gateway: gateway_access,
             shop_name: None,
         };
@@ -287,6 +287,19 @@ impl ItemForm {
     }
 }
 
+/// The Stock screen's reorder level: empty returns the item to the shop's default.
+#[derive(Debug, Deserialize)]
+pub struct ReorderLevelForm {
+    pub item: String,
+    pub level: Option<String>,
+}
+
+impl ReorderLevelForm {
+    pub fn level(&self) -> Result<Option<Qty>> {
+        non_empty(self.level.clone()).map(|text| quantity("Reorder below", &text)).transpose()
+    }
+}
+
 #[derive(Debug, Deserialize)]
 pub struct StockAdjustment {
     pub item: String,
@@ -395,43 +408,6 @@ pub struct SettingsForm {
 
 // ---------- views the shell assembles ----------
 
-/// Choices for the selects: `(code, label)` pairs from KRA's code lists and domain's codes.
-#[derive(Debug, Serialize)]
-pub struct Choices {
-    pub payment_types: Vec<(String, String)>,
-    pub credit_reasons: Vec<(String, String)>,
-    pub adjustment_reasons: Vec<(String, String)>,
-    pub item_types: Vec<(String, String)>,
-    pub tax_bands: Vec<(String, String)>,
-    pub qty_units: Vec<(String, String)>,
-    pub pkg_units: Vec<(String, String)>,
-    pub countries: Vec<(String, String)>,
-}
-
-/// The till's running totals, computed by `domain` exactly as the sale will be.
-#[derive(Debug, Serialize)]
-pub struct Quote {
-    pub lines: Vec<QuoteLine>,
-    pub bands: Vec<QuoteBand>,
-    pub taxable: String,
-    pub tax: String,
-    pub total: String,
-}
-
-#[derive(Debug, Serialize)]
-pub struct QuoteLine {
-    pub tax_band: String,
-    pub amount: String,
-}
-
-#[derive(Debug, Serialize)]
-pub struct QuoteBand {
-    pub band: String,
-    pub label: String,
-    pub taxable: String,
-    pub tax: String,
-}
-
 #[derive(Debug, Serialize)]
 pub struct SaleDone {
     #[serde(flatten)]
@@ -454,7 +430,7 @@ pub struct ReceiptPreview {
     pub text: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ProgressView {
     pub pending: i64,
     pub in_flight: i64,

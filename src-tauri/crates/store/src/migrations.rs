@@ -23,6 +23,7 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "outbox_registration_index",
         sql: include_str!("../migrations/0003_outbox_registration_index.sql"),
     },
+    Migration { version: 4, name: "reorder_levels", sql: include_str!("../migrations/0004_reorder_levels.sql") },
 ];
 
 /// `PRAGMA application_id` of a Duka database ("DUKA").
@@ -121,6 +122,7 @@ mod tests {
         (1, "3a794c683d35200f646ef2e6197e23d50fbd3288c58cce43adb6c29cadf0f668"),
         (2, "f7645f106e9be0ad3d79843e2eb26cfbeac143dc67ece555b451948ce189e7f5"),
         (3, "ecfa0fb3ffe559050b2ddce2e96ee30489ec087dfa2991f9f2677fa3227f584a"),
+        (4, "fb50e54270820e3013e0423550666eb34739ed66ba99b4d378a7507933f93020"),
     ];
 
     #[test]

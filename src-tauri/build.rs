@@ -29,6 +29,7 @@ const COMMANDS: &[&str] = &[
     "list_purchases",
     "confirm_purchase",
     "reject_purchase",
+    "record_purchase",
     "list_imports",
     "accept_import",
     "reject_import",

@@ -770,7 +770,7 @@ async function loadMovements(code) {
     $("movements-box").hidden = false;
     $("movements-empty").hidden = moves.length > 0;
     $("movements-list").replaceChildren(...moves.map((m) => h("tr", {},
-      h("td", {}, when(m.occurred_at)),
+      h("td", {}, when(m.occurred_at).replace(/ (\d\d:\d\d)$/, ""), h("div", { class: "field-note" }, when(m.occurred_at).slice(-5))),
       h("td", {}, m.move_type_label, m.remark ? h("div", { class: "field-note" }, m.remark) : ""),
       h("td", { class: "num" }, qty(m.qty_in)),
       h("td", { class: "num" }, qty(m.qty_out)),
@@ -847,6 +847,7 @@ function importActions(i) {
 
 async function openPurchase(p) {
   state.purchase = p;
+  $("manual-purchase").hidden = true;
   $("purchase-detail").hidden = false;
   $("purchase-title").textContent = `${p.supplier_name || p.supplier_pin} · invoice ${p.supplier_invoice_no}${p.sales_date ? " of " + when(p.sales_date) : ""} · KSh ${money(p.total)}`;
   $("purchase-lines").replaceChildren(...p.lines.map((l) => h("tr", {},
@@ -882,6 +883,85 @@ $("purchase-reject").addEventListener("click", async () => {
     loadPurchases();
   } catch (e) {
     showError("purchase-error", e);
+  }
+});
+
+// A purchase keyed by hand. Rust checks every field; its message names the field ("Supplier PIN:
+// ...", "Line 2 quantity: ..."), and the message is shown next to that field.
+
+function manualLine() {
+  const band = h("select", { name: "tax_band" }, h("option", { value: "" }, "item's own band"),
+    ...state.choices.tax_bands.map(([value, label]) => h("option", { value }, label)));
+  const row = h("tr", {},
+    h("td", {}, itemPicker(null)),
+    h("td", { class: "num" }, h("input", { name: "qty", inputmode: "decimal", size: "5" })),
+    h("td", { class: "num" }, h("input", { name: "unit_cost", inputmode: "decimal", size: "8" })),
+    h("td", {}, band),
+    h("td", {}, h("button", { type: "button", title: "Remove this line", onclick: () => row.remove() }, "×")));
+  $("manual-lines").append(row);
+  return row;
+}
+
+function clearManualErrors() {
+  for (const el of document.querySelectorAll("#manual-purchase [data-field], #manual-lines .error")) {
+    if (el.dataset.field) el.textContent = ""; else el.remove();
+  }
+  showError("manual-error", null);
+}
+
+/** Puts Rust's message next to the field it names, else under the form. */
+function showManualError(e) {
+  const m = /^(Supplier PIN|Supplier name|Invoice number|Invoice date|Lines|Line (\d+) [a-z ]+): (.*)$/s.exec(e.message || "");
+  if (m && m[2]) {
+    const row = $("manual-lines").rows[Number(m[2]) - 1];
+    if (row) { row.after(h("tr", { class: "line-error" }, h("td", { colspan: "5", class: "error", role: "alert" }, e.message))); return; }
+  } else if (m) {
+    const el = document.querySelector(`#manual-purchase [data-field="${m[1]}"]`);
+    if (el) { el.textContent = m[3]; return; }
+  }
+  showError("manual-error", e);
+}
+
+$("manual-purchase-open").addEventListener("click", () => {
+  const f = $("manual-purchase");
+  f.reset();
+  $("manual-lines").replaceChildren();
+  document.querySelectorAll("#manual-purchase tr.line-error").forEach((r) => r.remove());
+  clearManualErrors();
+  fillSelect($("manual-payment"), state.choices.payment_types, "01");
+  manualLine();
+  $("purchase-detail").hidden = true;
+  f.hidden = false;
+  f.supplier_pin.focus();
+});
+$("manual-add-line").addEventListener("click", () => manualLine().querySelector("select").focus());
+$("manual-cancel").addEventListener("click", () => { $("manual-purchase").hidden = true; });
+
+$("manual-purchase").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const f = $("manual-purchase");
+  document.querySelectorAll("#manual-purchase tr.line-error").forEach((r) => r.remove());
+  clearManualErrors();
+  const lines = [...$("manual-lines").rows].map((r) => ({
+    item: r.querySelector("select.map-item").value,
+    qty: r.querySelector("input[name=qty]").value.trim(),
+    unit_cost: r.querySelector("input[name=unit_cost]").value.trim(),
+    tax_band: r.querySelector("select[name=tax_band]").value || null,
+  }));
+  try {
+    const done = await call("record_purchase", {
+      supplier_pin: f.supplier_pin.value.trim() || null,
+      supplier_name: f.supplier_name.value.trim() || null,
+      invoice_no: f.invoice_no.value.trim() || null,
+      date: f.date.value || null,
+      payment: f.payment.value,
+      lines,
+    });
+    f.hidden = true;
+    showOk("purchases-ok", `Saved ${done.trader_no}: KSh ${money(done.totals.total)}, the stock came in.`);
+    loadPurchases();
+  } catch (e) {
+    showManualError(e);
   }
 });
 

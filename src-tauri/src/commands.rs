@@ -6,8 +6,8 @@ use tauri::State;
 use crate::dto::{
     Cart, CartDraft, CreditNoteDone, CreditNoteForm, CsvImport, DeviceForm, DeviceView, DocumentQuery, IdQuery,
     ImportCount, ImportDecision, ItemForm, ItemSave, ItemSearch, NoticeQuery, ParkedView, PinQuery, ProgressView,
-    PurchaseDecision, ReceiptPreview, ReorderLevelForm, SaleDone, SaleQuery, SettingsForm, SettingsView, StatusView,
-    StockAdjustment, TextQuery,
+    PurchaseDecision, PurchaseForm, ReceiptPreview, ReorderLevelForm, SaleDone, SaleQuery, SettingsForm, SettingsView,
+    StatusView, StockAdjustment, TextQuery,
 };
 use crate::error::{Result, UiError};
 use crate::local::{DataDir, Printer};
@@ -206,6 +206,11 @@ pub async fn list_purchases(shop: State<'_, Shop>) -> Result<Vec<FeedPurchaseVie
 #[tauri::command]
 pub async fn confirm_purchase(shop: State<'_, Shop>, input: PurchaseDecision) -> Result<PurchaseResult> {
     Ok(shop.duka()?.confirm_purchase(input.id, &input.mappings()?)?)
+}
+
+#[tauri::command]
+pub async fn record_purchase(shop: State<'_, Shop>, input: PurchaseForm) -> Result<PurchaseResult> {
+    Ok(shop.duka()?.record_purchase(&input.into_request()?)?)
 }
 
 #[tauri::command]

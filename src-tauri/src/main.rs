@@ -100,6 +100,7 @@ fn run(started: Instant) -> anyhow::Result<()> {
             commands::list_purchases,
             commands::confirm_purchase,
             commands::reject_purchase,
+            commands::record_purchase,
             commands::list_imports,
             commands::accept_import,
             commands::reject_import,

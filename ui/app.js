@@ -558,9 +558,14 @@ async function refreshReceipt() {
     const r = await call("receipt_preview", { document, copy });
     $("receipt-title").textContent = r.title;
     $("receipt-state").replaceChildren(r.signed ? badge("signed", "Signed by KRA") : badge("provisional", "Provisional: KRA has not signed it yet"));
-    $("receipt-text").textContent = r.text;
+    // The image of the printout (drawn by Rust from the printed layout); its words are the alt text.
+    const image = $("receipt-image");
+    if (image.src) URL.revokeObjectURL(image.src);
+    image.alt = r.text;
+    image.src = URL.createObjectURL(new Blob([r.svg], { type: "image/svg+xml" }));
+    showError("receipt-error", null);
   } catch (e) {
-    $("receipt-text").textContent = e.message;
+    showError("receipt-error", e);
   }
 }
 
@@ -771,11 +776,10 @@ async function loadMovements(code) {
     $("movements-empty").hidden = moves.length > 0;
     $("movements-list").replaceChildren(...moves.map((m) => h("tr", {},
       h("td", {}, when(m.occurred_at).replace(/ (\d\d:\d\d)$/, ""), h("div", { class: "field-note" }, when(m.occurred_at).slice(-5))),
-      h("td", {}, m.move_type_label, m.remark ? h("div", { class: "field-note" }, m.remark) : ""),
+      h("td", {}, m.move_type_label, h("div", { class: "field-note" }, m.reference, m.remark ? ` · ${m.remark}` : "")),
       h("td", { class: "num" }, qty(m.qty_in)),
       h("td", { class: "num" }, qty(m.qty_out)),
-      h("td", { class: "num" }, qty(m.balance_after)),
-      h("td", {}, m.reference))));
+      h("td", { class: "num" }, qty(m.balance_after)))));
   } catch (e) {
     showError("adjust-error", e);
   }

@@ -114,6 +114,7 @@ pub async fn receipt_preview(shop: State<'_, Shop>, input: DocumentQuery) -> Res
         title: receipt::document_title(&model),
         signed: matches!(model.state, receipt::SignatureState::Signed(_)),
         text: printable(&receipt::render_text(&model, paper)?),
+        svg: receipt::render_svg(&model, paper)?,
     })
 }
 

@@ -514,7 +514,10 @@ pub struct CreditNoteDone {
 pub struct ReceiptPreview {
     pub title: String,
     pub signed: bool,
+    /// The printed words, row by row (the image's alt text).
     pub text: String,
+    /// The printout drawn as SVG from the same layout.
+    pub svg: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -402,6 +402,12 @@ impl Duka {
         })?)
     }
 
+    /// The receipt of a stored document drawn as an SVG image of the printout for `paper` (the
+    /// same layout the PDF and ESC/POS come from, QR code included once KRA signed it).
+    pub fn receipt_svg(&self, document: &crate::DocumentNo, paper: crate::Paper, copy: bool) -> Result<String> {
+        Ok(receipt::render_svg(&self.receipt_model(document, copy)?, paper)?)
+    }
+
     /// The latest `limit` stock movements of an item (code or barcode), newest first, each with
     /// its type in words, the quantity in or out, the balance after it and its document.
     pub fn stock_movements(&self, item: &str, limit: usize) -> Result<Vec<StockMovementView>> {

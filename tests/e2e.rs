@@ -46,8 +46,29 @@ async fn sell_soap(c: &Client, qty: &str) -> String {
     shown_with(c, "#tax-split", "B").await;
     press(c, key::F12).await;
     let title = wait_text(c, "#receipt-title", |t| t.contains("TRN-")).await.text().await.expect("receipt title");
-    shown_with(c, "#receipt-text", SOAP).await;
+    receipt_image_shows(c, SOAP).await;
     title.split_whitespace().find(|w| w.starts_with("TRN-")).expect("receipt number").to_owned()
+}
+
+/// Waits until the receipt preview's image has rendered (the SVG decoded to a picture) and its
+/// words include `needle`.
+async fn receipt_image_shows(c: &Client, needle: &str) {
+    let until = std::time::Instant::now() + support::PATIENCE;
+    loop {
+        let state = c
+            .execute(
+                "const i = document.querySelector('#receipt-image');\n\
+                 return [i.alt.includes(arguments[0]), i.complete && i.naturalWidth > 200 && i.naturalHeight > 200];",
+                vec![json!(needle)],
+            )
+            .await
+            .expect("receipt image state");
+        if state == json!([true, true]) {
+            return;
+        }
+        assert!(std::time::Instant::now() < until, "the receipt image never showed {needle}: {state}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 }
 
 /// The on-hand figure of the Stock screen's row for `name`.
@@ -189,6 +210,61 @@ async fn a_training_day_at_the_till() {
     wait_text(&c, "#stock-list tr", |t| t.contains(SOAP)).await;
     assert_eq!(on_hand(&c, SOAP).await, "20", "the 12 bars of the confirmed purchase came in");
 
+    // The item's movement history: every movement, newest first, with the balance after it.
+    click_row(&c, "#stock-list tr", SOAP).await;
+    shown_with(&c, "#movements-list tr", "Purchase").await;
+    let history = c
+        .execute("return [...document.querySelectorAll('#movements-list tr')].map(r => r.textContent)", vec![])
+        .await
+        .expect("movement rows");
+    let rows: Vec<&str> = history.as_array().expect("rows").iter().filter_map(|r| r.as_str()).collect();
+    assert_eq!(rows.len(), 5, "opening stock, two sales, the credit note and the purchase: {rows:?}");
+    assert!(rows[0].contains("Purchase") && rows[0].ends_with("1220"), "12 in, balance 20: {rows:?}");
+    let date = c
+        .execute("return document.querySelector('#movements-list tr td').firstChild.textContent", vec![])
+        .await
+        .expect("date cell");
+    let date: Vec<&str> = date.as_str().expect("date text").split(' ').collect();
+    assert!(
+        date.len() == 3 && date[1].len() == 3 && date[2].len() == 4,
+        "a date for people, e.g. 21 Nov 2026: {date:?}"
+    );
+    assert!(rows.iter().any(|r| r.contains("Sale") && r.contains(&first)), "the sale names its invoice: {rows:?}");
+    assert!(rows[4].contains("STK-") && rows[4].ends_with("1010"), "the opening 10, balance 10: {rows:?}");
+
+    // Its own reorder level: 20 on hand is below 25, so the soap is marked low.
+    type_into(&c, "#reorder-form input[name=level]", "25").await;
+    click(&c, "#reorder-form button[type=submit]").await;
+    shown_with(&c, "#stock-list tr.low", SOAP).await;
+    shown_with(&c, "#stock-list tr.low", "below 25").await;
+    screenshot(&c, "stock.png").await;
+
+    // A paper invoice keyed by hand: a wrong PIN is explained next to its field, then the stock comes in.
+    press(&c, key::F5).await;
+    click(&c, "#manual-purchase-open").await;
+    type_into(&c, "#manual-purchase input[name=supplier_pin]", "123").await;
+    type_into(&c, "#manual-purchase input[name=supplier_name]", "Mama Soap Traders").await;
+    type_into(&c, "#manual-purchase input[name=invoice_no]", "4471").await;
+    let soap_code = c
+        .execute(
+            "return [...document.querySelectorAll('#manual-lines select.map-item option')].find(o => o.textContent.startsWith(arguments[0])).value",
+            vec![json!(SOAP)],
+        )
+        .await
+        .expect("our soap is offered");
+    choose(&c, "#manual-lines select.map-item", soap_code.as_str().expect("item code")).await;
+    type_into(&c, "#manual-lines input[name=qty]", "6").await;
+    type_into(&c, "#manual-lines input[name=unit_cost]", "95").await;
+    click(&c, "#manual-purchase button[type=submit]").await;
+    shown_with(&c, "#manual-purchase [data-field='Supplier PIN']", "is not a KRA PIN").await;
+    screenshot(&c, "purchase-manual.png").await;
+    type_into(&c, "#manual-purchase input[name=supplier_pin]", "P051234567X").await;
+    click(&c, "#manual-purchase button[type=submit]").await;
+    shown_with(&c, "#purchases-ok", "the stock came in").await;
+    press(&c, key::F4).await;
+    wait_text(&c, "#stock-list tr", |t| t.contains(SOAP)).await;
+    assert_eq!(on_hand(&c, SOAP).await, "26", "the 6 bars of the paper invoice came in");
+
     // The till, for the README.
     press(&c, key::F1).await;
     let scan = shown(&c, "#scan-input").await;
@@ -279,6 +355,49 @@ async fn the_books_screen_reports_closes_the_day_and_backs_up() {
     click(&c, "#books-backup-form button[type=submit]").await;
     shown_with(&c, "#books-backup-ok", "Backup written").await;
     shown_with(&c, "#books-backups", "daily").await;
+    c.close().await.expect("window closes");
+    drop(driver);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn selling_below_zero_is_refused_until_the_shop_allows_it_in_settings() {
+    if !support::environment_ready("selling_below_zero_is_refused_until_the_shop_allows_it_in_settings") {
+        return;
+    }
+    let data = tempfile::tempdir().expect("data folder");
+    let driver = Driver::start(data.path());
+    let c = driver.open_app().await;
+    click(&c, "#start-training").await;
+    let set_quantity = async |c: &Client, qty: &str| {
+        let q = shown(c, "#cart-lines input.qty").await;
+        let erase = format!("{}{}", key::END, key::BACKSPACE.repeat(6));
+        q.send_keys(&format!("{erase}{qty}{}", key::ENTER)).await.expect("qty");
+    };
+    let scan = shown(&c, "body[data-ready='true'] #scan-input").await;
+    scan.send_keys(&format!("2009900000019{}", key::ENTER)).await.expect("scan sugar");
+    shown_with(&c, "#cart-lines", "Sugar 1kg").await;
+    set_quantity(&c, "9999").await;
+    // Refused while the cart is quoted, with the way out in the message.
+    shown_with(&c, "#charge-error", "allow selling below zero in Settings").await;
+
+    press(&c, key::F8).await;
+    let allow = shown(&c, "#settings-form input[name=sell_beyond_stock]").await;
+    assert_eq!(allow.prop("checked").await.expect("checked"), Some("false".to_owned()));
+    allow.click().await.expect("tick");
+    click(&c, "#settings-form button[type=submit]").await;
+    shown_with(&c, "#settings-ok", "Saved").await;
+
+    // The cart is still there: quoted again, it sells, and the stock goes below zero.
+    press(&c, key::F1).await;
+    set_quantity(&c, "9998").await;
+    wait_text(&c, "#total-amount", |t| t.replace(',', "") == "1849630.00").await;
+    press(&c, key::F12).await;
+    wait_text(&c, "#receipt-title", |t| t.contains("TRN-")).await;
+    close_receipt(&c).await;
+    press(&c, key::F4).await;
+    wait_text(&c, "#stock-list", |t| t.contains("Sugar 1kg")).await;
+    let left = on_hand(&c, "Sugar 1kg").await;
+    assert!(left.starts_with('-') || left.starts_with('\u{2212}'), "stock should be below zero, shows {left}");
     c.close().await.expect("window closes");
     drop(driver);
 }

@@ -32,7 +32,7 @@ async function call(command, input) {
     return await tauri.core.invoke(command, input === undefined ? {} : { input });
   } catch (e) {
     if (e && typeof e === "object" && "message" in e) throw e;
-    throw { code: "internal", message: String(e) };
+    throw { code: "internal", message: `The window could not get an answer from Duka (${String(e)}): close Duka and open it again.` };
   }
 }
 
@@ -64,10 +64,16 @@ function qty(s) {
   return str.includes(".") ? str.replace(/0+$/, "").replace(/\.$/, "") : str;
 }
 
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** Any date Rust or KRA sends ("20261121", "20261121143005", "2026-11-21", "2026-11-21 14:30:05")
+ * -> "21 Nov 2026" or "21 Nov 2026 14:30". Text that is not a date is shown as it came. */
 function when(s) {
   if (!s) return "";
-  if (/^\d{8}$/.test(s)) return `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6)}`; // KRA's YYYYMMDD
-  return String(s).replace("T", " ").slice(0, 16);
+  const m = /^(\d{4})-?(\d{2})-?(\d{2})(?:[ T]?(\d{2}):?(\d{2})(?::?\d{2})?)?/.exec(String(s).trim());
+  if (!m || +m[2] < 1 || +m[2] > 12) return String(s);
+  const day = `${+m[3]} ${MONTHS[+m[2] - 1]} ${m[1]}`;
+  return m[4] ? `${day} ${m[4]}:${m[5]}` : day;
 }
 
 function badge(state, text) {
@@ -87,10 +93,10 @@ function fillSelect(select, options, selected) {
 }
 
 // A failure no screen caught is still shown, not swallowed.
-window.addEventListener("error", (ev) => { $("ui-error").textContent = "Screen problem: " + ev.message; });
+window.addEventListener("error", (ev) => { $("ui-error").textContent = `This screen hit a problem (${ev.message}): close Duka and open it again; nothing saved is lost.`; });
 window.addEventListener("unhandledrejection", (ev) => {
   const r = ev.reason;
-  $("ui-error").textContent = (r && r.message) ? r.message : "Screen problem: " + String(r);
+  $("ui-error").textContent = (r && r.message) ? r.message : `This screen hit a problem (${String(r)}): close Duka and open it again; nothing saved is lost.`;
 });
 
 // ---------- state ----------
@@ -291,7 +297,7 @@ function showProgress(p) {
   // The technical detail stays available (for whoever supports the shop) under a plain sentence.
   $("sync-error").replaceChildren(p.last_error
     ? h("span", {}, p.online ? "The last attempt failed; Duka keeps retrying." : "KRA did not answer. Sales are kept safe and sent automatically.",
-      h("div", { class: "field-note" }, "Detail: " + p.last_error))
+      h("details", { class: "field-note" }, h("summary", {}, "Details for support"), p.last_error))
     : "none");
 }
 
@@ -552,9 +558,14 @@ async function refreshReceipt() {
     const r = await call("receipt_preview", { document, copy });
     $("receipt-title").textContent = r.title;
     $("receipt-state").replaceChildren(r.signed ? badge("signed", "Signed by KRA") : badge("provisional", "Provisional: KRA has not signed it yet"));
-    $("receipt-text").textContent = r.text;
+    // The image of the printout (drawn by Rust from the printed layout); its words are the alt text.
+    const image = $("receipt-image");
+    if (image.src) URL.revokeObjectURL(image.src);
+    image.alt = r.text;
+    image.src = URL.createObjectURL(new Blob([r.svg], { type: "image/svg+xml" }));
+    showError("receipt-error", null);
   } catch (e) {
-    $("receipt-text").textContent = e.message;
+    showError("receipt-error", e);
   }
 }
 
@@ -739,7 +750,7 @@ async function loadStock() {
   $("stock-list").replaceChildren(...levels.map((s) => h("tr", {
     class: s.low ? "low" : null, dataset: { code: s.code },
     "aria-selected": String(state.stockItem && state.stockItem.code === s.code), onclick: () => openStock(s),
-  }, h("td", {}, s.name, s.low ? h("div", { class: "field-note" }, "Low stock: reorder") : ""), h("td", { class: "num" }, qty(s.on_hand)), h("td", {}, s.unit || ""))));
+  }, h("td", {}, s.name, s.low ? h("div", { class: "field-note" }, `Low stock (below ${qty(s.reorder_level)}): reorder`) : ""), h("td", { class: "num" }, qty(s.on_hand)), h("td", {}, s.unit || ""))));
 }
 
 async function openStock(s) {
@@ -747,8 +758,31 @@ async function openStock(s) {
   $("stock-item-title").textContent = `${s.name}: ${qty(s.on_hand)} on hand`;
   $("adjust-form").hidden = false;
   showError("adjust-error", null);
+  $("reorder-form").hidden = false;
+  showError("reorder-error", null);
+  $("reorder-form").level.value = s.own_reorder_level ? qty(s.reorder_level) : "";
+  $("reorder-note").textContent = s.own_reorder_level
+    ? "Leave it empty to use the shop's default again."
+    : `Using the shop's default (${qty(s.reorder_level)}). Type a number to set this item's own level.`;
   $("adjust-form").qty.focus();
   loadStock();
+  await loadMovements(s.code);
+}
+
+async function loadMovements(code) {
+  try {
+    const moves = await call("stock_movements", { text: code, limit: 50 });
+    $("movements-box").hidden = false;
+    $("movements-empty").hidden = moves.length > 0;
+    $("movements-list").replaceChildren(...moves.map((m) => h("tr", {},
+      h("td", {}, when(m.occurred_at).replace(/ (\d\d:\d\d)$/, ""), h("div", { class: "field-note" }, when(m.occurred_at).slice(-5))),
+      h("td", {}, m.move_type_label, h("div", { class: "field-note" }, m.reference, m.remark ? ` · ${m.remark}` : "")),
+      h("td", { class: "num" }, qty(m.qty_in)),
+      h("td", { class: "num" }, qty(m.qty_out)),
+      h("td", { class: "num" }, qty(m.balance_after)))));
+  } catch (e) {
+    showError("adjust-error", e);
+  }
 }
 
 $("adjust-form").addEventListener("submit", async (ev) => {
@@ -766,6 +800,18 @@ $("adjust-form").addEventListener("submit", async (ev) => {
   }
 });
 
+$("reorder-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  showError("reorder-error", null);
+  try {
+    await call("set_reorder_level", { item: state.stockItem.code, level: $("reorder-form").level.value.trim() || null });
+    const levels = await call("stock_levels");
+    await openStock(levels.find((l) => l.code === state.stockItem.code) || state.stockItem);
+  } catch (e) {
+    showError("reorder-error", e);
+  }
+});
+
 // ---------- purchases ----------
 
 async function loadPurchases() {
@@ -779,7 +825,7 @@ async function loadPurchases() {
     h("td", { class: "num" }, money(p.total)), h("td", {}, badge(p.decision || "waiting", p.decision || "waiting")))));
   if (!purchases.length) $("purchases-list").replaceChildren(h("tr", {}, h("td", { colspan: "5", class: "empty" }, "No supplier invoices yet.")));
   $("imports-list").replaceChildren(...imports.map((i) => h("tr", {},
-    h("td", {}, i.declaration_no || i.task_code), h("td", {}, i.name), h("td", { class: "num" }, qty(i.qty)),
+    h("td", {}, i.declaration_no || i.task_code, i.declaration_date ? h("div", { class: "field-note" }, when(i.declaration_date)) : ""), h("td", {}, i.name), h("td", { class: "num" }, qty(i.qty)),
     h("td", {}, badge(i.decision || "waiting", i.decision || "waiting")),
     h("td", {}, i.decision ? "" : importActions(i)))));
   if (!imports.length) $("imports-list").replaceChildren(h("tr", {}, h("td", { colspan: "5", class: "empty" }, "No customs imports.")));
@@ -805,8 +851,9 @@ function importActions(i) {
 
 async function openPurchase(p) {
   state.purchase = p;
+  $("manual-purchase").hidden = true;
   $("purchase-detail").hidden = false;
-  $("purchase-title").textContent = `${p.supplier_name || p.supplier_pin} · invoice ${p.supplier_invoice_no} · KSh ${money(p.total)}`;
+  $("purchase-title").textContent = `${p.supplier_name || p.supplier_pin} · invoice ${p.supplier_invoice_no}${p.sales_date ? " of " + when(p.sales_date) : ""} · KSh ${money(p.total)}`;
   $("purchase-lines").replaceChildren(...p.lines.map((l) => h("tr", {},
     h("td", {}, l.name, h("div", { class: "field-note" }, `${money(l.unit_price)} each · band ${l.tax_band}`)),
     h("td", { class: "num" }, qty(l.qty)),
@@ -840,6 +887,85 @@ $("purchase-reject").addEventListener("click", async () => {
     loadPurchases();
   } catch (e) {
     showError("purchase-error", e);
+  }
+});
+
+// A purchase keyed by hand. Rust checks every field; its message names the field ("Supplier PIN:
+// ...", "Line 2 quantity: ..."), and the message is shown next to that field.
+
+function manualLine() {
+  const band = h("select", { name: "tax_band" }, h("option", { value: "" }, "item's own band"),
+    ...state.choices.tax_bands.map(([value, label]) => h("option", { value }, label)));
+  const row = h("tr", {},
+    h("td", {}, itemPicker(null)),
+    h("td", { class: "num" }, h("input", { name: "qty", inputmode: "decimal", size: "5" })),
+    h("td", { class: "num" }, h("input", { name: "unit_cost", inputmode: "decimal", size: "8" })),
+    h("td", {}, band),
+    h("td", {}, h("button", { type: "button", title: "Remove this line", onclick: () => row.remove() }, "×")));
+  $("manual-lines").append(row);
+  return row;
+}
+
+function clearManualErrors() {
+  for (const el of document.querySelectorAll("#manual-purchase [data-field], #manual-lines .error")) {
+    if (el.dataset.field) el.textContent = ""; else el.remove();
+  }
+  showError("manual-error", null);
+}
+
+/** Puts Rust's message next to the field it names, else under the form. */
+function showManualError(e) {
+  const m = /^(Supplier PIN|Supplier name|Invoice number|Invoice date|Lines|Line (\d+) [a-z ]+): (.*)$/s.exec(e.message || "");
+  if (m && m[2]) {
+    const row = $("manual-lines").rows[Number(m[2]) - 1];
+    if (row) { row.after(h("tr", { class: "line-error" }, h("td", { colspan: "5", class: "error", role: "alert" }, e.message))); return; }
+  } else if (m) {
+    const el = document.querySelector(`#manual-purchase [data-field="${m[1]}"]`);
+    if (el) { el.textContent = m[3]; return; }
+  }
+  showError("manual-error", e);
+}
+
+$("manual-purchase-open").addEventListener("click", () => {
+  const f = $("manual-purchase");
+  f.reset();
+  $("manual-lines").replaceChildren();
+  document.querySelectorAll("#manual-purchase tr.line-error").forEach((r) => r.remove());
+  clearManualErrors();
+  fillSelect($("manual-payment"), state.choices.payment_types, "01");
+  manualLine();
+  $("purchase-detail").hidden = true;
+  f.hidden = false;
+  f.supplier_pin.focus();
+});
+$("manual-add-line").addEventListener("click", () => manualLine().querySelector("select").focus());
+$("manual-cancel").addEventListener("click", () => { $("manual-purchase").hidden = true; });
+
+$("manual-purchase").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const f = $("manual-purchase");
+  document.querySelectorAll("#manual-purchase tr.line-error").forEach((r) => r.remove());
+  clearManualErrors();
+  const lines = [...$("manual-lines").rows].map((r) => ({
+    item: r.querySelector("select.map-item").value,
+    qty: r.querySelector("input[name=qty]").value.trim(),
+    unit_cost: r.querySelector("input[name=unit_cost]").value.trim(),
+    tax_band: r.querySelector("select[name=tax_band]").value || null,
+  }));
+  try {
+    const done = await call("record_purchase", {
+      supplier_pin: f.supplier_pin.value.trim() || null,
+      supplier_name: f.supplier_name.value.trim() || null,
+      invoice_no: f.invoice_no.value.trim() || null,
+      date: f.date.value || null,
+      payment: f.payment.value,
+      lines,
+    });
+    f.hidden = true;
+    showOk("purchases-ok", `Saved ${done.trader_no}: KSh ${money(done.totals.total)}, the stock came in.`);
+    loadPurchases();
+  } catch (e) {
+    showManualError(e);
   }
 });
 
@@ -912,6 +1038,7 @@ async function loadSettings() {
   const s = await call("get_settings");
   const f = $("settings-form");
   for (const k of ["name", "address", "phone", "email", "footer", "printer_kind", "paper", "printer_target"]) f[k].value = s[k] || "";
+  f.sell_beyond_stock.checked = !!s.sell_beyond_stock;
   const d = s.device;
   $("device-facts").replaceChildren(...[
     ["Mode", d.training ? "Training (built-in KRA simulator)" : (d.environment || "")],
@@ -925,6 +1052,7 @@ $("settings-form").addEventListener("submit", async (ev) => {
   const f = $("settings-form");
   const input = {};
   for (const k of ["name", "address", "phone", "email", "footer", "printer_kind", "paper", "printer_target"]) input[k] = f[k].value.trim() || null;
+  input.sell_beyond_stock = f.sell_beyond_stock.checked;
   showError("settings-error", null);
   try {
     await call("save_settings", input);

@@ -4,14 +4,15 @@
 use tauri::State;
 
 use crate::dto::{
-    Cart, CartDraft, Choices, CreditNoteDone, CreditNoteForm, CsvImport, DeviceForm, DeviceView, DocumentQuery,
-    IdQuery, ImportCount, ImportDecision, ItemForm, ItemSave, ItemSearch, NoticeQuery, ParkedView, PinQuery,
-    ProgressView, PurchaseDecision, Quote, ReceiptPreview, SaleDone, SaleQuery, SettingsForm, SettingsView, StatusView,
-    StockAdjustment, TextQuery,
+    Cart, CartDraft, CreditNoteDone, CreditNoteForm, CsvImport, DeviceForm, DeviceView, DocumentQuery, IdQuery,
+    ImportCount, ImportDecision, ItemForm, ItemSave, ItemSearch, NoticeQuery, ParkedView, PinQuery, ProgressView,
+    PurchaseDecision, PurchaseForm, ReceiptPreview, ReorderLevelForm, SaleDone, SaleQuery, SettingsForm, SettingsView,
+    StatusView, StockAdjustment, TextQuery,
 };
 use crate::error::{Result, UiError};
 use crate::local::{DataDir, Printer};
-use crate::{csv_items, events, reads};
+use crate::{csv_items, events};
+use app::queries::{Choices, ClassView, ItemRow, Quote, SaleDetail, StockMovementView, StockView};
 use app::views::{
     BuyerView, DecisionResult, FeedPurchaseView, ImportView, ItemView, NoticeView, PurchaseResult, RefreshResult,
     SaleSummaryView, StockResult, SyncResult,
@@ -62,7 +63,7 @@ pub async fn connect_device(shop: State<'_, Shop>, input: DeviceForm) -> Result<
 
 #[tauri::command]
 pub async fn item_choices(shop: State<'_, Shop>) -> Result<Choices> {
-    reads::choices(shop.duka()?)
+    Ok(shop.duka()?.code_choices()?)
 }
 
 #[tauri::command]
@@ -75,12 +76,12 @@ pub async fn find_items(shop: State<'_, Shop>, input: TextQuery) -> Result<Vec<I
 
 #[tauri::command]
 pub async fn scan_item(shop: State<'_, Shop>, input: TextQuery) -> Result<ItemView> {
-    reads::scan(shop.duka()?, &input.text)
+    Ok(shop.duka()?.scan_item(&input.text)?)
 }
 
 #[tauri::command]
 pub async fn quote_sale(shop: State<'_, Shop>, input: Cart) -> Result<Quote> {
-    reads::quote(shop.duka()?, &input.into_request()?)
+    Ok(shop.duka()?.quote_sale(&input.into_request()?)?)
 }
 
 #[tauri::command]
@@ -113,6 +114,7 @@ pub async fn receipt_preview(shop: State<'_, Shop>, input: DocumentQuery) -> Res
         title: receipt::document_title(&model),
         signed: matches!(model.state, receipt::SignatureState::Signed(_)),
         text: printable(&receipt::render_text(&model, paper)?),
+        svg: receipt::render_svg(&model, paper)?,
     })
 }
 
@@ -139,8 +141,8 @@ pub async fn list_sales(shop: State<'_, Shop>) -> Result<Vec<SaleSummaryView>> {
 }
 
 #[tauri::command]
-pub async fn sale_detail(shop: State<'_, Shop>, input: SaleQuery) -> Result<reads::SaleDetail> {
-    reads::sale_detail(shop.duka()?, input.sale_id)
+pub async fn sale_detail(shop: State<'_, Shop>, input: SaleQuery) -> Result<SaleDetail> {
+    Ok(shop.duka()?.sale_detail(input.sale_id)?)
 }
 
 #[tauri::command]
@@ -151,8 +153,8 @@ pub async fn issue_credit_note(shop: State<'_, Shop>, input: CreditNoteForm) -> 
 }
 
 #[tauri::command]
-pub async fn list_items(shop: State<'_, Shop>, input: ItemSearch) -> Result<Vec<reads::ItemRow>> {
-    reads::items(shop.duka()?, input.search.as_deref())
+pub async fn list_items(shop: State<'_, Shop>, input: ItemSearch) -> Result<Vec<ItemRow>> {
+    Ok(shop.duka()?.item_rows(input.search.as_deref())?)
 }
 
 #[tauri::command]
@@ -164,8 +166,8 @@ pub async fn save_item(shop: State<'_, Shop>, input: ItemForm) -> Result<ItemVie
 }
 
 #[tauri::command]
-pub async fn search_classes(shop: State<'_, Shop>, input: TextQuery) -> Result<Vec<reads::ClassView>> {
-    reads::search_classes(shop.duka()?, &input.text)
+pub async fn search_classes(shop: State<'_, Shop>, input: TextQuery) -> Result<Vec<ClassView>> {
+    Ok(shop.duka()?.search_classifications(&input.text)?)
 }
 
 #[tauri::command]
@@ -174,8 +176,21 @@ pub async fn import_items_csv(shop: State<'_, Shop>, input: CsvImport) -> Result
 }
 
 #[tauri::command]
-pub async fn stock_levels(shop: State<'_, Shop>) -> Result<Vec<reads::StockView>> {
-    reads::stock(shop.duka()?)
+pub async fn stock_levels(shop: State<'_, Shop>) -> Result<Vec<StockView>> {
+    Ok(shop.duka()?.stock_overview()?)
+}
+
+/// How many of an item's latest movements the Stock screen shows.
+const MOVEMENTS_SHOWN: usize = 50;
+
+#[tauri::command]
+pub async fn stock_movements(shop: State<'_, Shop>, input: TextQuery) -> Result<Vec<StockMovementView>> {
+    Ok(shop.duka()?.stock_movements(&input.text, input.limit.unwrap_or(MOVEMENTS_SHOWN))?)
+}
+
+#[tauri::command]
+pub async fn set_reorder_level(shop: State<'_, Shop>, input: ReorderLevelForm) -> Result<()> {
+    Ok(shop.duka()?.set_reorder_level(&input.item, input.level()?)?)
 }
 
 #[tauri::command]
@@ -192,6 +207,11 @@ pub async fn list_purchases(shop: State<'_, Shop>) -> Result<Vec<FeedPurchaseVie
 #[tauri::command]
 pub async fn confirm_purchase(shop: State<'_, Shop>, input: PurchaseDecision) -> Result<PurchaseResult> {
     Ok(shop.duka()?.confirm_purchase(input.id, &input.mappings()?)?)
+}
+
+#[tauri::command]
+pub async fn record_purchase(shop: State<'_, Shop>, input: PurchaseForm) -> Result<PurchaseResult> {
+    Ok(shop.duka()?.record_purchase(&input.into_request()?)?)
 }
 
 #[tauri::command]
@@ -267,7 +287,7 @@ pub async fn mark_notice_read(shop: State<'_, Shop>, input: NoticeQuery) -> Resu
 
 #[tauri::command]
 pub async fn get_settings(shop: State<'_, Shop>) -> Result<SettingsView> {
-    let details = reads::shop_details(shop.duka()?)?;
+    let details = shop.duka()?.shop_details()?;
     let printer = shop.data.printer()?;
     let status = shop.duka()?.status()?;
     Ok(SettingsView {
@@ -280,6 +300,7 @@ pub async fn get_settings(shop: State<'_, Shop>) -> Result<SettingsView> {
             printer_kind: Some(printer.kind),
             paper: Some(printer.paper),
             printer_target: printer.target,
+            sell_beyond_stock: shop.duka()?.stock_policy()? == domain::StockPolicy::AllowNegative,
         },
         device: DeviceView {
             training: status.training,
@@ -297,13 +318,18 @@ pub async fn get_settings(shop: State<'_, Shop>) -> Result<SettingsView> {
 #[tauri::command]
 pub async fn save_settings(shop: State<'_, Shop>, input: SettingsForm) -> Result<()> {
     let printer = Printer::from_form(&input)?;
-    shop.duka()?.set_shop_details(&store::ShopDetails {
+    shop.duka()?.set_shop_details(&app::ShopDetails {
         name: input.name.unwrap_or_default(),
         address: input.address,
         phone: input.phone,
         email: input.email,
         receipt_footer: input.footer,
     })?;
+    let policy =
+        if input.sell_beyond_stock { domain::StockPolicy::AllowNegative } else { domain::StockPolicy::Refuse };
+    if shop.duka()?.stock_policy()? != policy {
+        shop.duka()?.set_stock_policy(policy)?;
+    }
     shop.data.save_printer(&printer)
 }
 

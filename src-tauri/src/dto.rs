@@ -101,7 +101,7 @@ impl DeviceForm {
             branch_id: self.branch.trim().to_owned(),
             serial: self.serial.trim().to_owned(),
             base_url,
-            environment: if production { store::Environment::Production } else { store::Environment::Sandbox },
+            environment: if production { app::Environment::Production } else { app::Environment::Sandbox },
             gateway: gateway_access,
             shop_name: None,
         };
@@ -287,6 +287,106 @@ impl ItemForm {
     }
 }
 
+/// A purchase keyed by hand from a paper invoice.
+#[derive(Debug, Deserialize)]
+pub struct PurchaseForm {
+    pub supplier_pin: Option<String>,
+    pub supplier_name: Option<String>,
+    pub invoice_no: Option<String>,
+    /// "2026-11-21" (the date picker's format); today when empty.
+    pub date: Option<String>,
+    pub payment: String,
+    pub lines: Vec<PurchaseFormLine>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PurchaseFormLine {
+    /// Own item code.
+    pub item: String,
+    pub qty: String,
+    /// Tax-inclusive cost of one unit.
+    pub unit_cost: String,
+    /// The band the supplier charged; the item's own band when empty.
+    pub tax_band: Option<String>,
+}
+
+impl PurchaseForm {
+    /// Each error names the field it belongs to ("Supplier PIN: ...", "Line 2 quantity: ..."), so
+    /// the form shows it next to that field.
+    pub fn into_request(self) -> Result<app::ManualPurchase> {
+        let supplier_pin = non_empty(self.supplier_pin)
+            .map(|p| {
+                domain::KraPin::parse(&p).map(|p| p.as_str().to_owned()).map_err(|_| {
+                    UiError::invalid(
+                        "Supplier PIN",
+                        format!("\"{p}\" is not a KRA PIN: it is a letter, 9 digits and a letter, e.g. P051234567X"),
+                    )
+                })
+            })
+            .transpose()?;
+        let supplier_invoice_no = non_empty(self.invoice_no)
+            .map(|n| {
+                n.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
+                    UiError::invalid(
+                        "Invoice number",
+                        format!("\"{n}\" is not an invoice number: type the number printed on the supplier's invoice, digits only"),
+                    )
+                })
+            })
+            .transpose()?;
+        let date = non_empty(self.date)
+            .map(|d| {
+                domain::Date::parse_kra(&d.replace('-', "")).map_err(|_| {
+                    UiError::invalid(
+                        "Invoice date",
+                        format!("\"{d}\" is not a date: pick the date printed on the invoice"),
+                    )
+                })
+            })
+            .transpose()?;
+        if self.lines.is_empty() {
+            return Err(UiError::invalid("Lines", "add at least one item you bought (Add line)"));
+        }
+        let mut lines = Vec::with_capacity(self.lines.len());
+        for (n, l) in self.lines.into_iter().enumerate() {
+            let line = n + 1;
+            if l.item.trim().is_empty() {
+                return Err(UiError::invalid(&format!("Line {line} item"), "choose which of your items this is"));
+            }
+            lines.push(app::ManualPurchaseLine {
+                item: l.item,
+                qty: quantity(&format!("Line {line} quantity"), &l.qty)?,
+                unit_price: money(&format!("Line {line} unit cost"), &l.unit_cost)?,
+                discount: domain::Money::ZERO,
+                band: non_empty(l.tax_band)
+                    .map(|b| code::<TaxBand>(&format!("Line {line} tax band"), &b))
+                    .transpose()?,
+            });
+        }
+        Ok(app::ManualPurchase {
+            supplier_pin,
+            supplier_name: non_empty(self.supplier_name),
+            supplier_invoice_no,
+            date,
+            payment: code::<PaymentType>("Payment", &self.payment)?,
+            lines,
+        })
+    }
+}
+
+/// The Stock screen's reorder level: empty returns the item to the shop's default.
+#[derive(Debug, Deserialize)]
+pub struct ReorderLevelForm {
+    pub item: String,
+    pub level: Option<String>,
+}
+
+impl ReorderLevelForm {
+    pub fn level(&self) -> Result<Option<Qty>> {
+        non_empty(self.level.clone()).map(|text| quantity("Reorder below", &text)).transpose()
+    }
+}
+
 #[derive(Debug, Deserialize)]
 pub struct StockAdjustment {
     pub item: String,
@@ -391,46 +491,12 @@ pub struct SettingsForm {
     pub printer_kind: Option<String>,
     pub paper: Option<String>,
     pub printer_target: Option<String>,
+    /// The shop's stock policy: sell more than is on hand (stock goes negative) or refuse.
+    #[serde(default)]
+    pub sell_beyond_stock: bool,
 }
 
 // ---------- views the shell assembles ----------
-
-/// Choices for the selects: `(code, label)` pairs from KRA's code lists and domain's codes.
-#[derive(Debug, Serialize)]
-pub struct Choices {
-    pub payment_types: Vec<(String, String)>,
-    pub credit_reasons: Vec<(String, String)>,
-    pub adjustment_reasons: Vec<(String, String)>,
-    pub item_types: Vec<(String, String)>,
-    pub tax_bands: Vec<(String, String)>,
-    pub qty_units: Vec<(String, String)>,
-    pub pkg_units: Vec<(String, String)>,
-    pub countries: Vec<(String, String)>,
-}
-
-/// The till's running totals, computed by `domain` exactly as the sale will be.
-#[derive(Debug, Serialize)]
-pub struct Quote {
-    pub lines: Vec<QuoteLine>,
-    pub bands: Vec<QuoteBand>,
-    pub taxable: String,
-    pub tax: String,
-    pub total: String,
-}
-
-#[derive(Debug, Serialize)]
-pub struct QuoteLine {
-    pub tax_band: String,
-    pub amount: String,
-}
-
-#[derive(Debug, Serialize)]
-pub struct QuoteBand {
-    pub band: String,
-    pub label: String,
-    pub taxable: String,
-    pub tax: String,
-}
 
 #[derive(Debug, Serialize)]
 pub struct SaleDone {
@@ -451,10 +517,13 @@ pub struct CreditNoteDone {
 pub struct ReceiptPreview {
     pub title: String,
     pub signed: bool,
+    /// The printed words, row by row (the image's alt text).
     pub text: String,
+    /// The printout drawn as SVG from the same layout.
+    pub svg: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ProgressView {
     pub pending: i64,
     pub in_flight: i64,
@@ -524,6 +593,51 @@ pub struct ImportCount {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn purchase(pin: &str, invoice: &str, date: &str, qty: &str, cost: &str) -> Result<app::ManualPurchase> {
+        PurchaseForm {
+            supplier_pin: Some(pin.into()),
+            supplier_name: Some(" Mama Soap ".into()),
+            invoice_no: Some(invoice.into()),
+            date: Some(date.into()),
+            payment: "01".into(),
+            lines: vec![PurchaseFormLine {
+                item: "KE2NTU0000001".into(),
+                qty: qty.into(),
+                unit_cost: cost.into(),
+                tax_band: Some("B".into()),
+            }],
+        }
+        .into_request()
+    }
+
+    #[test]
+    fn purchase_form_errors_name_their_field() {
+        let ok = purchase("p051234567x", "4471", "2026-11-20", "6", "95.50").expect("valid");
+        assert_eq!(ok.supplier_pin.as_deref(), Some("P051234567X"));
+        assert_eq!((ok.supplier_name.as_deref(), ok.supplier_invoice_no), (Some("Mama Soap"), Some(4471)));
+        assert_eq!(ok.date.map(|d| d.to_string()).as_deref(), Some("2026-11-20"));
+        assert_eq!((ok.lines[0].qty, ok.lines[0].unit_price), (Qty::whole(6), Money::from_cents(9_550)));
+        for (form, field) in [
+            (purchase("123", "4471", "", "6", "95"), "Supplier PIN: "),
+            (purchase("", "INV-9", "", "6", "95"), "Invoice number: "),
+            (purchase("", "", "2026-02-30", "6", "95"), "Invoice date: "),
+            (purchase("", "", "", "six", "95"), "Line 1 quantity: "),
+            (purchase("", "", "", "6", "9x"), "Line 1 unit cost: "),
+        ] {
+            let message = form.expect_err(field).message;
+            assert!(message.starts_with(field), "{message}");
+        }
+        let empty = PurchaseForm {
+            supplier_pin: None,
+            supplier_name: None,
+            invoice_no: None,
+            date: None,
+            payment: "01".into(),
+            lines: vec![],
+        };
+        assert!(empty.into_request().expect_err("no lines").message.starts_with("Lines: "));
+    }
 
     fn adjustment(qty: &str, reason: &str) -> Result<(StockMoveType, app::StockLineRequest)> {
         StockAdjustment { item: "KE2NTU0000001".into(), qty: qty.into(), reason: reason.into() }.into_request()

@@ -21,7 +21,13 @@ impl UiError {
 
     /// A file the shell keeps beside the database (draft cart, printer choice) could not be used.
     pub fn local_file(operation: &str, source: impl std::fmt::Display) -> UiError {
-        UiError { code: "io", message: format!("could not {operation}: {source}") }
+        UiError {
+            code: "io",
+            message: format!(
+                "Duka could not {operation} ({source}): check that the disk is not full and that Duka's data folder \
+                 can be written to, then try again"
+            ),
+        }
     }
 }
 

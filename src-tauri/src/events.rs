@@ -1,6 +1,9 @@
-//! Pushes changes to the UI as events (the UI never polls): sync progress, parked documents, new
-//! purchases from KRA's feed and new notices. A background task samples the shop once a second for
-//! the life of the window and emits only what changed.
+//! Pushes changes to the UI as events (the UI never polls). Sync progress comes from the sync
+//! worker's own channel (`Duka::subscribe_progress`): each change is emitted as `sync-progress`,
+//! and `parked-changed` when the parked count moves. KRA's purchase feed and notices arrive through
+//! the worker's pulls, which also publish progress, so their counts are re-read on every progress
+//! change, and at the latest every few seconds (a notice marked read or a purchase decided changes
+//! them without any sync).
 
 use std::time::Duration;
 
@@ -9,11 +12,15 @@ use tauri::{AppHandle, Emitter};
 use crate::dto::ProgressView;
 use crate::error::Result;
 
-/// How often the shop is sampled for changes.
-const SAMPLE_EVERY: Duration = Duration::from_secs(1);
+/// The longest the purchase and notice counts go without being re-read.
+const FEED_RECHECK: Duration = Duration::from_secs(5);
 
-/// Sync progress: outbox counts, and "online" unless a waiting document's last attempt failed.
+/// Sync progress from the outbox alone, for a till with no sync worker yet (not set up):
+/// "online" unless a waiting document's last attempt failed.
 pub fn progress(duka: &app::Duka) -> Result<ProgressView> {
+    if let Some(rx) = duka.subscribe_progress() {
+        return Ok(pushed(&rx.borrow()));
+    }
     let outbox = duka.outbox(0)?;
     let failing = outbox.rows.iter().find(|r| r.state == "pending" && r.last_error.is_some());
     Ok(ProgressView {
@@ -26,52 +33,84 @@ pub fn progress(duka: &app::Duka) -> Result<ProgressView> {
     })
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Snapshot {
-    progress: (i64, i64, i64, bool, Option<String>, Option<String>),
-    parked: i64,
-    waiting_purchases: usize,
-    unread_notices: usize,
+/// The worker's progress as the UI shows it.
+fn pushed(p: &app::SyncProgress) -> ProgressView {
+    ProgressView {
+        pending: p.pending,
+        in_flight: p.in_flight,
+        parked: p.parked,
+        online: p.online,
+        last_success: p.last_success.map(|d| d.to_string()),
+        last_error: p.last_error.clone(),
+    }
 }
 
-fn snapshot(duka: &app::Duka) -> Result<(Snapshot, ProgressView)> {
-    let p = progress(duka)?;
-    let waiting_purchases = duka.purchases(true)?.len();
-    let unread_notices = duka.notices()?.iter().filter(|n| !n.read).count();
-    let snap = Snapshot {
-        progress: (p.pending, p.in_flight, p.parked, p.online, p.last_success.clone(), p.last_error.clone()),
-        parked: p.parked,
-        waiting_purchases,
-        unread_notices,
-    };
-    Ok((snap, p))
+/// What was last sent to the window, so only changes are emitted.
+#[derive(Debug, Default)]
+struct Sent {
+    progress: Option<ProgressView>,
+    parked: Option<i64>,
+    waiting_purchases: Option<usize>,
+    unread_notices: Option<usize>,
+}
+
+impl Sent {
+    fn progress(&mut self, app: &AppHandle, now: ProgressView) {
+        if self.parked != Some(now.parked) {
+            self.parked = Some(now.parked);
+            emit(app, "parked-changed", &serde_json::json!({ "parked": now.parked }));
+        }
+        if self.progress.as_ref() != Some(&now) {
+            emit(app, "sync-progress", &now);
+            self.progress = Some(now);
+        }
+    }
+
+    fn feeds(&mut self, app: &AppHandle, duka: &app::Duka) -> Result<()> {
+        let waiting = duka.purchases(true)?.len();
+        if self.waiting_purchases != Some(waiting) {
+            self.waiting_purchases = Some(waiting);
+            emit(app, "purchases-changed", &serde_json::json!({ "waiting": waiting }));
+        }
+        let unread = duka.notices()?.iter().filter(|n| !n.read).count();
+        if self.unread_notices != Some(unread) {
+            self.unread_notices = Some(unread);
+            emit(app, "notices-changed", &serde_json::json!({ "unread": unread }));
+        }
+        Ok(())
+    }
 }
 
 /// Starts the event pump for the life of the app.
 pub fn spawn(app: AppHandle, duka: app::Duka) {
     tauri::async_runtime::spawn(async move {
-        let mut last: Option<Snapshot> = None;
+        let mut sent = Sent::default();
+        let mut worker: Option<tokio::sync::watch::Receiver<app::SyncProgress>> = None;
         loop {
-            match snapshot(&duka) {
-                Ok((now, progress)) => {
-                    let before = last.as_ref();
-                    if before.map(|b| &b.progress) != Some(&now.progress) {
-                        emit(&app, "sync-progress", &progress);
-                    }
-                    if before.map(|b| b.parked) != Some(now.parked) {
-                        emit(&app, "parked-changed", &serde_json::json!({ "parked": now.parked }));
-                    }
-                    if before.map(|b| b.waiting_purchases) != Some(now.waiting_purchases) {
-                        emit(&app, "purchases-changed", &serde_json::json!({ "waiting": now.waiting_purchases }));
-                    }
-                    if before.map(|b| b.unread_notices) != Some(now.unread_notices) {
-                        emit(&app, "notices-changed", &serde_json::json!({ "unread": now.unread_notices }));
-                    }
-                    last = Some(now);
-                }
+            // The worker starts later when the shop is set up (or training starts) in this window.
+            if worker.is_none() {
+                worker = duka.subscribe_progress();
+            }
+            let now = match worker.as_mut() {
+                Some(rx) => Ok(pushed(&rx.borrow_and_update())),
+                None => progress(&duka),
+            };
+            match now.and_then(|now| {
+                sent.progress(&app, now);
+                sent.feeds(&app, &duka)
+            }) {
+                Ok(()) => {}
                 Err(e) => tracing::warn!(code = e.code, "could not read the shop for UI events: {}", e.message),
             }
-            tokio::time::sleep(SAMPLE_EVERY).await;
+            match worker.as_mut() {
+                Some(rx) => {
+                    tokio::select! {
+                        changed = rx.changed() => if changed.is_err() { worker = None },
+                        () = tokio::time::sleep(FEED_RECHECK) => {}
+                    }
+                }
+                None => tokio::time::sleep(FEED_RECHECK).await,
+            }
         }
     });
 }

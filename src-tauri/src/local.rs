@@ -17,7 +17,7 @@ impl DataDir {
     pub fn locate() -> anyhow::Result<DataDir> {
         let dir = match std::env::var_os("DUKA_DATA_DIR") {
             Some(dir) => PathBuf::from(dir),
-            None => store::default_db_path()?
+            None => app::default_db_path()?
                 .parent()
                 .map(Path::to_owned)
                 .ok_or_else(|| anyhow::anyhow!("Duka's data folder has no parent directory"))?,

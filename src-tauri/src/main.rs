@@ -11,7 +11,6 @@ mod dto;
 mod error;
 mod events;
 mod local;
-mod reads;
 
 use std::time::Instant;
 
@@ -97,9 +96,12 @@ fn run(started: Instant) -> anyhow::Result<()> {
             commands::import_items_csv,
             commands::stock_levels,
             commands::adjust_stock,
+            commands::stock_movements,
+            commands::set_reorder_level,
             commands::list_purchases,
             commands::confirm_purchase,
             commands::reject_purchase,
+            commands::record_purchase,
             commands::list_imports,
             commands::accept_import,
             commands::reject_import,

@@ -34,6 +34,7 @@ pub mod key {
     pub const F4: &str = "\u{E034}";
     pub const F5: &str = "\u{E035}";
     pub const F6: &str = "\u{E036}";
+    pub const F8: &str = "\u{E038}";
     pub const F12: &str = "\u{E03C}";
 }
 

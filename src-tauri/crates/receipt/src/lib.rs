@@ -13,6 +13,7 @@ pub mod model;
 pub mod pdf;
 pub mod print;
 pub mod report;
+pub mod svg;
 
 pub use error::{Error, Result};
 pub use layout::{Layout, Paper, layout};
@@ -22,6 +23,11 @@ pub use model::{Buyer, DocumentKind, Environment, Receipt, ReceiptLine, Seller, 
 pub fn render_pdf(receipt: &Receipt, paper: Paper) -> Result<Vec<u8>> {
     let laid_out = layout(receipt, paper)?;
     pdf::render(&laid_out, &document_title(receipt))
+}
+
+/// Renders the receipt as an SVG image of the printout (the till's preview).
+pub fn render_svg(receipt: &Receipt, paper: Paper) -> Result<String> {
+    svg::render(&layout(receipt, paper)?)
 }
 
 /// Renders the receipt as ESC/POS bytes for a 58 or 80 mm thermal printer.

@@ -21,6 +21,7 @@ pub mod migrations;
 pub mod numbering;
 pub mod outbox;
 pub mod purchases;
+pub mod queries;
 pub mod reference;
 pub mod reports;
 pub mod sales;

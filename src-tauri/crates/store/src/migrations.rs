@@ -29,6 +29,7 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0004_stock_totals_preferences_compositions.sql"),
     },
     Migration { version: 5, name: "books", sql: include_str!("../migrations/0005_books.sql") },
+    Migration { version: 6, name: "reorder_levels", sql: include_str!("../migrations/0006_reorder_levels.sql") },
 ];
 
 /// `PRAGMA application_id` of a Duka database ("DUKA").
@@ -129,6 +130,7 @@ mod tests {
         (3, "ecfa0fb3ffe559050b2ddce2e96ee30489ec087dfa2991f9f2677fa3227f584a"),
         (4, "b04e49df82fd8550f24e79149413723d33e20226dc6a5503bd400526416e3ac1"),
         (5, "d7310b6a2c95f8832d29e4634bbc459d3098e6595a5bf985954cd26e67c2f255"),
+        (6, "fb50e54270820e3013e0423550666eb34739ed66ba99b4d378a7507933f93020"),
     ];
 
     #[test]

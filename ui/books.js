@@ -50,10 +50,10 @@ $("books-export-form").addEventListener("submit", async (ev) => {
       from: day($("books-export-from")) || "",
       to: day($("books-export-to")) || "",
     });
-    const link = h("a", { href: URL.createObjectURL(new Blob([f.csv], { type: "text/csv" })), download: f.name });
-    link.click();
-    URL.revokeObjectURL(link.href);
-    showOk("books-export-ok", `${f.name}: ${Math.max(0, f.csv.trim().split("\n").length - 1)} line(s)`);
+    const tool = f.name.includes("xero") ? "Xero" : "QuickBooks";
+    showOk("books-export-ok", f.lines
+      ? `Saved ${f.lines} line(s) as ${f.path}: import that file in ${tool}.`
+      : `Nothing to export between those dates (training documents are never exported): the file ${f.path} has only the column headings.`);
   } catch (e) {
     showError("books-export-error", e);
   }
@@ -137,7 +137,8 @@ $("books-backup-form").addEventListener("submit", async (ev) => {
 });
 
 async function loadBooks() {
-  const today = new Date().toISOString().slice(0, 10);
+  // Today in Kenya (EAT, UTC+3 all year), the calendar the shop's documents are dated in.
+  const today = new Date(Date.now() + 3 * 3600 * 1000).toISOString().slice(0, 10);
   for (const id of ["books-from", "books-to", "books-export-from", "books-export-to"]) if (!$(id).value) $(id).value = today;
   if (!$("books-month").value) $("books-month").value = today.slice(0, 7);
   await loadBackups();

@@ -125,11 +125,12 @@ pub struct ExportQuery {
     to: String,
 }
 
-/// The CSV file's text, for the screen to save.
+/// Where the CSV file was saved (the `exports` folder beside the shop's database) and its size.
 #[derive(Debug, Serialize)]
 pub struct ExportFile {
     name: String,
-    csv: String,
+    path: String,
+    lines: usize,
 }
 
 #[tauri::command]
@@ -146,7 +147,14 @@ pub async fn books_export(shop: State<'_, Shop>, input: ExportQuery) -> Result<E
         "purchases" => duka.export_purchases(from, to, tool, &ExportOptions::default())?,
         other => return Err(UiError::invalid("export", format!("\"{other}\": choose sales or purchases"))),
     };
-    Ok(ExportFile { name: format!("duka-{}-{}-{}-{}.csv", input.what, input.tool, from.kra(), to.kra()), csv })
+    // Saved by the app rather than by a browser download, which the desktop webview does not offer.
+    let name = format!("duka-{}-{}-{}-{}.csv", input.what, input.tool, from.kra(), to.kra());
+    let dir = duka.db_path().parent().unwrap_or_else(|| std::path::Path::new(".")).join("exports");
+    std::fs::create_dir_all(&dir).map_err(|e| UiError::local_file("create the exports folder", e))?;
+    let file = dir.join(&name);
+    std::fs::write(&file, csv.as_bytes()).map_err(|e| UiError::local_file("save the export", e))?;
+    let lines = csv.lines().count().saturating_sub(1);
+    Ok(ExportFile { name, path: file.display().to_string(), lines })
 }
 
 /// An item file and the KRA classification for lists from Xero or QuickBooks.

@@ -325,8 +325,7 @@ pub async fn save_settings(shop: State<'_, Shop>, input: SettingsForm) -> Result
         email: input.email,
         receipt_footer: input.footer,
     })?;
-    let policy =
-        if input.sell_beyond_stock { domain::StockPolicy::AllowNegative } else { domain::StockPolicy::Refuse };
+    let policy = if input.sell_beyond_stock { domain::StockPolicy::AllowNegative } else { domain::StockPolicy::Refuse };
     if shop.duka()?.stock_policy()? != policy {
         shop.duka()?.set_stock_policy(policy)?;
     }

@@ -355,3 +355,26 @@ fn the_stock_policy_is_a_shop_setting_read_at_each_sale() {
         .unwrap();
     assert_eq!(audited, ["allow selling more than is on hand", "refuse sales of more than is on hand"]);
 }
+
+#[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    ok(&db, &["training"]);
+
+    assert!(!ok(&db, &["status"]).stdout.is_empty(), "status has something to say");
+    // `duka status | head -0`: the reader is gone before duka writes a byte.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = Command::new(env!("CARGO_BIN_EXE_duka"))
+        .arg("--db")
+        .arg(&db)
+        .arg("status")
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .expect("the duka binary runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "stderr: {stderr}");
+    assert!(stderr.is_empty(), "no panic, no complaint: {stderr}");
+}

@@ -547,14 +547,29 @@ fn init_request(a: &InitArgs) -> anyhow::Result<InitRequest> {
 /// Prints `value` as JSON, or the human text.
 fn emit<T: Serialize>(json: bool, value: &T, human: impl FnOnce(&T) -> String) -> anyhow::Result<()> {
     if json {
-        println!("{}", serde_json::to_string_pretty(value).context("writing JSON")?);
+        say(&serde_json::to_string_pretty(value).context("writing JSON")?)?;
     } else {
         let text = human(value);
         if !text.is_empty() {
-            println!("{text}");
+            say(&text)?;
         }
     }
     Ok(())
+}
+
+/// Writes one line to standard output. A reader that went away (`duka ... | head`) is not a failure
+/// of the command: `main` ends quietly with success when it sees the broken pipe.
+fn say(text: &str) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}").and_then(|()| out.flush()).context("writing to standard output")
+}
+
+/// True when `e` is a write to a closed pipe (the reader of our output has gone).
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain()
+        .filter_map(|cause| cause.downcast_ref::<std::io::Error>())
+        .any(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
 fn kra_line(k: &app::views::KraState) -> String {
@@ -731,10 +746,10 @@ async fn command(duka: &Duka, json: bool, command: Command) -> anyhow::Result<Ex
             if json {
                 emit(true, &r, |_| String::new())?;
             } else {
-                println!(
+                say(&format!(
                     "Sent {}; {} waiting to retry, {} refused by KRA; left: {} pending, {} refused",
                     r.sent, r.retrying, r.parked, r.outbox.pending, r.outbox.parked
-                );
+                ))?;
             }
             if !clean {
                 eprintln!(
@@ -1034,6 +1049,7 @@ async fn main() -> ExitCode {
     };
     match run(cli).await {
         Ok(code) => code,
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             if let Some(u) = e.downcast_ref::<Usage>() {
                 eprintln!("duka: {u}");

@@ -200,7 +200,12 @@ impl Duka {
                     let draft = PurchaseDraft {
                         source: PurchaseSource::Manual,
                         supplier_pin: manual.supplier_pin.clone(),
-                        supplier_name: manual.supplier_name.clone(),
+                        supplier_name: manual
+                            .supplier_name
+                            .as_deref()
+                            .map(str::trim)
+                            .filter(|n| !n.is_empty())
+                            .map(str::to_owned),
                         supplier_branch: None,
                         supplier_invoice_no: manual.supplier_invoice_no,
                         date: manual.date.unwrap_or_else(|| meta.at.date()),

@@ -47,6 +47,8 @@ pub enum Violation {
     DiscountTooLarge { line: usize },
     MalformedBuyerPin { pin: String },
     BuyerNameTooLong { max: usize },
+    MalformedSupplierPin { pin: String },
+    SupplierNameTooLong { max: usize },
     AmountOverLimit { field: &'static str },
     InsufficientStock { line: usize, name: String, on_hand: Qty, wanted: Qty },
     NotASale,
@@ -86,6 +88,15 @@ impl fmt::Display for Violation {
                 "buyer PIN \"{pin}\" is not a KRA PIN: a PIN is a letter, 9 digits and a letter, e.g. P051234567X"
             ),
             BuyerNameTooLong { max } => write!(f, "the buyer name is longer than KRA accepts ({max} characters)"),
+            MalformedSupplierPin { pin } => write!(
+                f,
+                "supplier PIN \"{pin}\" is not a KRA PIN: a PIN is a letter, 9 digits and a letter, as printed on \
+                 the supplier's invoice, e.g. P051234567X"
+            ),
+            SupplierNameTooLong { max } => write!(
+                f,
+                "the supplier name is longer than KRA accepts ({max} characters): shorten it, e.g. leave out the address"
+            ),
             AmountOverLimit { field } => {
                 write!(f, "the {field} is larger than KRA accepts on one document: split the sale")
             }

@@ -8,6 +8,9 @@ use crate::{
     sale::{InvoiceLine, check_total_limits, price_line, sum_goods},
 };
 
+/// The longest supplier name KRA takes on a purchase (`spplrNm`, SPEC §6.17).
+pub const MAX_SUPPLIER_NAME_LEN: usize = 60;
+
 /// Where a purchase came from (KRA `regTyCd`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PurchaseSource {
@@ -104,11 +107,17 @@ impl PurchaseDraft {
             Some(p) => match KraPin::parse(p) {
                 Ok(pin) => Some(pin),
                 Err(_) => {
-                    v.push(Violation::MalformedBuyerPin { pin: p.to_owned() });
+                    v.push(Violation::MalformedSupplierPin { pin: p.to_owned() });
                     None
                 }
             },
         };
+        // A name keyed by hand must fit KRA's field; a name from KRA's own feed is KRA's to keep.
+        if self.source == PurchaseSource::Manual
+            && self.supplier_name.as_deref().is_some_and(|n| n.chars().count() > MAX_SUPPLIER_NAME_LEN)
+        {
+            v.push(Violation::SupplierNameTooLong { max: MAX_SUPPLIER_NAME_LEN });
+        }
         let mut lines = Vec::new();
         for (i, d) in self.lines.iter().enumerate() {
             let n = i + 1;
@@ -221,6 +230,27 @@ mod tests {
         assert_eq!(p.totals.band(TaxBand::B).taxable.cents(), 258_621);
         assert_eq!(p.stock_in(), vec![(code(1, ItemType::Finished), Qty::whole(20))]);
         assert_eq!(p.lines[0].line.pkg, Qty::whole(20));
+    }
+
+    #[test]
+    fn a_malformed_supplier_pin_and_an_overlong_supplier_name_are_named_as_the_supplier_s() {
+        let mut d = draft(Some(code(1, ItemType::Finished)), None);
+        d.source = PurchaseSource::Manual;
+        d.supplier_invoice_no = None;
+        d.supplier_pin = Some("P0525817".into());
+        d.supplier_name = Some("N".repeat(MAX_SUPPLIER_NAME_LEN + 1));
+        let err = d.finalise(&catalogue(), &rates()).unwrap_err();
+        assert_eq!(
+            err.0,
+            vec![
+                Violation::MalformedSupplierPin { pin: "P0525817".into() },
+                Violation::SupplierNameTooLong { max: MAX_SUPPLIER_NAME_LEN },
+            ]
+        );
+        assert!(err.to_string().contains("supplier PIN \"P0525817\" is not a KRA PIN"), "{err}");
+        d.supplier_pin = Some("P052581715V".into());
+        d.supplier_name = Some("N".repeat(MAX_SUPPLIER_NAME_LEN));
+        assert!(d.finalise(&catalogue(), &rates()).is_ok(), "60 characters is what KRA takes");
     }
 
     #[test]

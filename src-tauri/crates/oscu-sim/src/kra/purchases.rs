@@ -48,10 +48,16 @@ pub fn insert(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
         return Err(invc_no_sequence(expected, invc_no));
     }
     let org = body.int("orgInvcNo");
-    if org != 0 && ctx.books.get(kind::PURCHASE, &numbered_key(&tin, &bhf, org)).is_none() {
-        return Err(Refusal::param(format!(
-            "orgInvcNo does not exist: there is no recorded purchase {org} at this branch"
-        )));
+    if body.text("rcptTyCd") == "R" {
+        // A credit note after purchase names a recorded purchase (rcptTyCd P) of this branch.
+        let original = ctx.books.get(kind::PURCHASE, &numbered_key(&tin, &bhf, org));
+        if original.is_none_or(|r| r.body.text("rcptTyCd") != "P") {
+            return Err(Refusal::param(format!(
+                "orgInvcNo does not exist: there is no recorded purchase {org} at this branch"
+            )));
+        }
+    } else if org != 0 {
+        return Err(Refusal::param(format!("Invalid orgInvcNo: a purchase (rcptTyCd P) carries 0, found {org}")));
     }
     let mut feed_key = None;
     if body.text("regTyCd") == "A" {
@@ -80,6 +86,7 @@ pub fn insert(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
             )));
         }
         registered_item(ctx.books, &tin, item_cd)?;
+        amounts::check_packages(line, n)?;
         lines.push(amounts::check_line(line, n, ctx.reference.rates(), Discount::RateAndAmount)?);
     }
     let totals = amounts::totals(ctx.reference.rates(), &lines)?;

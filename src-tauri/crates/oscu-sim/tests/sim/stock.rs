@@ -118,3 +118,30 @@ async fn transfers_out_show_up_in_the_receiving_branchs_stock_move_list() {
     branch.save_stock_master(&master(&soda, Qty::whole(4))).await.unwrap();
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_counterparty_of_a_movement_is_a_kra_pin_and_a_branch_id() {
+    let Shop { sim, client, .. } = shop().await;
+    let soda = item(1, "Soda", TaxBand::B, 10_000, ItemType::Finished);
+    register(&client, &soda).await;
+    let body = json_of(&stock_request(1, StockMoveType::AdjustmentIn, &[(&soda, Qty::whole(10))]));
+    // SPEC §1.1: a PIN as KRA writes it, a two-digit branch id.
+    let mut lower = body.clone();
+    lower["custTin"] = json!("p051234567x");
+    assert_refused(
+        send(&client, Function::InsertStockIO, &lower).await,
+        "910",
+        "Invalid custTin: \"p051234567x\" is not a KRA PIN",
+    );
+    let mut branch = body.clone();
+    branch["custTin"] = json!(PIN);
+    branch["custBhfId"] = json!("1");
+    assert_refused(
+        send(&client, Function::InsertStockIO, &branch).await,
+        "910",
+        "Invalid custBhfId: \"1\" is not a branch id (two digits: 00 head office, 01 to 99 branches)",
+    );
+    branch["custBhfId"] = json!("01");
+    send(&client, Function::InsertStockIO, &branch).await.unwrap();
+    sim.shutdown().await;
+}

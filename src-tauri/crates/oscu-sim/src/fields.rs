@@ -237,11 +237,12 @@ pub fn first_problem(fields: &[Field], body: &Value, reference: &Reference) -> O
 }
 
 /// A KRA PIN exactly as written by KRA (no spaces, no lower case).
-fn is_pin(s: &str) -> bool {
+pub fn is_pin(s: &str) -> bool {
     domain::KraPin::parse(s).is_ok_and(|p| p.as_str() == s)
 }
 
-fn is_branch(s: &str) -> bool {
+/// Two digits (`00` head office, `01`…`99` branches).
+pub fn is_branch(s: &str) -> bool {
     s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit())
 }
 

@@ -219,5 +219,10 @@ async fn purchase_parties_packages_and_purchase_credit_notes() {
     of_credit["rcptTyCd"] = json!("R");
     of_credit["orgInvcNo"] = json!(2);
     assert_refused(send(&client, Function::InsertTrnsPurchase, &of_credit).await, "910", "orgInvcNo does not exist");
+    // The admin feed takes the supplier's PIN only as KRA writes it, so a confirmation can name it.
+    let mut lower = supplier_sale();
+    lower["spplrTin"] = json!("p000000001q");
+    let e = sim.add_supplier_sale(PIN, "00", lower).unwrap_err().to_string();
+    assert!(e.contains("sale.spplrTin is a KRA PIN as KRA writes it, found \"p000000001q\""), "{e}");
     sim.shutdown().await;
 }

@@ -145,3 +145,27 @@ async fn the_counterparty_of_a_movement_is_a_kra_pin_and_a_branch_id() {
     send(&client, Function::InsertStockIO, &branch).await.unwrap();
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_recorded_2026_item_and_stock_movement_are_accepted() {
+    // recorded/s2b-gw-2026-saveItem-request-accepted.json and
+    // recorded/s2b-gw-2026-insertStockIO-request-accepted.json, verbatim: the stricter field
+    // checks must not refuse what KRA accepted.
+    let Shop { sim, client, .. } = shop().await;
+    let recorded_item: serde_json::Value = serde_json::from_str(include_str!("recorded_item.json")).unwrap();
+    send(&client, Function::SaveItem, &recorded_item).await.unwrap();
+    // The movement names the integrator's sixth item; register 2..6 the same way.
+    for seq in 2..=6 {
+        let mut next = recorded_item.clone();
+        next["itemCd"] = json!(format!("KE2NTNO{seq:07}"));
+        if seq == 6 {
+            next["itemNm"] = json!("Final Verify Item");
+            next["itemClsCd"] = json!("1010150100");
+        }
+        send(&client, Function::SaveItem, &next).await.unwrap();
+    }
+    let recorded_movement: serde_json::Value = serde_json::from_str(include_str!("recorded_stock_io.json")).unwrap();
+    send(&client, Function::InsertStockIO, &recorded_movement).await.unwrap();
+    assert_eq!(sim.stock_total(PIN, "00", "KE2NTNO0000006"), Qty::whole(10));
+    sim.shutdown().await;
+}

@@ -52,13 +52,19 @@ pub fn add_supplier_sale(books: &mut Books, reference: &Reference, now: &str, bo
     if sale.lines().is_empty() {
         return Err(bad(OP, "sale.itemList must list the supplied items"));
     }
+    let supplier_bhf = sale.opt_text("spplrBhfId").unwrap_or("00");
+    if !is_branch(supplier_bhf) {
+        return Err(bad(OP, format!("sale.spplrBhfId is two digits, found \"{supplier_bhf}\"")));
+    }
     kra::check_document_amounts(sale, reference)
         .map_err(|r| bad(OP, format!("KRA would not have accepted this sale: {}", r.message)))?;
-    let key = kra::supplier_sale_key(&tin, &bhf, supplier, no);
+    let key = kra::supplier_sale_key(&tin, &bhf, supplier, supplier_bhf, no);
     if books.get(kind::SUPPLIER_SALE, &key).is_some() {
-        return Err(bad(OP, format!("supplier sale {supplier}/{no} for {tin}/{bhf} exists already")));
+        return Err(bad(OP, format!("supplier sale {supplier}/{supplier_bhf}/{no} for {tin}/{bhf} exists already")));
     }
-    books.put(kind::SUPPLIER_SALE, &key, now, sale.clone());
+    let mut stored = sale.clone();
+    stored["spplrBhfId"] = json!(supplier_bhf);
+    books.put(kind::SUPPLIER_SALE, &key, now, stored);
     Ok(json!({"ok": true}))
 }
 

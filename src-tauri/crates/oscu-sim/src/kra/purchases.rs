@@ -14,9 +14,47 @@ use crate::{
     fields::Read,
 };
 
-/// Key of a supplier sale addressed to a branch.
-pub fn supplier_sale_key(tin: &str, bhf: &str, supplier_tin: &str, supplier_invc_no: u64) -> String {
-    format!("{tin}/{bhf}/{supplier_tin}/{supplier_invc_no:020}")
+/// Key of a supplier sale addressed to a branch: the supplier's PIN, branch and `invcNo` (each
+/// branch of a supplier numbers its own sales, SPEC §8.2).
+pub fn supplier_sale_key(
+    tin: &str,
+    bhf: &str,
+    supplier_tin: &str,
+    supplier_bhf: &str,
+    supplier_invc_no: u64,
+) -> String {
+    format!("{tin}/{bhf}/{supplier_tin}/{supplier_bhf}/{supplier_invc_no:020}")
+}
+
+/// The feed record a confirmation names: by the supplier's branch when `spplrBhfId` is given
+/// (optional in SPEC §6.17), otherwise the supplier's only sale with that number.
+fn named_supplier_sale(ctx: &Ctx<'_>, body: &Value) -> Result<String, Refusal> {
+    let supplier = body.opt_text("spplrTin").unwrap_or("");
+    let no = body.int("spplrInvcNo");
+    let prefix = format!("{}{supplier}/", ctx.branch_prefix());
+    let missing = || Refusal::param("Missing purchase Record");
+    if supplier.is_empty() {
+        return Err(missing());
+    }
+    if let Some(supplier_bhf) = body.opt_text("spplrBhfId") {
+        let key = format!("{prefix}{supplier_bhf}/{no:020}");
+        return ctx.books.get(kind::SUPPLIER_SALE, &key).map(|_| key.clone()).ok_or_else(missing);
+    }
+    let suffix = format!("/{no:020}");
+    let found: Vec<(&str, bool)> = ctx
+        .books
+        .scan(kind::SUPPLIER_SALE, &prefix)
+        .filter(|(k, _)| k.ends_with(&suffix))
+        .map(|(k, r)| (k, r.body.get("_confirmedInvcNo").is_none()))
+        .collect();
+    let open: Vec<&str> = found.iter().filter(|(_, open)| *open).map(|(k, _)| *k).collect();
+    match (found.as_slice(), open.as_slice()) {
+        ([], _) => Err(missing()),
+        ([(one, _)], _) | (_, [one]) => Ok((*one).to_owned()),
+        _ => Err(Refusal::param(format!(
+            "Missing spplrBhfId: supplier {supplier} has an invoice {no} at more than one branch; name the branch"
+        ))),
+    }
 }
 
 pub fn supplier_sales(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
@@ -62,7 +100,7 @@ pub fn insert(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
     let mut feed_key = None;
     if body.text("regTyCd") == "A" {
         let supplier = body.opt_text("spplrTin").unwrap_or("");
-        let skey = supplier_sale_key(&tin, &bhf, supplier, body.int("spplrInvcNo"));
+        let skey = named_supplier_sale(ctx, body)?;
         match ctx.books.get(kind::SUPPLIER_SALE, &skey) {
             None => return Err(Refusal::param("Missing purchase Record")),
             Some(r) if r.body.get("_confirmedInvcNo").is_some() => {

@@ -226,3 +226,46 @@ async fn purchase_parties_packages_and_purchase_credit_notes() {
     assert!(e.contains("sale.spplrTin is a KRA PIN as KRA writes it, found \"p000000001q\""), "{e}");
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn each_supplier_branch_numbers_its_own_sales() {
+    let Shop { sim, client, .. } = shop().await;
+    let soda = item(1, "Soda", TaxBand::B, 10_000, ItemType::Finished);
+    register(&client, &soda).await;
+    // SPEC §8.2: invoice 41 of the supplier's head office and invoice 41 of its branch 01 are two sales.
+    let mut from_01 = supplier_sale();
+    from_01["spplrBhfId"] = json!("01");
+    sim.add_supplier_sale(PIN, "00", supplier_sale()).unwrap();
+    sim.add_supplier_sale(PIN, "00", from_01).unwrap();
+    assert_eq!(client.select_purchase_sales("20180101000000").await.unwrap().len(), 2);
+
+    let confirm = |supplier_bhf: Option<&str>| {
+        let mut p = purchase(1, soda.code.as_str());
+        p["spplrBhfId"] = supplier_bhf.map_or(Value::Null, |b| json!(b));
+        p
+    };
+    assert_refused(
+        send(&client, Function::InsertTrnsPurchase, &confirm(Some("02"))).await,
+        "910",
+        "Missing purchase Record",
+    );
+    assert_refused(
+        send(&client, Function::InsertTrnsPurchase, &confirm(None)).await,
+        "910",
+        "Missing spplrBhfId: supplier P000000001Q has an invoice 41 at more than one branch; name the branch",
+    );
+    send(&client, Function::InsertTrnsPurchase, &confirm(Some("01"))).await.unwrap();
+    let left = client.select_purchase_sales("20180101000000").await.unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].spplr_bhf_id.as_deref(), Some("00"));
+    // With one sale of that number left, the branch may be left out.
+    send(&client, Function::InsertTrnsPurchase, &{
+        let mut p = confirm(None);
+        p["invcNo"] = json!(2);
+        p
+    })
+    .await
+    .unwrap();
+    assert!(client.select_purchase_sales("20180101000000").await.unwrap().is_empty());
+    sim.shutdown().await;
+}

@@ -38,7 +38,15 @@ fn named_supplier_sale(ctx: &Ctx<'_>, body: &Value) -> Result<String, Refusal> {
     }
     if let Some(supplier_bhf) = body.opt_text("spplrBhfId") {
         let key = format!("{prefix}{supplier_bhf}/{no:020}");
-        return ctx.books.get(kind::SUPPLIER_SALE, &key).map(|_| key.clone()).ok_or_else(missing);
+        if ctx.books.get(kind::SUPPLIER_SALE, &key).is_some() {
+            return Ok(key);
+        }
+        // A state file written before the supplier's branch was part of the key.
+        let legacy = format!("{prefix}{no:020}");
+        return match ctx.books.get(kind::SUPPLIER_SALE, &legacy) {
+            Some(r) if r.body.opt_text("spplrBhfId").unwrap_or("00") == supplier_bhf => Ok(legacy),
+            _ => Err(missing()),
+        };
     }
     let suffix = format!("/{no:020}");
     let found: Vec<(&str, bool)> = ctx
@@ -144,4 +152,28 @@ pub fn insert(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
         b.next_purchase_no = invc_no + 1;
     }
     Ok(Reply::Data(Value::Null))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::{books::Books, function::Host, kra::Caller, reference::Reference};
+
+    #[test]
+    fn a_confirmation_finds_supplier_sales_of_older_state_files() {
+        let reference = Reference::builtin().unwrap();
+        let mut books = Books::in_memory();
+        let legacy = "P051234567X/00/P000000001Q/00000000000000000041";
+        books.put(kind::SUPPLIER_SALE, legacy, "20261121090000", json!({"spplrBhfId": "00", "spplrInvcNo": 41}));
+        let caller = Caller { tin: "P051234567X".into(), bhf_id: "00".into(), device_key: String::new() };
+        let ctx = Ctx { books: &mut books, reference: &reference, host: Host::Direct, now: String::new(), caller };
+        let named = |bhf: Option<&str>| {
+            named_supplier_sale(&ctx, &json!({"spplrTin": "P000000001Q", "spplrBhfId": bhf, "spplrInvcNo": 41}))
+        };
+        assert_eq!(named(Some("00")), Ok(legacy.to_owned()));
+        assert_eq!(named(None), Ok(legacy.to_owned()));
+        assert_eq!(named(Some("01")).unwrap_err().message, "Missing purchase Record");
+    }
 }

@@ -141,6 +141,10 @@ fn check_value(field: &Field, v: &Value, place: Place<'_>, reference: &Reference
             if s.is_empty() {
                 return field.required.then(|| missing(name, place));
             }
+            // Spaces alone are no value either ("may not be empty", SPEC §3, §13.9).
+            if field.required && s.trim().is_empty() {
+                return Some(missing(name, place));
+            }
             match field.kind {
                 Kind::Char(n) if s.chars().count() > n => {
                     Some(invalid(name, place, format!("at most {n} characters, found {}", s.chars().count())))
@@ -352,6 +356,7 @@ mod tests {
         );
         check_with("trdInvcNo", json!("ABCDEF"), Some("Invalid trdInvcNo: at most 5 characters, found 6"));
         check_with("trdInvcNo", json!(""), Some("trdInvcNo cannot be empty or Null"));
+        check_with("trdInvcNo", json!("  "), Some("trdInvcNo cannot be empty or Null"));
         check_with("prchrAcptcYn", json!("Yes"), Some("Invalid prchrAcptcYn: expected Y or N, found \"Yes\""));
         check_with("taxRtB", json!(101), Some("Invalid taxRtB: must be at most 100.00, found 101"));
         check_with("totAmt", json!(1.005), Some("Invalid totAmt: at most 2 decimals allowed, found 1.005"));

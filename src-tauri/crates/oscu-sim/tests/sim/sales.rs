@@ -133,6 +133,10 @@ async fn every_field_is_checked_and_named() {
             "Expected a value for itemNm on item: 1 but it is empty or null",
         ),
         (
+            Box::new(|b| b["itemList"][0]["itemNm"] = json!("   ")),
+            "Expected a value for itemNm on item: 1 but it is empty or null",
+        ),
+        (
             Box::new(|b| b["itemList"][0]["qtyUnitCd"] = json!("XX")),
             "Invalid qtyUnitCd on item: 1: \"XX\" is not a code of class 10",
         ),

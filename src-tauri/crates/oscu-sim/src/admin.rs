@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use crate::{
     Error, Result,
     books::{Books, kind, numbered_key},
-    fields::{Read, parse_ddmmyyyy},
+    fields::{Read, is_branch, is_pin, parse_ddmmyyyy},
     kra,
     reference::Reference,
 };
@@ -22,9 +22,14 @@ fn addressee(operation: &'static str, body: &Value) -> Result<(String, String)> 
     let tin = body
         .opt_text("tin")
         .ok_or_else(|| bad(operation, "\"tin\" (the PIN the record is addressed to) is required"))?;
-    domain::KraPin::parse(tin).map_err(|e| bad(operation, e.to_string()))?;
+    if !is_pin(tin) {
+        return Err(bad(
+            operation,
+            format!("\"tin\" is a KRA PIN as KRA writes it (e.g. P051234567X), found \"{tin}\""),
+        ));
+    }
     let bhf = body.opt_text("bhfId").unwrap_or("00");
-    if bhf.len() != 2 || !bhf.bytes().all(|b| b.is_ascii_digit()) {
+    if !is_branch(bhf) {
         return Err(bad(operation, format!("\"bhfId\" is two digits, found \"{bhf}\"")));
     }
     Ok((tin.to_owned(), bhf.to_owned()))
@@ -37,7 +42,9 @@ pub fn add_supplier_sale(books: &mut Books, reference: &Reference, now: &str, bo
     let sale =
         body.get("sale").filter(|v| v.is_object()).ok_or_else(|| bad(OP, "\"sale\" (a saleList entry) is required"))?;
     let supplier = sale.opt_text("spplrTin").ok_or_else(|| bad(OP, "sale.spplrTin is required"))?;
-    domain::KraPin::parse(supplier).map_err(|e| bad(OP, format!("sale.spplrTin: {e}")))?;
+    if !is_pin(supplier) {
+        return Err(bad(OP, format!("sale.spplrTin is a KRA PIN as KRA writes it, found \"{supplier}\"")));
+    }
     let no = sale
         .get("spplrInvcNo")
         .and_then(Value::as_u64)
@@ -45,13 +52,19 @@ pub fn add_supplier_sale(books: &mut Books, reference: &Reference, now: &str, bo
     if sale.lines().is_empty() {
         return Err(bad(OP, "sale.itemList must list the supplied items"));
     }
+    let supplier_bhf = sale.opt_text("spplrBhfId").unwrap_or("00");
+    if !is_branch(supplier_bhf) {
+        return Err(bad(OP, format!("sale.spplrBhfId is two digits, found \"{supplier_bhf}\"")));
+    }
     kra::check_document_amounts(sale, reference)
         .map_err(|r| bad(OP, format!("KRA would not have accepted this sale: {}", r.message)))?;
-    let key = kra::supplier_sale_key(&tin, &bhf, supplier, no);
+    let key = kra::supplier_sale_key(&tin, &bhf, supplier, supplier_bhf, no);
     if books.get(kind::SUPPLIER_SALE, &key).is_some() {
-        return Err(bad(OP, format!("supplier sale {supplier}/{no} for {tin}/{bhf} exists already")));
+        return Err(bad(OP, format!("supplier sale {supplier}/{supplier_bhf}/{no} for {tin}/{bhf} exists already")));
     }
-    books.put(kind::SUPPLIER_SALE, &key, now, sale.clone());
+    let mut stored = sale.clone();
+    stored["spplrBhfId"] = json!(supplier_bhf);
+    books.put(kind::SUPPLIER_SALE, &key, now, stored);
     Ok(json!({"ok": true}))
 }
 

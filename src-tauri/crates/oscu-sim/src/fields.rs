@@ -32,6 +32,10 @@ pub enum Kind {
     DateDdmmyyyy,
     /// `Y` or `N`.
     YesNo,
+    /// A KRA PIN exactly as KRA writes it: a capital letter, 9 digits, a capital letter (SPEC §1.1).
+    Pin,
+    /// A branch id: two digits, `00` head office, `01`…`99` branches (SPEC §1.1).
+    Branch,
     /// A nested object with its own fields.
     Object(&'static [Field]),
     /// A non-empty list of objects ("item" lines).
@@ -123,12 +127,23 @@ fn check_number(
 fn check_value(field: &Field, v: &Value, place: Place<'_>, reference: &Reference) -> Option<String> {
     let name = field.name;
     match field.kind {
-        Kind::Char(_) | Kind::Code(_) | Kind::Date8 | Kind::DateTime14 | Kind::DateDdmmyyyy | Kind::YesNo => {
+        Kind::Char(_)
+        | Kind::Code(_)
+        | Kind::Date8
+        | Kind::DateTime14
+        | Kind::DateDdmmyyyy
+        | Kind::YesNo
+        | Kind::Pin
+        | Kind::Branch => {
             let Value::String(s) = v else {
                 return Some(invalid(name, place, format!("expected text, found {v}")));
             };
             if s.is_empty() {
                 return field.required.then(|| missing(name, place));
+            }
+            // Spaces alone are no value either ("may not be empty", SPEC §3, §13.9).
+            if field.required && s.trim().is_empty() {
+                return Some(missing(name, place));
             }
             match field.kind {
                 Kind::Char(n) if s.chars().count() > n => {
@@ -151,6 +166,16 @@ fn check_value(field: &Field, v: &Value, place: Place<'_>, reference: &Reference
                 Kind::YesNo if s != "Y" && s != "N" => {
                     Some(invalid(name, place, format!("expected Y or N, found \"{s}\"")))
                 }
+                Kind::Pin if !is_pin(s) => Some(invalid(
+                    name,
+                    place,
+                    format!("\"{s}\" is not a KRA PIN (a capital letter, 9 digits and a capital letter)"),
+                )),
+                Kind::Branch if !is_branch(s) => Some(invalid(
+                    name,
+                    place,
+                    format!("\"{s}\" is not a branch id (two digits: 00 head office, 01 to 99 branches)"),
+                )),
                 _ => None,
             }
         }
@@ -213,6 +238,16 @@ pub fn first_problem(fields: &[Field], body: &Value, reference: &Reference) -> O
         return Some("Request body must be a JSON object".into());
     }
     check_fields(fields, body, Place::Header, reference)
+}
+
+/// A KRA PIN exactly as written by KRA (no spaces, no lower case).
+pub fn is_pin(s: &str) -> bool {
+    domain::KraPin::parse(s).is_ok_and(|p| p.as_str() == s)
+}
+
+/// Two digits (`00` head office, `01`…`99` branches).
+pub fn is_branch(s: &str) -> bool {
+    s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit())
 }
 
 pub fn parse_ddmmyyyy(s: &str) -> Option<Date> {
@@ -280,6 +315,8 @@ mod tests {
         req("prchrAcptcYn", Kind::YesNo),
         req("taxRtB", Kind::Rate),
         req("totAmt", Kind::Amount),
+        opt("custTin", Kind::Pin),
+        opt("custBhfId", Kind::Branch),
         req("itemList", Kind::Lines(LINE)),
     ];
 
@@ -319,11 +356,26 @@ mod tests {
         );
         check_with("trdInvcNo", json!("ABCDEF"), Some("Invalid trdInvcNo: at most 5 characters, found 6"));
         check_with("trdInvcNo", json!(""), Some("trdInvcNo cannot be empty or Null"));
+        check_with("trdInvcNo", json!("  "), Some("trdInvcNo cannot be empty or Null"));
         check_with("prchrAcptcYn", json!("Yes"), Some("Invalid prchrAcptcYn: expected Y or N, found \"Yes\""));
         check_with("taxRtB", json!(101), Some("Invalid taxRtB: must be at most 100.00, found 101"));
         check_with("totAmt", json!(1.005), Some("Invalid totAmt: at most 2 decimals allowed, found 1.005"));
         check_with("totAmt", json!(-1), Some("Invalid totAmt: must not be negative, found -1"));
         check_with("totAmt", json!("100"), Some("Invalid totAmt: expected a number, found \"100\""));
+        check_with("custTin", json!("A000123456F"), None);
+        for pin in ["a000123456f", "A00012345F", "A000123456F ", "AA00123456F"] {
+            let expected = format!(
+                "Invalid custTin: \"{pin}\" is not a KRA PIN (a capital letter, 9 digits and a capital letter)"
+            );
+            check_with("custTin", json!(pin), Some(&expected));
+        }
+        check_with("custBhfId", json!("01"), None);
+        for bhf in ["1", "1A", "001"] {
+            let expected = format!(
+                "Invalid custBhfId: \"{bhf}\" is not a branch id (two digits: 00 head office, 01 to 99 branches)"
+            );
+            check_with("custBhfId", json!(bhf), Some(&expected));
+        }
         check_with("itemList", json!([]), Some("itemList cannot be empty or Null"));
         check_with(
             "itemList",

@@ -47,7 +47,7 @@ impl FromStr for DeviceSpec {
         if pin.as_str() != tin {
             return Err(bad("the PIN must be written in capitals"));
         }
-        if bhf.len() != 2 || !bhf.bytes().all(|b| b.is_ascii_digit()) {
+        if !fields::is_branch(bhf) {
             return Err(bad("the branch is two digits, 00 for the head office"));
         }
         if serial.is_empty() || serial.chars().count() > 100 {

@@ -27,6 +27,16 @@ fn mismatch(field: &str, n: usize, expected: Money, line: &Value) -> Refusal {
     ))
 }
 
+/// Checks that a purchase or stock line counts at least one package (`pkg: 0` crashed the
+/// gateway, SPEC §13.9).
+pub fn check_packages(line: &Value, n: usize) -> Result<(), Refusal> {
+    if line.qty("pkg").is_positive() {
+        Ok(())
+    } else {
+        Err(Refusal::param(format!("Invalid pkg on item: {n}: the number of packages must be more than 0")))
+    }
+}
+
 /// Checks one line's amounts; returns its band and amounts.
 pub fn check_line(
     line: &Value,

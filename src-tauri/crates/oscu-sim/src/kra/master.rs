@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use super::{Answer, Ctx, Refusal, Reply, item_key, last_req_dt, list_reply, registered_item, schema};
 use crate::{
     books::{Books, kind},
-    fields::{Read, found},
+    fields::Read,
     kra::stock,
 };
 
@@ -17,12 +17,6 @@ fn saved() -> Answer {
 
 pub fn save_customer(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
     ctx.check(schema::SAVE_CUSTOMER, body)?;
-    if domain::KraPin::parse(body.text("custTin")).is_err() {
-        return Err(Refusal::param(format!(
-            "Invalid custTin: {} is not a KRA PIN (a letter, 9 digits and a letter)",
-            found(body, "custTin")
-        )));
-    }
     let key = format!("{}{}", ctx.branch_prefix(), body.text("custNo"));
     let now = ctx.now.clone();
     ctx.books.put(kind::CUSTOMER, &key, &now, body.clone());
@@ -73,6 +67,18 @@ fn check_code_prefix(code: &str, body: &Value) -> Result<(), Refusal> {
     Ok(())
 }
 
+/// `itemClsCd` must be a classification of KRA's list (SPEC §6.3).
+fn check_item_class(ctx: &Ctx<'_>, body: &Value) -> Result<(), Refusal> {
+    let cls = body.text("itemClsCd");
+    if ctx.reference.is_item_class(cls) {
+        Ok(())
+    } else {
+        Err(Refusal::param(format!(
+            "Invalid itemClsCd: \"{cls}\" is not in the item classification list (selectItemClsList)"
+        )))
+    }
+}
+
 pub fn save_item(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
     ctx.check(schema::SAVE_ITEM, body)?;
     let pkg = body.text("pkgUnitCd");
@@ -82,12 +88,7 @@ pub fn save_item(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
             ctx.reference.package_units.join(", ")
         )));
     }
-    let cls = body.text("itemClsCd");
-    if !ctx.reference.is_item_class(cls) {
-        return Err(Refusal::param(format!(
-            "Invalid itemClsCd: \"{cls}\" is not in the item classification list (selectItemClsList)"
-        )));
-    }
+    check_item_class(ctx, body)?;
     let code = body.text("itemCd");
     check_code_prefix(code, body)?;
     let key = item_key(ctx.tin(), code);
@@ -161,7 +162,13 @@ pub fn item_list(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
                 "rraModYn",
                 "useYn",
             ] {
-                item.insert(k.into(), b.get(k).cloned().unwrap_or(Value::Null));
+                let value = match b.get(k) {
+                    Some(v) if !v.is_null() => v.clone(),
+                    // KRA reads unsent prices and safety stock back as 0 (recorded selectItemList).
+                    _ if k.starts_with("grpPrcL") || k == "sftyQty" || k == "dftPrc" => json!(0),
+                    _ => Value::Null,
+                };
+                item.insert(k.into(), value);
             }
             Value::Object(item)
         })
@@ -224,6 +231,7 @@ pub fn import_list(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
 
 pub fn update_import(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
     ctx.check(schema::UPDATE_IMPORT, body)?;
+    check_item_class(ctx, body)?;
     let key = import_key(ctx.tin(), ctx.bhf(), body.text("taskCd"), body.text("dclDe"), body.int("itemSeq"));
     let Some(record) = ctx.books.get(kind::IMPORT, &key) else {
         return Err(Refusal::param(format!(

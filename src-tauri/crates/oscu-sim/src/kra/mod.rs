@@ -98,8 +98,12 @@ pub fn handle(function: Function, ctx: &mut Ctx<'_>, body: &Value) -> Answer {
             }
             Some(_) => {}
         }
-        if body.get("bhfId").and_then(Value::as_str).is_none_or(str::is_empty) {
-            return Err(Refusal::param("bhfId cannot be Null"));
+        match body.get("bhfId").and_then(Value::as_str) {
+            None | Some("") => return Err(Refusal::param("bhfId cannot be Null")),
+            Some(b) if b != ctx.bhf() => {
+                return Err(Refusal::param(format!("bhfId in the body ({b}) does not match the bhfId header")));
+            }
+            Some(_) => {}
         }
     }
     match function {

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use domain::{KraPin, Qty, SALE_LINE_PKG};
+use domain::{Qty, SALE_LINE_PKG};
 use oscu::wire::{Counter, TrnsSalesSaveWrResData};
 use serde_json::{Value, json};
 
@@ -21,11 +21,24 @@ use crate::{
     signing::{SignedReceipt, sign},
 };
 
-fn check_pin(body: &Value, field: &str, place: &str) -> Result<(), Refusal> {
-    match body.opt_text(field) {
-        Some(pin) if KraPin::parse(pin).map(|p| p.as_str() != pin).unwrap_or(true) => Err(Refusal::param(format!(
-            "Invalid {place}{field}: \"{pin}\" is not a KRA PIN (a capital letter, 9 digits and a capital letter)"
-        ))),
+/// The document kinds KRA signs (SPEC §6.15, §8.4, §11): submitted approved (`salesSttsCd 02`;
+/// an accepted document is corrected with a credit note, never cancelled), not a copy (`C`, a
+/// reprint, is never sent), and no credit note of a proforma (`P` has no credit-note label).
+fn check_types_and_status(body: &Value, credit_note: bool) -> Result<(), Refusal> {
+    let status = body.text("salesSttsCd");
+    if status != "02" {
+        return Err(Refusal::param(format!(
+            "Invalid salesSttsCd: a sale or credit note is submitted approved (02), found \"{status}\"; \
+             an accepted invoice is corrected with a credit note"
+        )));
+    }
+    match body.opt_text("salesTyCd") {
+        Some("C") => {
+            Err(Refusal::param("Invalid salesTyCd: a copy (C) is a reprint of a signed receipt and is not sent again"))
+        }
+        Some("P") if credit_note => {
+            Err(Refusal::param("Invalid salesTyCd: a proforma (P) cannot be credited (rcptTyCd R)"))
+        }
         _ => Ok(()),
     }
 }
@@ -34,8 +47,6 @@ pub fn save(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
     for part in schema::SALE {
         ctx.check(part, body)?;
     }
-    check_pin(body, "custTin", "")?;
-    check_pin(&body["receipt"], "custTin", "receipt.")?;
     let (tin, bhf) = (ctx.tin().to_owned(), ctx.bhf().to_owned());
     let invc_no = body.int("invcNo");
     let key = numbered_key(&tin, &bhf, invc_no);
@@ -50,6 +61,7 @@ pub fn save(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
     }
 
     let credit_note = body.text("rcptTyCd") == "R";
+    check_types_and_status(body, credit_note)?;
     let org = body.int("orgInvcNo");
     if credit_note {
         if body.opt_text("rfdDt").is_none() {
@@ -66,6 +78,16 @@ pub fn save(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
             .ok_or_else(|| {
                 Refusal::param(format!("orgInvcNo does not exist: there is no accepted sale {org} at this branch"))
             })?;
+        let original_day = original.body["request"].text("salesDt").to_owned();
+        for field in ["salesDt", "rfdDt"] {
+            let day = body.text(field).get(..8).unwrap_or("");
+            if day < original_day.as_str() {
+                return Err(Refusal::param(format!(
+                    "Invalid {field}: a credit note cannot be dated before its original invoice {org} of {original_day}, found {}",
+                    body.text(field)
+                )));
+            }
+        }
         let original_pin = original.body["request"].opt_text("custTin").map(str::to_owned);
         let given_pin = body.opt_text("custTin").map(str::to_owned);
         if original_pin != given_pin {
@@ -191,11 +213,14 @@ fn receipt_data(host: Host, receipt: &Value) -> Value {
 }
 
 /// A stored sale as the read-backs print it (SPEC §3: `YYYY-MM-DD HH:MM:SS` dates, receipt
-/// date-times with `.0`).
+/// date-times with `.0`). As in every recorded read-back (2026 gateway, legacy host), KRA does
+/// not return the TIS's own `trdInvcNo` or the `salesTyCd`, and the receipt always has `rptNo`.
 fn readback(host: Host, record: &Value) -> Value {
     let mut sale = record["request"].clone();
     let stored = &record["receipt"];
     if let Value::Object(m) = &mut sale {
+        m.remove("trdInvcNo");
+        m.remove("salesTyCd");
         for k in ["cfmDt", "stockRlsDt", "cnclReqDt", "cnclDt", "rfdDt"] {
             if let Some(Value::String(s)) = m.get(k) {
                 let r = clock::readback(s);
@@ -208,6 +233,7 @@ fn readback(host: Host, record: &Value) -> Value {
                 let v = clock::readback_receipt(s);
                 r.insert("rcptPbctDt".into(), json!(v));
             }
+            r.entry("rptNo").or_insert(Value::Null);
             r.insert("intrlData".into(), stored["intrlData"].clone());
             r.insert("rcptSign".into(), stored["rcptSign"].clone());
             r.insert("curRcptNo".into(), counter(host, &stored["curRcptNo"]));

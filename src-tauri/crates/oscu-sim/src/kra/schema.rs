@@ -14,7 +14,7 @@ pub const INVOICE_LOOKUP: &[Field] = &[req("invcNo", Int(38))];
 
 pub const SAVE_CUSTOMER: &[Field] = &[
     req("custNo", Char(9)),
-    req("custTin", Char(11)),
+    req("custTin", Pin),
     req("custNm", Char(60)),
     opt("adrs", Char(300)),
     opt("telNo", Char(20)),
@@ -156,7 +156,7 @@ pub const SALE_LINE: &[Field] = &[
 ];
 
 pub const RECEIPT: &[Field] = &[
-    opt("custTin", Char(11)),
+    opt("custTin", Pin),
     opt("custMblNo", Char(20)),
     req("rcptPbctDt", DateTime14),
     opt("trdeNm", Char(20)),
@@ -171,7 +171,7 @@ const SALE_HEAD: &[Field] = &[
     req("trdInvcNo", Char(50)),
     req("invcNo", Int(38)),
     req("orgInvcNo", Int(38)),
-    opt("custTin", Char(11)),
+    opt("custTin", Pin),
     opt("custNm", Char(60)),
     opt("salesTyCd", Code("14")),
     req("rcptTyCd", Code("37")),
@@ -232,8 +232,8 @@ pub const PURCHASE_LINE: &[Field] = &[
 const PURCHASE_HEAD: &[Field] = &[
     req("invcNo", Int(38)),
     req("orgInvcNo", Int(38)),
-    opt("spplrTin", Char(11)),
-    opt("spplrBhfId", Char(2)),
+    opt("spplrTin", Pin),
+    opt("spplrBhfId", Branch),
     opt("spplrNm", Char(60)),
     opt("spplrInvcNo", Int(38)),
     req("regTyCd", Code("31")),
@@ -285,9 +285,9 @@ pub const STOCK_IO: &[Field] = &[
     req("sarNo", Int(38)),
     req("orgSarNo", Int(38)),
     req("regTyCd", Code("31")),
-    opt("custTin", Char(11)),
+    opt("custTin", Pin),
     opt("custNm", Char(100)),
-    opt("custBhfId", Char(2)),
+    opt("custBhfId", Branch),
     req("sarTyCd", Code("12")),
     req("ocrnDt", Date8),
     req("totItemCnt", Int(10)),

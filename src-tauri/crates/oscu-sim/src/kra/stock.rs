@@ -64,11 +64,7 @@ pub fn insert_io(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
                 "Item {item_cd} on item: {n} is a service (itemTyCd 3) and carries no stock"
             )));
         }
-        if !line.qty("pkg").is_positive() {
-            return Err(Refusal::param(format!(
-                "Invalid pkg on item: {n}: the number of packages must be more than 0"
-            )));
-        }
+        amounts::check_packages(line, n)?;
         if line.money("prc").cents() <= 0 {
             // SPEC §6.19: the gateway refused literal zero amounts on stock movements.
             return Err(Refusal::param(format!(

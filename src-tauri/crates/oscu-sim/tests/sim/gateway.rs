@@ -132,3 +132,30 @@ async fn gateway_wire_shape_matches_the_recorded_replies() {
     assert_eq!(direct["data"]["salesList"][0]["receipt"]["curRcptNo"], 1);
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn identity_in_the_gateway_body_must_be_the_callers() {
+    let Shop { sim, key, .. } = shop().await;
+    // SPEC §1.2: these lookups read tin and bhfId from the body; they must name the caller's branch.
+    let (status, reply) = raw_gateway(
+        &sim,
+        "selectStockMoveLists",
+        key.expose(),
+        json!({"tin": PIN, "bhfId": "01", "lastReqDt": "20180101000000"}),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        reply["responseHeader"]["debugMessage"], "bhfId in the body (01) does not match the bhfId header",
+        "{reply}"
+    );
+    let (status, reply) = raw_gateway(
+        &sim,
+        "selectStockMoveLists",
+        key.expose(),
+        json!({"tin": PIN, "bhfId": "00", "lastReqDt": "20180101000000"}),
+    )
+    .await;
+    assert_eq!((status, &reply["responseBody"]["resultCd"]), (200, &json!("001")), "{reply}");
+    sim.shutdown().await;
+}

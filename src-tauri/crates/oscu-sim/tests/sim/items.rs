@@ -67,6 +67,13 @@ async fn item_codes_follow_the_sequence_and_unit_prefix() {
     assert_eq!(codes, ["KE2NTNO0000001", "KE2NTNO0000002"]);
     assert_eq!(items[0].item_nm.as_deref(), Some("Soda 500 ml"));
     assert_eq!(items[0].reg_bhf_id.as_deref(), Some("00"));
+    // As recorded (selectItemList): unsent price levels and safety stock read back as 0.
+    let raw = send(&client, Function::SelectItemList, &json!({"lastReqDt": "20180101000000"})).await.unwrap().unwrap();
+    let first = &raw["itemList"][0];
+    for k in ["grpPrcL1", "grpPrcL2", "grpPrcL3", "grpPrcL4", "grpPrcL5", "sftyQty"] {
+        assert_eq!(first[k], json!(0), "{k}: {first}");
+    }
+    assert_eq!(first["itemStdNm"], json!(null));
     assert!(client.select_items("29991231235959").await.unwrap().is_empty());
     let counters = admin_get(&sim, &format!("state/counters?tin={PIN}&bhfId=00")).await;
     assert_eq!(counters["nextItemSeq"], 3);
@@ -121,6 +128,12 @@ async fn branch_customers_users_and_insurers() {
     };
     assert_refused(client.save_branch_customer(&customer("")).await, "910", "custTin cannot be empty or Null");
     assert_refused(client.save_branch_customer(&customer("12345")).await, "910", "not a KRA PIN");
+    // SPEC §1.1: KRA writes PINs in capitals; a lower-case PIN is not one.
+    assert_refused(
+        client.save_branch_customer(&customer("a000123456f")).await,
+        "910",
+        "Invalid custTin: \"a000123456f\" is not a KRA PIN",
+    );
     client.save_branch_customer(&customer(BUYER)).await.unwrap();
     client
         .save_branch_user(&BhfUserSaveReq {

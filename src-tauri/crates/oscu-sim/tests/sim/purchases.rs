@@ -150,6 +150,14 @@ async fn imports_are_listed_and_approved_once() {
     let mut wrong_date = update("3", Some("ok"));
     wrong_date.dcl_de = "20230201".into();
     assert_refused(client.update_import_item(&wrong_date).await, "910", "Invalid dclDe: expected a date DDMMYYYY");
+    // SPEC §6.14 / §6.3: the classification of the own item is one of KRA's.
+    let mut unlisted = update("3", Some("ok"));
+    unlisted.item_cls_cd = "1234567890".into();
+    assert_refused(
+        client.update_import_item(&unlisted).await,
+        "910",
+        "Invalid itemClsCd: \"1234567890\" is not in the item classification list",
+    );
     let mut unknown = update("3", Some("ok"));
     unknown.item_seq = 2;
     assert_refused(client.update_import_item(&unknown).await, "910", "Import item not found");
@@ -159,5 +167,105 @@ async fn imports_are_listed_and_approved_once() {
     assert_refused(client.update_import_item(&update("4", Some("changed my mind"))).await, "994", "already processed");
     let imports = client.select_import_items("20180101000000").await.unwrap();
     assert_eq!(imports[0].impt_itemstts_cd.as_deref(), Some("3"));
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn purchase_parties_packages_and_purchase_credit_notes() {
+    let Shop { sim, client, .. } = shop().await;
+    let soda = item(1, "Soda", TaxBand::B, 10_000, ItemType::Finished);
+    register(&client, &soda).await;
+    let manual = |invc_no: u64| {
+        let mut p = purchase(invc_no, soda.code.as_str());
+        p["regTyCd"] = json!("M");
+        p
+    };
+    let refused = |breaks: Box<dyn FnOnce(&mut Value)>| {
+        let mut body = manual(1);
+        breaks(&mut body);
+        let client = &client;
+        async move { refusal(send(client, Function::InsertTrnsPurchase, &body).await) }
+    };
+    // SPEC §1.1: PINs and branch ids have one shape.
+    let (code, message) = refused(Box::new(|b| b["spplrTin"] = json!("P0000000012"))).await;
+    assert_eq!(code, "910");
+    assert_eq!(
+        message,
+        "Invalid spplrTin: \"P0000000012\" is not a KRA PIN (a capital letter, 9 digits and a capital letter)"
+    );
+    let (_, message) = refused(Box::new(|b| b["spplrBhfId"] = json!("0"))).await;
+    assert_eq!(message, "Invalid spplrBhfId: \"0\" is not a branch id (two digits: 00 head office, 01 to 99 branches)");
+    // SPEC §13.9: pkg 0 is refused.
+    let (_, message) = refused(Box::new(|b| b["itemList"][0]["pkg"] = json!(0))).await;
+    assert_eq!(message, "Invalid pkg on item: 1: the number of packages must be more than 0");
+    // SPEC §6.17: a credit note after purchase needs a recorded purchase.
+    let (_, message) = refused(Box::new(|b| b["rcptTyCd"] = json!("R"))).await;
+    assert_eq!(message, "orgInvcNo does not exist: there is no recorded purchase 0 at this branch");
+
+    send(&client, Function::InsertTrnsPurchase, &manual(1)).await.unwrap();
+    // A purchase carries orgInvcNo 0, even when the number names a recorded purchase.
+    let mut not_zero = manual(2);
+    not_zero["orgInvcNo"] = json!(1);
+    assert_refused(
+        send(&client, Function::InsertTrnsPurchase, &not_zero).await,
+        "910",
+        "Invalid orgInvcNo: a purchase (rcptTyCd P) carries 0, found 1",
+    );
+    let mut credit = not_zero;
+    credit["rcptTyCd"] = json!("R");
+    send(&client, Function::InsertTrnsPurchase, &credit).await.unwrap();
+    // ... and a credit note is not the original of another.
+    let mut of_credit = manual(3);
+    of_credit["rcptTyCd"] = json!("R");
+    of_credit["orgInvcNo"] = json!(2);
+    assert_refused(send(&client, Function::InsertTrnsPurchase, &of_credit).await, "910", "orgInvcNo does not exist");
+    // The admin feed takes the supplier's PIN only as KRA writes it, so a confirmation can name it.
+    let mut lower = supplier_sale();
+    lower["spplrTin"] = json!("p000000001q");
+    let e = sim.add_supplier_sale(PIN, "00", lower).unwrap_err().to_string();
+    assert!(e.contains("sale.spplrTin is a KRA PIN as KRA writes it, found \"p000000001q\""), "{e}");
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn each_supplier_branch_numbers_its_own_sales() {
+    let Shop { sim, client, .. } = shop().await;
+    let soda = item(1, "Soda", TaxBand::B, 10_000, ItemType::Finished);
+    register(&client, &soda).await;
+    // SPEC §8.2: invoice 41 of the supplier's head office and invoice 41 of its branch 01 are two sales.
+    let mut from_01 = supplier_sale();
+    from_01["spplrBhfId"] = json!("01");
+    sim.add_supplier_sale(PIN, "00", supplier_sale()).unwrap();
+    sim.add_supplier_sale(PIN, "00", from_01).unwrap();
+    assert_eq!(client.select_purchase_sales("20180101000000").await.unwrap().len(), 2);
+
+    let confirm = |supplier_bhf: Option<&str>| {
+        let mut p = purchase(1, soda.code.as_str());
+        p["spplrBhfId"] = supplier_bhf.map_or(Value::Null, |b| json!(b));
+        p
+    };
+    assert_refused(
+        send(&client, Function::InsertTrnsPurchase, &confirm(Some("02"))).await,
+        "910",
+        "Missing purchase Record",
+    );
+    assert_refused(
+        send(&client, Function::InsertTrnsPurchase, &confirm(None)).await,
+        "910",
+        "Missing spplrBhfId: supplier P000000001Q has an invoice 41 at more than one branch; name the branch",
+    );
+    send(&client, Function::InsertTrnsPurchase, &confirm(Some("01"))).await.unwrap();
+    let left = client.select_purchase_sales("20180101000000").await.unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].spplr_bhf_id.as_deref(), Some("00"));
+    // With one sale of that number left, the branch may be left out.
+    send(&client, Function::InsertTrnsPurchase, &{
+        let mut p = confirm(None);
+        p["invcNo"] = json!(2);
+        p
+    })
+    .await
+    .unwrap();
+    assert!(client.select_purchase_sales("20180101000000").await.unwrap().is_empty());
     sim.shutdown().await;
 }

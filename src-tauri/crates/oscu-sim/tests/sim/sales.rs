@@ -55,6 +55,12 @@ async fn an_accepted_sale_is_signed_and_reads_back_as_stored() {
     assert_eq!(stored.item_list.len(), 3);
     assert_eq!(json_of(&stored.item_list[0])["itemCd"], json!(soda.code.as_str()));
     assert!(client.select_invoice_details(2).await.unwrap().is_none(), "an unknown number answers 001");
+    // As in every recorded read-back: KRA does not return the till's trdInvcNo or the salesTyCd,
+    // and the receipt carries rptNo.
+    let raw = send(&client, Function::SelectInvoiceDetails, &json!({"invcNo": 1})).await.unwrap().unwrap();
+    let read = &raw["salesList"][0];
+    assert!(read.get("trdInvcNo").is_none() && read.get("salesTyCd").is_none(), "{read}");
+    assert!(read["receipt"].get("rptNo").is_some(), "{read}");
 
     // The next receipt counts on; the signature changes with the invoice.
     let second = sell(
@@ -124,6 +130,10 @@ async fn every_field_is_checked_and_named() {
         ),
         (
             Box::new(|b| b["itemList"][0]["itemNm"] = json!("")),
+            "Expected a value for itemNm on item: 1 but it is empty or null",
+        ),
+        (
+            Box::new(|b| b["itemList"][0]["itemNm"] = json!("   ")),
             "Expected a value for itemNm on item: 1 but it is empty or null",
         ),
         (
@@ -357,5 +367,66 @@ async fn concurrent_senders_of_one_number_get_exactly_one_acceptance() {
     assert_eq!(accepted, 1);
     let books = admin_get(&sim, &format!("state/sales?tin={PIN}&bhfId=00")).await;
     assert_eq!(books.as_array().unwrap().len(), 1);
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn only_approved_originals_are_signed_never_copies_or_credited_proformas() {
+    let (Shop { sim, client, .. }, soda, _, _) = stocked().await;
+    let good = json_of(&sale(1, &[(&soda, Qty::whole(1))], Some(BUYER)));
+    // SPEC §6.15 / §8.4: submitted approved (02); cancellation statuses are not a way to correct.
+    for status in ["01", "03", "04", "05", "06"] {
+        let (code, message) = broken(&client, &good, |b| b["salesSttsCd"] = json!(status)).await;
+        assert_eq!(code, "910", "{message}");
+        assert!(
+            message.starts_with(&format!(
+                "Invalid salesSttsCd: a sale or credit note is submitted approved (02), found \"{status}\""
+            )),
+            "{message}"
+        );
+    }
+    // SPEC §11: a copy is a reprint, never a new submission.
+    let (_, message) = broken(&client, &good, |b| b["salesTyCd"] = json!("C")).await;
+    assert_eq!(message, "Invalid salesTyCd: a copy (C) is a reprint of a signed receipt and is not sent again");
+    send(&client, Function::SaveTrnsSalesOsdc, &good).await.unwrap();
+    // A proforma has no credit-note label (NC/CC/TC exist, no PC).
+    let mut note = credit_note(&good, 2, 1);
+    note["salesTyCd"] = json!("P");
+    assert_refused(
+        send(&client, Function::SaveTrnsSalesOsdc, &note).await,
+        "910",
+        "Invalid salesTyCd: a proforma (P) cannot be credited (rcptTyCd R)",
+    );
+    note["salesTyCd"] = json!("N");
+    send(&client, Function::SaveTrnsSalesOsdc, &note).await.unwrap();
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_credit_note_is_not_dated_before_its_invoice() {
+    let (Shop { sim, client, .. }, soda, _, _) = stocked().await;
+    let original = json_of(&sale(1, &[(&soda, Qty::whole(2))], Some(BUYER)));
+    assert_eq!(original["salesDt"], "20261121");
+    send(&client, Function::SaveTrnsSalesOsdc, &original).await.unwrap();
+    let note = credit_note(&original, 2, 1);
+    let mut early = note.clone();
+    early["salesDt"] = json!("20261120");
+    early["cfmDt"] = json!("20261120170000");
+    assert_refused(
+        send(&client, Function::SaveTrnsSalesOsdc, &early).await,
+        "910",
+        "Invalid salesDt: a credit note cannot be dated before its original invoice 1 of 20261121, found 20261120",
+    );
+    let mut early = note.clone();
+    early["rfdDt"] = json!("20261120235959");
+    assert_refused(
+        send(&client, Function::SaveTrnsSalesOsdc, &early).await,
+        "910",
+        "Invalid rfdDt: a credit note cannot be dated before its original invoice 1 of 20261121, found 20261120235959",
+    );
+    // The same day is fine whatever the hour (the app sends the note's date at 00:00:00).
+    let mut same_day = note;
+    same_day["rfdDt"] = json!("20261121000000");
+    send(&client, Function::SaveTrnsSalesOsdc, &same_day).await.unwrap();
     sim.shutdown().await;
 }

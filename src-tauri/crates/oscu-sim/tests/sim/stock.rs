@@ -118,3 +118,54 @@ async fn transfers_out_show_up_in_the_receiving_branchs_stock_move_list() {
     branch.save_stock_master(&master(&soda, Qty::whole(4))).await.unwrap();
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_counterparty_of_a_movement_is_a_kra_pin_and_a_branch_id() {
+    let Shop { sim, client, .. } = shop().await;
+    let soda = item(1, "Soda", TaxBand::B, 10_000, ItemType::Finished);
+    register(&client, &soda).await;
+    let body = json_of(&stock_request(1, StockMoveType::AdjustmentIn, &[(&soda, Qty::whole(10))]));
+    // SPEC §1.1: a PIN as KRA writes it, a two-digit branch id.
+    let mut lower = body.clone();
+    lower["custTin"] = json!("p051234567x");
+    assert_refused(
+        send(&client, Function::InsertStockIO, &lower).await,
+        "910",
+        "Invalid custTin: \"p051234567x\" is not a KRA PIN",
+    );
+    let mut branch = body.clone();
+    branch["custTin"] = json!(PIN);
+    branch["custBhfId"] = json!("1");
+    assert_refused(
+        send(&client, Function::InsertStockIO, &branch).await,
+        "910",
+        "Invalid custBhfId: \"1\" is not a branch id (two digits: 00 head office, 01 to 99 branches)",
+    );
+    branch["custBhfId"] = json!("01");
+    send(&client, Function::InsertStockIO, &branch).await.unwrap();
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_recorded_2026_item_and_stock_movement_are_accepted() {
+    // recorded/s2b-gw-2026-saveItem-request-accepted.json and
+    // recorded/s2b-gw-2026-insertStockIO-request-accepted.json, verbatim: the stricter field
+    // checks must not refuse what KRA accepted.
+    let Shop { sim, client, .. } = shop().await;
+    let recorded_item: serde_json::Value = serde_json::from_str(include_str!("recorded_item.json")).unwrap();
+    send(&client, Function::SaveItem, &recorded_item).await.unwrap();
+    // The movement names the integrator's sixth item; register 2..6 the same way.
+    for seq in 2..=6 {
+        let mut next = recorded_item.clone();
+        next["itemCd"] = json!(format!("KE2NTNO{seq:07}"));
+        if seq == 6 {
+            next["itemNm"] = json!("Final Verify Item");
+            next["itemClsCd"] = json!("1010150100");
+        }
+        send(&client, Function::SaveItem, &next).await.unwrap();
+    }
+    let recorded_movement: serde_json::Value = serde_json::from_str(include_str!("recorded_stock_io.json")).unwrap();
+    send(&client, Function::InsertStockIO, &recorded_movement).await.unwrap();
+    assert_eq!(sim.stock_total(PIN, "00", "KE2NTNO0000006"), Qty::whole(10));
+    sim.shutdown().await;
+}

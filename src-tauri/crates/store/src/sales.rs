@@ -171,7 +171,7 @@ pub(crate) fn insert_lines<'l>(
 }
 
 /// The first of `codes` that names no item of the shop.
-fn first_unknown_item<'a>(
+pub(crate) fn first_unknown_item<'a>(
     tx: &Transaction<'_>,
     codes: impl Iterator<Item = &'a ItemCode>,
 ) -> Result<Option<&'a ItemCode>> {

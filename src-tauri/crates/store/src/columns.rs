@@ -17,7 +17,16 @@ pub(crate) const TOTAL_COLUMN_COUNT: usize = 19;
 
 /// `?1, ?2, ... ?n`.
 pub(crate) fn placeholders(n: usize) -> String {
-    (1..=n).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ")
+    placeholders_from(1, n)
+}
+
+/// `(?1, ... ?w), (?w+1, ... ?2w), ...`: `rows` rows of `width` values, for a multi-row INSERT.
+pub(crate) fn row_placeholders(rows: usize, width: usize) -> String {
+    (0..rows).map(|r| format!("({})", placeholders_from(r * width + 1, width))).collect::<Vec<_>>().join(", ")
+}
+
+fn placeholders_from(first: usize, n: usize) -> String {
+    (first..first + n).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ")
 }
 
 pub(crate) fn line_values(line: &InvoiceLine) -> Vec<Value> {

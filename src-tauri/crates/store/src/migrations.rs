@@ -30,6 +30,11 @@ pub const MIGRATIONS: &[Migration] = &[
     },
     Migration { version: 5, name: "books", sql: include_str!("../migrations/0005_books.sql") },
     Migration { version: 6, name: "reorder_levels", sql: include_str!("../migrations/0006_reorder_levels.sql") },
+    Migration {
+        version: 7,
+        name: "open_registration_index",
+        sql: include_str!("../migrations/0007_open_registration_index.sql"),
+    },
 ];
 
 /// `PRAGMA application_id` of a Duka database ("DUKA").
@@ -131,6 +136,7 @@ mod tests {
         (4, "b04e49df82fd8550f24e79149413723d33e20226dc6a5503bd400526416e3ac1"),
         (5, "d7310b6a2c95f8832d29e4634bbc459d3098e6595a5bf985954cd26e67c2f255"),
         (6, "fb50e54270820e3013e0423550666eb34739ed66ba99b4d378a7507933f93020"),
+        (7, "7f8a9efe3271a5d5457e12d1b5211d2cfc07134202ca75fb93523aa8081c4a55"),
     ];
 
     #[test]

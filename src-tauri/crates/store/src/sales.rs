@@ -126,8 +126,13 @@ pub fn commit_sale(tx: &Transaction<'_>, invoice: &Invoice, meta: &SaleMeta<'_>)
     Ok(CommittedSale { id, trader_no, outbox_id, stock_document_id: stock.map(|s| s.id) })
 }
 
-/// Inserts document lines; each line's `extra` values follow the common columns, in the columns
-/// named by `extra_cols` (", a, b").
+/// Lines inserted per statement: a 5-line sale is one statement, and the statement cache holds at
+/// most this many shapes per line table.
+const LINES_PER_INSERT: usize = 16;
+
+/// Inserts document lines, up to [`LINES_PER_INSERT`] per multi-row statement; each line's `extra`
+/// values follow the common columns, in the columns named by `extra_cols` (", a, b"). A line
+/// naming an item the shop does not have is refused (the lines' foreign key) with that item's code.
 pub(crate) fn insert_lines<'l>(
     tx: &Transaction<'_>,
     table: &str,
@@ -137,20 +142,27 @@ pub(crate) fn insert_lines<'l>(
     lines: impl Iterator<Item = (&'l domain::InvoiceLine, Vec<Value>)>,
     extra_count: usize,
 ) -> Result<()> {
-    let mut stmt = tx
-        .prepare_cached(&format!(
-            "INSERT INTO {table} ({parent}, {LINE_COLUMNS}{extra_cols}) VALUES ({})",
-            columns::placeholders(1 + LINE_COLUMN_COUNT + extra_count)
+    let width = 1 + LINE_COLUMN_COUNT + extra_count;
+    let rows: Vec<(&domain::InvoiceLine, Vec<Value>)> = lines.collect();
+    for chunk in rows.chunks(LINES_PER_INSERT) {
+        let mut values = Vec::with_capacity(chunk.len() * width);
+        for (line, extra) in chunk {
+            values.push(Value::Integer(parent_id));
+            values.extend(columns::line_values(line));
+            values.extend(extra.iter().cloned());
+        }
+        tx.prepare_cached(&format!(
+            "INSERT INTO {table} ({parent}, {LINE_COLUMNS}{extra_cols}) VALUES {}",
+            columns::row_placeholders(chunk.len(), width)
         ))
-        .during("save the document lines")?;
-    for (line, extra) in lines {
-        let mut values = Vec::with_capacity(1 + LINE_COLUMN_COUNT + extra.len());
-        values.push(Value::Integer(parent_id));
-        values.extend(columns::line_values(line));
-        values.extend(extra);
-        stmt.execute(params_from_iter(values)).map_err(|e| match e.sqlite_error_code() {
+        .and_then(|mut s| s.execute(params_from_iter(values)))
+        .map_err(|e| match e.sqlite_error_code() {
             Some(rusqlite::ErrorCode::ConstraintViolation) if e.to_string().contains("FOREIGN KEY") => {
-                Error::ItemNotFound { code: line.item_code.to_string() }
+                match first_unknown_item(tx, chunk.iter().map(|(l, _)| &l.item_code)) {
+                    Ok(Some(code)) => Error::ItemNotFound { code: code.to_string() },
+                    Ok(None) => Error::Db { operation: "save the document lines", source: e },
+                    Err(other) => other,
+                }
             }
             _ => Error::Db { operation: "save the document lines", source: e },
         })?;
@@ -158,8 +170,24 @@ pub(crate) fn insert_lines<'l>(
     Ok(())
 }
 
+/// The first of `codes` that names no item of the shop.
+pub(crate) fn first_unknown_item<'a>(
+    tx: &Transaction<'_>,
+    codes: impl Iterator<Item = &'a ItemCode>,
+) -> Result<Option<&'a ItemCode>> {
+    let mut exists =
+        tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM items WHERE code = ?1)").during("look up an item")?;
+    for code in codes {
+        if !exists.query_row([code.as_str()], |r| r.get::<_, bool>(0)).during("look up an item")? {
+            return Ok(Some(code));
+        }
+    }
+    Ok(None)
+}
+
 /// The unfinished registration rows of these items, which a document using them must wait for.
-/// Also checks each item exists.
+/// Called after the document's lines are inserted: their foreign key already proved that every
+/// item exists, so this reads only the (usually empty) index of open registrations.
 pub(crate) fn open_registrations<'a>(
     tx: &Transaction<'_>,
     codes: impl Iterator<Item = &'a ItemCode>,
@@ -171,17 +199,7 @@ pub(crate) fn open_registrations<'a>(
             continue;
         }
         seen.push(code);
-        let (exists, open): (bool, Option<i64>) = tx
-            .prepare_cached(
-                "SELECT EXISTS (SELECT 1 FROM items WHERE code = ?1),
-                        (SELECT max(id) FROM outbox WHERE kind = 'save_item' AND item_code = ?1 AND state != 'done')",
-            )
-            .and_then(|mut s| s.query_row([code.as_str()], |r| Ok((r.get(0)?, r.get(1)?))))
-            .during("look up an item")?;
-        if !exists {
-            return Err(Error::ItemNotFound { code: code.to_string() });
-        }
-        deps.extend(open);
+        deps.extend(outbox::open_item_registration(tx, code)?);
     }
     deps.sort_unstable();
     deps.dedup();
@@ -525,6 +543,57 @@ mod tests {
         assert_eq!((t.trader_no.as_str(), real.trader_no.as_str()), ("TRN-000001", "INV-000001"));
         assert_eq!(real.stock_document_id, None);
         assert!(store.read(|c| load_sale(c, t.id)).unwrap().training);
+    }
+
+    #[test]
+    fn long_sales_are_written_in_chunks_and_an_unknown_item_in_any_chunk_is_named() {
+        let (store, _) = testing::shop();
+        // 40 lines: three multi-row statements (16 + 16 + 8).
+        let lines: Vec<(u32, ItemType, i64)> = (0..40).map(|i| (1 + (i % 2), ItemType::Finished, 1)).collect();
+        let invoice = testing::finalise(&store, &testing::sale_draft(&lines, None));
+        let sale = store.write(|tx| commit_sale(tx, &invoice, &testing::meta())).unwrap();
+        let stored = store.read(|c| load_sale(c, sale.id)).unwrap();
+        assert_eq!(stored.invoice, invoice);
+        assert_eq!(stored.invoice.lines.iter().map(|l| l.seq).collect::<Vec<_>>(), (1..=40).collect::<Vec<u16>>());
+        // An unknown item on line 35 (the third statement) is refused by name, and nothing is kept.
+        let mut broken = invoice.clone();
+        broken.lines[34].item_code = testing::code(77, ItemType::Finished);
+        let before = count(&store, "sale_lines");
+        let err = store.write(|tx| commit_sale(tx, &broken, &testing::meta())).unwrap_err();
+        assert!(
+            matches!(&err, Error::ItemNotFound { code } if *code == testing::code(77, ItemType::Finished).to_string()),
+            "{err}"
+        );
+        assert_eq!(count(&store, "sale_lines"), before);
+    }
+
+    #[test]
+    fn the_open_registration_lookup_reads_only_the_index_of_open_registrations() {
+        let (store, _) = testing::shop();
+        let fresh = testing::item(9, "Salt 500g", None);
+        let reg = store.write(|tx| items::register_item(tx, &fresh, &testing::meta())).unwrap();
+        let plan: Vec<String> = store
+            .read(|c| {
+                c.prepare(
+                    "EXPLAIN QUERY PLAN
+                     SELECT max(id) FROM outbox WHERE item_code = ?1 AND kind = 'save_item' AND state != 'done'",
+                )
+                .and_then(|mut s| s.query_map([fresh.code.as_str()], |r| r.get(3))?.collect())
+                .during("plan")
+            })
+            .unwrap();
+        assert!(plan.iter().any(|p| p.contains("COVERING INDEX outbox_open_registration")), "{plan:?}");
+        assert_eq!(store.read(|c| outbox::open_item_registration(c, &fresh.code)).unwrap(), Some(reg.outbox_id));
+        // Once KRA has the registration, the item has no open registration and a sale waits for nothing.
+        let claimed = store.write(|tx| outbox::claim_ready(tx, testing::now(), 10)).unwrap();
+        assert_eq!(claimed.iter().map(|r| r.id).collect::<Vec<_>>(), [reg.outbox_id]);
+        store.write(|tx| outbox::mark_done(tx, reg.outbox_id, None, testing::now())).unwrap();
+        assert_eq!(store.read(|c| outbox::open_item_registration(c, &fresh.code)).unwrap(), None);
+        let draft = testing::sale_draft(&[(9, ItemType::Finished, 1)], None);
+        let catalogue = store.read(|c| crate::LoadedCatalogue::for_sale(c, &draft)).unwrap();
+        let invoice = draft.finalise(&catalogue, &testing::rates(), domain::StockPolicy::AllowNegative).unwrap();
+        let sale = store.write(|tx| commit_sale(tx, &invoice, &testing::meta())).unwrap();
+        assert!(store.read(|c| outbox::row(c, sale.outbox_id)).unwrap().depends_on.is_empty());
     }
 
     proptest::proptest! {

@@ -2,7 +2,7 @@
 //! the movement ledger, and hand-keyed stock adjustments.
 
 use domain::{DateTime, ItemCode, Qty, StockMoveType, StockMovement};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter, types::Value};
 
 use crate::{
     CommitMeta, DocumentKind, DocumentRef, Error, Result, audit, codec,
@@ -134,25 +134,11 @@ pub(crate) fn write_document(
     })
     .during("record the stock movement")?;
     let id = tx.last_insert_rowid();
+    insert_movements(tx, id, kind, lines)?;
     let mut deps = depends_on.to_vec();
-    {
-        let mut insert = tx
-            .prepare_cached(
-                "INSERT INTO stock_movements (document_id, item_code, move_type, qty, signed_qty, unit_price)
-                 SELECT ?1, code, ?3, ?4, ?5, default_price FROM items WHERE code = ?2",
-            )
-            .during("record the stock movement")?;
-        for (code, qty) in lines {
-            let signed = if kind.is_incoming() { qty.hundredths() } else { -qty.hundredths() };
-            let n = insert
-                .execute(params![id, code.as_str(), kind.code(), qty.hundredths(), signed])
-                .during("record the stock movement")?;
-            if n == 0 {
-                return Err(Error::ItemNotFound { code: code.to_string() });
-            }
-            if source.is_none() {
-                deps.extend(outbox::open_item_registration(tx, code)?);
-            }
+    if source.is_none() {
+        for (code, _) in lines {
+            deps.extend(outbox::open_item_registration(tx, code)?);
         }
     }
     deps.sort_unstable();
@@ -161,6 +147,54 @@ pub(crate) fn write_document(
     let outbox_id = outbox::enqueue(tx, OutboxKind::StockIo, doc, None, &deps, meta.at)?;
     outbox::enqueue(tx, OutboxKind::StockMaster, doc, None, &[outbox_id], meta.at)?;
     Ok(Some(CommittedStock { id, trader_no, outbox_id }))
+}
+
+/// Movements inserted per statement (the statement cache holds at most this many shapes).
+const MOVEMENTS_PER_INSERT: usize = 16;
+
+/// Inserts the movements of stock document `document_id`, in the order given, up to
+/// [`MOVEMENTS_PER_INSERT`] per multi-row statement, each at its item's current default price. An
+/// item the shop does not have is refused by its code.
+fn insert_movements(
+    tx: &Transaction<'_>,
+    document_id: i64,
+    kind: StockMoveType,
+    lines: &[(ItemCode, Qty)],
+) -> Result<()> {
+    for chunk in lines.chunks(MOVEMENTS_PER_INSERT) {
+        let rows = (0..chunk.len())
+            .map(|r| format!("(?{}, ?{}, ?{}, {r})", 3 + 3 * r, 4 + 3 * r, 5 + 3 * r))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut values: Vec<Value> = vec![Value::Integer(document_id), Value::Text(kind.code().to_owned())];
+        for (code, qty) in chunk {
+            let signed = if kind.is_incoming() { qty.hundredths() } else { -qty.hundredths() };
+            values.extend([
+                Value::Text(code.as_str().to_owned()),
+                Value::Integer(qty.hundredths()),
+                Value::Integer(signed),
+            ]);
+        }
+        // ORDER BY keeps the movements (and so their row ids) in the document's order.
+        let inserted = tx
+            .prepare_cached(&format!(
+                "INSERT INTO stock_movements (document_id, item_code, move_type, qty, signed_qty, unit_price)
+                 SELECT ?1, i.code, ?2, v.column2, v.column3, i.default_price
+                 FROM (VALUES {rows}) AS v JOIN items i ON i.code = v.column1
+                 ORDER BY v.column4"
+            ))
+            .and_then(|mut s| s.execute(params_from_iter(values)))
+            .during("record the stock movement")?;
+        // The join drops exactly the movements whose item the shop does not have.
+        if inserted != chunk.len() {
+            let codes = chunk.iter().map(|(code, _)| code);
+            let missing = crate::sales::first_unknown_item(tx, codes.clone())?;
+            let named = missing
+                .map_or_else(|| codes.map(ToString::to_string).collect::<Vec<_>>().join(" or "), ToString::to_string);
+            return Err(Error::ItemNotFound { code: named });
+        }
+    }
+    Ok(())
 }
 
 /// Records hand-keyed movements (opening stock, a count correction, a discard) of one kind as one
@@ -264,6 +298,29 @@ mod tests {
         // Movements are immutable.
         assert!(store.read(|conn| conn.execute("UPDATE stock_movements SET qty = 1", []).during("t")).is_err());
         assert!(store.read(|conn| conn.execute("DELETE FROM stock_documents", []).during("t")).is_err());
+    }
+
+    #[test]
+    fn long_documents_keep_their_order_and_name_an_unknown_item() {
+        let (store, items) = testing::shop();
+        let goods = [&items[0], &items[1], &items[3]];
+        // 20 movements: two multi-row statements (16 + 4), in the order given.
+        let moves: Vec<StockMovement> = (0..20)
+            .map(|i| StockMovement::new(goods[i % 3], StockMoveType::AdjustmentIn, Qty::whole(i as i64 + 1)).unwrap())
+            .collect();
+        let c = store.write(|tx| commit_stock_adjustment(tx, &moves, None, &testing::meta())).unwrap().unwrap();
+        let doc = store.read(|conn| stock_document(conn, c.id)).unwrap();
+        let expected: Vec<(ItemCode, Qty)> = moves.iter().map(|m| (m.item.clone(), m.qty)).collect();
+        assert_eq!(doc.lines.iter().map(|l| (l.item.clone(), l.qty)).collect::<Vec<_>>(), expected);
+        assert!(doc.lines.iter().all(|l| l.unit_price.cents() == 18_000));
+        // An item the shop does not have, in the second statement: refused by its code, nothing kept.
+        let ghost = testing::item(77, "Ghost", None);
+        let mut bad = moves.clone();
+        bad[18] = StockMovement::new(&ghost, StockMoveType::AdjustmentIn, Qty::whole(1)).unwrap();
+        let levels = store.read(stock_levels).unwrap();
+        let err = store.write(|tx| commit_stock_adjustment(tx, &bad, None, &testing::meta())).unwrap_err();
+        assert!(matches!(&err, Error::ItemNotFound { code } if *code == ghost.code.to_string()), "{err}");
+        assert_eq!(store.read(stock_levels).unwrap(), levels);
     }
 
     #[test]

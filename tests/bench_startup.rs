@@ -119,6 +119,21 @@ async fn main() {
         (app_kb + webkit_kb) / 1024
     );
     print_memory_table(&at_start, &after_sales);
+    print_files(data.path());
+}
+
+/// The shop's files after the sales: what SQLite's page caches and the training KRA (whose books
+/// the in-process simulator keeps in memory) can hold at most.
+fn print_files(data: &std::path::Path) {
+    println!("\n| file after {SALES} sales | size |\n|---|---|");
+    let mut files: Vec<_> = std::fs::read_dir(data).expect("data folder").flatten().collect();
+    files.sort_by_key(|f| f.file_name());
+    for f in files {
+        let size = f.metadata().map(|m| m.len()).unwrap_or(0);
+        if f.path().is_file() && size > 0 {
+            println!("| {} | {:.1} MB |", f.file_name().to_string_lossy(), size as f64 / (1024.0 * 1024.0));
+        }
+    }
 }
 
 /// How long the window is left alone before its memory is read (WebKit frees and trims lazily).

@@ -120,6 +120,14 @@ async fn main() {
     );
     print_memory_table(&at_start, &after_sales);
     print_files(data.path());
+    if let Some(dir) = std::env::var_os("DUKA_BENCH_SMAPS") {
+        // The training KRA's books too (with its WAL), to see what the in-process simulator holds.
+        for f in std::fs::read_dir(data.path()).expect("data folder").flatten() {
+            if f.file_name().to_string_lossy().starts_with("duka.db.training-kra") {
+                std::fs::copy(f.path(), std::path::Path::new(&dir).join(f.file_name())).expect("books copied");
+            }
+        }
+    }
 }
 
 /// The shop's files after the sales: what SQLite's page caches and the training KRA (whose books

@@ -28,12 +28,20 @@ async fn main() {
     }
     let data = tempfile::tempdir().expect("data folder");
 
-    // A training shop with the demo catalogue, set up once through the window.
+    // A training shop with the demo catalogue, set up once through the window. With
+    // DUKA_BENCH_KRA=<url of an oscu-sim started apart with --device P051234567X:00:BENCH1>, a shop
+    // connected to that KRA instead, as a shop with a device runs (no simulator in the process).
+    let kra = std::env::var("DUKA_BENCH_KRA").ok();
     {
         let driver = Driver::start(data.path());
         let c = driver.open_app().await;
-        click(&c, "#start-training").await;
-        shown(&c, "body[data-ready='true'] #scan-input").await;
+        match &kra {
+            None => click(&c, "#start-training").await,
+            Some(url) => connect_to_kra(&c, url).await,
+        }
+        if kra.is_none() {
+            shown(&c, "body[data-ready='true'] #scan-input").await;
+        }
         c.close().await.expect("window closes");
     }
 
@@ -49,6 +57,8 @@ async fn main() {
     let driver = Driver::start(data.path());
     let c = driver.open_app().await;
     shown(&c, "body[data-ready='true'] #scan-input").await;
+    tokio::time::sleep(SETTLE).await;
+    let at_start = Processes::measure();
     let prepare = "const done = arguments[arguments.length - 1];\
         const inv = window.__TAURI__.core.invoke;\
         (async () => {\
@@ -79,18 +89,25 @@ async fn main() {
         .expect("sales");
     shown(&c, "#sales-list tr").await;
     c.execute("document.querySelector('a[data-screen=till]').click()", vec![]).await.expect("till");
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    let (app_kb, children) = resident_memory();
+    tokio::time::sleep(SETTLE).await;
+    let after_sales = Processes::measure();
+    if let Some(dir) = std::env::var_os("DUKA_BENCH_SMAPS") {
+        after_sales.save_smaps(std::path::Path::new(&dir));
+    }
+    let app_kb = after_sales.list[0].1.rss;
+    let children: Vec<(String, u64)> = after_sales.list[1..].iter().map(|(n, m)| (n.clone(), m.rss)).collect();
     let webkit_kb: u64 = children.iter().map(|(_, kb)| kb).sum();
     c.close().await.expect("window closes");
     drop(driver);
 
     let build = if cfg!(debug_assertions) { "debug" } else { "release" };
-    let compositing = match std::env::var("WEBKIT_DISABLE_COMPOSITING_MODE") {
-        Ok(v) if v == "1" => ", WEBKIT_DISABLE_COMPOSITING_MODE=1",
-        _ => "",
-    };
-    println!("\n| measurement ({build} build{compositing}, Xvfb, 2 shared cores) | result | target |");
+    // The WebKit environment scripts/run.sh sets (scripts/bench.sh passes the same).
+    let shop = if kra.is_some() { "device shop, KRA simulator in its own process" } else { "training shop" };
+    let compositing: String = ["WEBKIT_DISABLE_COMPOSITING_MODE", "JSC_useJIT"]
+        .iter()
+        .filter_map(|name| std::env::var(name).ok().map(|v| format!(", {name}={v}")))
+        .collect();
+    println!("\n| measurement ({shop}, {build} build{compositing}, Xvfb, 2 shared cores) | result | target |");
     println!("|---|---|---|");
     println!(
         "| cold start to interactive till, median of {COLD_STARTS} (min {} / max {} ms) | {} ms | < 1500 ms |",
@@ -99,7 +116,7 @@ async fn main() {
         median.as_millis()
     );
     println!(
-        "| {SALES} sales through the till's IPC (signed by the training KRA in the background) | {:.1} s | — |",
+        "| {SALES} sales through the till's IPC (signed by the KRA in the background) | {:.1} s | — |",
         selling.as_secs_f64()
     );
     println!("| resident memory after {SALES} sales: duka-desktop process | {} MB | — |", app_kb / 1024);
@@ -107,8 +124,194 @@ async fn main() {
         println!("| resident memory after {SALES} sales: child process {name} | {} MB | — |", kb / 1024);
     }
     println!(
-        "| resident memory after {SALES} sales: with its WebKit processes | {} MB | < 200 MB |",
+        "| resident memory after {SALES} sales: with its WebKit processes (RSS, shared pages counted in each) | {} MB | — |",
         (app_kb + webkit_kb) / 1024
+    );
+    print_memory_table(&at_start, &after_sales);
+    print_files(data.path());
+    if let Some(dir) = std::env::var_os("DUKA_BENCH_SMAPS") {
+        // The training KRA's books too (with its WAL), to see what the in-process simulator holds.
+        for f in std::fs::read_dir(data.path()).expect("data folder").flatten() {
+            if f.file_name().to_string_lossy().starts_with("duka.db.training-kra") {
+                std::fs::copy(f.path(), std::path::Path::new(&dir).join(f.file_name())).expect("books copied");
+            }
+        }
+    }
+}
+
+/// Sets the shop up as a device shop against the KRA at `url`, with the two items the sales use.
+async fn connect_to_kra(c: &fantoccini::Client, url: &str) {
+    let setup = "const [url, done] = [arguments[0], arguments[arguments.length - 1]];\
+        const inv = window.__TAURI__.core.invoke;\
+        (async () => {\
+          await inv('connect_device', {input: {pin: 'P051234567X', branch: '00', serial: 'BENCH1',\
+            environment: 'sandbox', front_door: 'direct', base_url: url}});\
+          for (const [name, cls, unit, band, price, barcode] of [\
+              ['Sugar 1kg', '5016150000', 'KG', 'B', '185.00', '2009900000019'],\
+              ['Fresh milk 500ml', '5013170000', 'NO', 'A', '65.00', '2009900000071']]) {\
+            await inv('save_item', {input: {name, barcode, class_code: cls, item_type: '2', origin: 'KE',\
+              qty_unit: unit, pkg_unit: 'NT', tax_band: band, price}});\
+          }\
+          return 'ok';\
+        })().then(done, e => done(e.message || JSON.stringify(e)));";
+    let r = c.execute_async(setup, vec![json!(url)]).await.expect("device set-up");
+    assert_eq!(r, json!("ok"), "could not set the shop up against {url}");
+}
+
+/// The shop's files after the sales: what SQLite's page caches and the training KRA (whose books
+/// the in-process simulator keeps in memory) can hold at most.
+fn print_files(data: &std::path::Path) {
+    println!("\n| file after {SALES} sales | size |\n|---|---|");
+    let mut files: Vec<_> = std::fs::read_dir(data).expect("data folder").flatten().collect();
+    files.sort_by_key(|f| f.file_name());
+    for f in files {
+        let size = f.metadata().map(|m| m.len()).unwrap_or(0);
+        if f.path().is_file() && size > 0 {
+            println!("| {} | {:.1} MB |", f.file_name().to_string_lossy(), size as f64 / (1024.0 * 1024.0));
+        }
+    }
+}
+
+/// How long the window is left alone before its memory is read (WebKit frees and trims lazily).
+const SETTLE: Duration = Duration::from_secs(2);
+
+/// Memory of one process in kB, from `/proc/PID/smaps_rollup`. RSS counts every resident page,
+/// also pages shared with other processes (libwebkit2gtk, GTK, ICU data, fonts), so adding RSS
+/// over processes counts those several times. PSS divides each shared page among the processes
+/// that map it: summed over the app's processes it is what the app really costs the machine (the
+/// standard way to add up a multi-process program). USS (private clean + private dirty) is what
+/// would be freed if that process alone ended.
+#[derive(Debug, Clone, Copy, Default)]
+struct Memory {
+    rss: u64,
+    pss: u64,
+    uss: u64,
+    pss_anon: u64,
+    pss_file: u64,
+    pss_shmem: u64,
+}
+
+impl Memory {
+    fn read(pid: u32) -> Memory {
+        let rollup = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
+        let field = |name: &str| {
+            rollup
+                .lines()
+                .find_map(|l| l.strip_prefix(name))
+                .and_then(|v| v.split_whitespace().next())
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        Memory {
+            rss: field("Rss:"),
+            pss: field("Pss:"),
+            uss: field("Private_Clean:") + field("Private_Dirty:"),
+            pss_anon: field("Pss_Anon:"),
+            pss_file: field("Pss_File:"),
+            pss_shmem: field("Pss_Shmem:"),
+        }
+    }
+
+    fn add(self, o: Memory) -> Memory {
+        Memory {
+            rss: self.rss + o.rss,
+            pss: self.pss + o.pss,
+            uss: self.uss + o.uss,
+            pss_anon: self.pss_anon + o.pss_anon,
+            pss_file: self.pss_file + o.pss_file,
+            pss_shmem: self.pss_shmem + o.pss_shmem,
+        }
+    }
+}
+
+/// The running duka-desktop process (first) and the processes it started (WebKit's web and
+/// network processes), each with its memory.
+#[derive(Debug)]
+struct Processes {
+    pids: Vec<u32>,
+    list: Vec<(String, Memory)>,
+}
+
+impl Processes {
+    fn measure() -> Processes {
+        let app = std::fs::canonicalize(APP).expect("app path");
+        let mut app_pid = None;
+        let mut procs = Vec::new();
+        for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
+            let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+            let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) else { continue };
+            if std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == app) {
+                app_pid = Some(pid);
+            }
+            let ppid = field_text(&status, "PPid:").parse::<u32>().unwrap_or(0);
+            procs.push((pid, ppid, process_name(pid, &status)));
+        }
+        let app_pid = app_pid.expect("the duka-desktop process is running");
+        let mut pids = vec![app_pid];
+        let mut list = vec![("duka-desktop".to_owned(), Memory::read(app_pid))];
+        for (pid, _, name) in procs.into_iter().filter(|(_, ppid, _)| *ppid == app_pid) {
+            pids.push(pid);
+            list.push((name, Memory::read(pid)));
+        }
+        Processes { pids, list }
+    }
+
+    fn total(&self) -> Memory {
+        self.list.iter().fold(Memory::default(), |sum, (_, m)| sum.add(*m))
+    }
+
+    fn get(&self, name: &str) -> Option<Memory> {
+        self.list.iter().find(|(n, _)| n == name).map(|(_, m)| *m)
+    }
+
+    /// Copies each process's `/proc/PID/smaps` (memory by mapping) into `dir`, to see what it is.
+    fn save_smaps(&self, dir: &std::path::Path) {
+        std::fs::create_dir_all(dir).expect("smaps folder");
+        for (pid, (name, _)) in self.pids.iter().zip(&self.list) {
+            let smaps = std::fs::read_to_string(format!("/proc/{pid}/smaps")).unwrap_or_default();
+            std::fs::write(dir.join(format!("{name}.smaps")), smaps).expect("smaps written");
+        }
+    }
+}
+
+/// The memory table: each process right after start and after the sales, in RSS, PSS and USS.
+/// The verdict uses PSS summed over the processes.
+fn print_memory_table(at_start: &Processes, after: &Processes) {
+    let mb = |kb: u64| format!("{:.0}", kb as f64 / 1024.0);
+    let growth = |before: u64, after: u64| format!("{:+.0}", (after as f64 - before as f64) / 1024.0);
+    println!(
+        "\n| memory in MB (PSS = shared pages divided among the processes; USS = private) | RSS at start | PSS at start \
+         | RSS after {SALES} sales | PSS after | USS after | PSS anon / file / shmem after | PSS growth | target |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|");
+    for (name, m) in &after.list {
+        let s = at_start.get(name).unwrap_or_default();
+        println!(
+            "| {name} | {} | {} | {} | {} | {} | {} / {} / {} | {} | — |",
+            mb(s.rss),
+            mb(s.pss),
+            mb(m.rss),
+            mb(m.pss),
+            mb(m.uss),
+            mb(m.pss_anon),
+            mb(m.pss_file),
+            mb(m.pss_shmem),
+            growth(s.pss, m.pss)
+        );
+    }
+    let (s, m) = (at_start.total(), after.total());
+    let verdict = if m.pss < 200 * 1024 { "met" } else { "missed" };
+    println!(
+        "| in all (verdict on PSS: {verdict}) | {} | {} | {} | **{}** | {} | {} / {} / {} | {} | < 200 (PSS) |",
+        mb(s.rss),
+        mb(s.pss),
+        mb(m.rss),
+        mb(m.pss),
+        mb(m.uss),
+        mb(m.pss_anon),
+        mb(m.pss_file),
+        mb(m.pss_shmem),
+        growth(s.pss, m.pss)
     );
 }
 
@@ -135,33 +338,14 @@ fn cold_start(data: &std::path::Path) -> Duration {
     ready.expect("the app reported the till ready")
 }
 
-/// RSS (kB) of the running duka-desktop process, and the name and RSS of each process it started
-/// (WebKit's web and network processes).
-fn resident_memory() -> (u64, Vec<(String, u64)>) {
-    let app = std::fs::canonicalize(APP).expect("app path");
-    let mut app_pid = None;
-    let mut procs = Vec::new();
-    for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
-        let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) else { continue };
-        let field = |name: &str| {
-            status
-                .lines()
-                .find(|l| l.starts_with(name))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse::<u64>().ok())
-        };
-        let (ppid, rss) = (field("PPid:").unwrap_or(0), field("VmRSS:").unwrap_or(0));
-        if std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == app) {
-            app_pid = Some((pid, rss));
-        }
-        let name = field_text(&status, "Name:");
-        procs.push((pid, ppid as u32, rss, name));
+/// The program's file name (`Name:` in /proc/PID/status is cut to 15 characters).
+fn process_name(pid: u32, status: &str) -> String {
+    let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+    let program = cmdline.split(|b| *b == 0).next().unwrap_or_default();
+    match std::path::Path::new(&*String::from_utf8_lossy(program)).file_name() {
+        Some(name) => name.to_string_lossy().into_owned(),
+        None => field_text(status, "Name:"),
     }
-    let (pid, app_rss) = app_pid.expect("the duka-desktop process is running");
-    let children =
-        procs.into_iter().filter(|(_, ppid, _, _)| *ppid == pid).map(|(_, _, rss, name)| (name, rss)).collect();
-    (app_rss, children)
 }
 
 fn field_text(status: &str, name: &str) -> String {

@@ -5,7 +5,12 @@
 //! pays for copying the WAL into the database file. A background thread runs a PASSIVE checkpoint
 //! on its own connection when the till has been quiet for [`CHECKPOINT_IDLE`], or after
 //! [`CHECKPOINT_FORCE_AFTER`] commits without a quiet moment. It writes no data of its own; it
-//! only moves committed pages from the WAL into the main file.
+//! only moves committed pages from the WAL into the main file. Under a steady stream of commits
+//! (a busy till, a backlog being signed) a PASSIVE checkpoint never catches up with the writer and
+//! the WAL would grow without end, so when the WAL is over [`WAL_SIZE_LIMIT`] and the PASSIVE pass
+//! left frames behind, a RESTART pass copies the few frames written since (holding commits back
+//! for at most [`RESTART_WAIT`] plus that copy) and the next commit starts the WAL over. The
+//! writer's `journal_size_limit` then cuts the file back to [`WAL_SIZE_LIMIT`].
 //!
 //! **Checks on open.** The file must be a SQLite database, Duka's (or empty), with a schema this
 //! code knows. `PRAGMA quick_check` reads the whole file, so it runs on open only up to
@@ -41,6 +46,12 @@ pub const CHECKPOINT_IDLE: Duration = Duration::from_secs(1);
 /// Commits after which the background thread checkpoints even without a quiet moment (a 5-line
 /// sale writes ~90 KiB of WAL, so the WAL stays under ~45 MiB).
 pub const CHECKPOINT_FORCE_AFTER: u64 = 500;
+/// Size of the WAL file above which the checkpointer makes sure the WAL starts over, and to which
+/// the file is cut back when it does.
+pub const WAL_SIZE_LIMIT: u64 = 32 * 1024 * 1024;
+/// How long a RESTART checkpoint waits for readers (a backup's snapshot) before giving up for
+/// this round; commits wait behind it at most this long plus the copy.
+const RESTART_WAIT: Duration = Duration::from_millis(200);
 /// Page cache of the writer connection, in KiB (SQLite's default is 2 MiB, which on a database of
 /// a million sales means most B-tree pages of a commit are re-read from the OS).
 const PAGE_CACHE_KIB: i64 = 64 * 1024;
@@ -80,16 +91,13 @@ impl Checkpointer {
         let conn =
             Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
                 .map_err(|source| Error::Open { path: path.to_owned(), source })?;
-        conn.busy_timeout(BUSY_TIMEOUT).during("start the checkpointer")?;
+        conn.busy_timeout(RESTART_WAIT).during("start the checkpointer")?;
+        let wal = wal_path(path);
         let (stop_sender, stop) = mpsc::sync_channel::<()>(1);
         let thread = std::thread::Builder::new()
             .name("duka-checkpoint".into())
             .spawn(move || {
-                // PASSIVE never blocks the writer; a busy or partial checkpoint is finished by a
-                // later one (or when the last connection closes).
-                let checkpoint = || {
-                    let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
-                };
+                let checkpoint = || checkpoint_wal(&conn, &wal);
                 // The thread polls a commit counter instead of being woken by every commit, so a
                 // sale commit never wakes another thread.
                 let mut checkpointed = 0;
@@ -109,6 +117,27 @@ impl Checkpointer {
             })
             .map_err(|source| Error::StartCheckpointer { source })?;
         Ok(Checkpointer { stop: stop_sender, thread })
+    }
+}
+
+/// The WAL file of the database at `db`.
+fn wal_path(db: &Path) -> PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push("-wal");
+    PathBuf::from(name)
+}
+
+/// One checkpoint round: PASSIVE (never blocks the writer; a busy or partial checkpoint is finished
+/// by a later one, or when the last connection closes), then RESTART if the WAL has outgrown
+/// [`WAL_SIZE_LIMIT`] and PASSIVE could not copy all of it. Failures are left to the next round.
+fn checkpoint_wal(conn: &Connection, wal: &Path) {
+    let passive = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
+    });
+    let caught_up = matches!(passive, Ok((0, log, copied)) if log == copied);
+    let too_big = std::fs::metadata(wal).is_ok_and(|m| m.len() > WAL_SIZE_LIMIT);
+    if !caught_up && too_big {
+        let _ = conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(()));
     }
 }
 
@@ -164,6 +193,10 @@ impl Store {
                 return Err(Error::NoWal { mode });
             }
             conn.pragma_update(None, "wal_autocheckpoint", 0).during("hand checkpoints to the background")?;
+            // When the WAL starts over, its file is cut back to this size instead of keeping the
+            // largest size it ever reached.
+            conn.pragma_update(None, "journal_size_limit", i64::try_from(WAL_SIZE_LIMIT).unwrap_or(i64::MAX))
+                .during("limit the WAL file")?;
         }
         // FULL: every commit fsyncs the WAL, so a sale whose receipt was printed survives a power cut.
         conn.pragma_update(None, "synchronous", "FULL").during("make commits durable")?;
@@ -355,6 +388,53 @@ mod tests {
         assert!(matches!(err, Error::Corrupt { .. }), "{err}");
         assert!(err.to_string().contains("restore the latest backup"), "{err}");
         assert_eq!(std::fs::read(&path).unwrap(), bytes);
+    }
+
+    #[test]
+    fn a_wal_grown_past_its_limit_starts_over_and_is_cut_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("duka.db");
+        let store = Store::open(&path).unwrap();
+        let wal = wal_path(&path);
+        let write_burst = |commits: usize| {
+            for c in 0..commits {
+                store
+                    .write(|tx| {
+                        for i in 0..100 {
+                            tx.execute(
+                                "INSERT INTO audit_log (at, user_name, action, detail) \
+                                 VALUES ('20261121100000', 'a', 'x', ?1)",
+                                [format!("{c}-{i}-{}", "x".repeat(4000))],
+                            )
+                            .during("write")?;
+                        }
+                        Ok(())
+                    })
+                    .unwrap();
+            }
+        };
+        // A burst with no quiet moment: about 40 MiB of WAL.
+        write_burst(100);
+        let grown = std::fs::metadata(&wal).unwrap().len();
+        assert!(grown > WAL_SIZE_LIMIT, "the burst grew the WAL to {grown} bytes");
+
+        // One checkpoint round on a connection of its own, as the background thread does, then the
+        // next commit starts the WAL over and cuts the file back.
+        let checkpointer = Connection::open(&path).unwrap();
+        checkpoint_wal(&checkpointer, &wal);
+        write_burst(1);
+        let after = std::fs::metadata(&wal).unwrap().len();
+        assert!(after <= WAL_SIZE_LIMIT, "the WAL is still {after} bytes after starting over");
+        let rows: i64 = store
+            .read(|c| {
+                c.query_row("SELECT count(*) FROM audit_log WHERE action = 'x'", [], |r| r.get(0)).during("count")
+            })
+            .unwrap();
+        assert_eq!(rows, 10_100, "nothing was lost");
+        drop(checkpointer);
+        drop(store);
+        let reopened = Store::open(&path).unwrap();
+        reopened.verify_integrity().unwrap();
     }
 
     #[test]

@@ -30,6 +30,11 @@ pub const MIGRATIONS: &[Migration] = &[
     },
     Migration { version: 5, name: "books", sql: include_str!("../migrations/0005_books.sql") },
     Migration { version: 6, name: "reorder_levels", sql: include_str!("../migrations/0006_reorder_levels.sql") },
+    Migration {
+        version: 8,
+        name: "reservations_ahead",
+        sql: include_str!("../migrations/0008_reservations_ahead.sql"),
+    },
 ];
 
 /// `PRAGMA application_id` of a Duka database ("DUKA").

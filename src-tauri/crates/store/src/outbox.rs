@@ -363,6 +363,16 @@ pub fn mark_done(tx: &Transaction<'_>, id: i64, kra_number: Option<i64>, now: Da
     Ok(())
 }
 
+/// A row claimed but never sent (its number was reserved ahead, then given back): pending again,
+/// as if it had not been claimed.
+pub fn unclaim(tx: &Transaction<'_>, id: i64) -> Result<()> {
+    require(tx, id, &[OutboxState::InFlight], "put back unsent")?;
+    tx.prepare_cached("UPDATE outbox SET state = 'pending', attempts = max(attempts - 1, 0) WHERE id = ?1")
+        .and_then(|mut s| s.execute([id]))
+        .during("put back an unsent call")?;
+    Ok(())
+}
+
 /// The call failed in a way worth retrying at `next_at`.
 pub fn mark_retry(tx: &Transaction<'_>, id: i64, next_at: DateTime, error: &str) -> Result<()> {
     require(tx, id, &[OutboxState::InFlight], "retried")?;

@@ -6,7 +6,7 @@
 
 use std::{
     collections::VecDeque,
-    sync::{Arc, Mutex, PoisonError},
+    sync::{Arc, Mutex, PoisonError, Weak},
     time::Duration,
 };
 
@@ -229,7 +229,12 @@ struct Inner {
     sender: Mutex<Option<Arc<SenderLock>>>,
     /// A document was committed: idle lanes of a running drain look again at once.
     new_work: tokio::sync::Notify,
+    /// The running drain's hold on [`SenderLock::draining`], lent to its store work.
+    drain_hold: Mutex<Weak<DrainHold>>,
 }
+
+/// A drain's hold on the one-drain-at-a-time lock.
+type DrainHold = tokio::sync::OwnedMutexGuard<()>;
 
 /// The sync engine. Cheap to clone (shared inside).
 #[derive(Clone)]
@@ -281,6 +286,7 @@ impl Engine {
                 status: Mutex::new(Status { online: true, last_error: None }),
                 sender: Mutex::new(None),
                 new_work: tokio::sync::Notify::new(),
+                drain_hold: Mutex::new(Weak::new()),
             }),
         }
     }
@@ -412,7 +418,9 @@ impl Engine {
     /// happened. Rows waiting for a backoff stay for a later drain.
     pub async fn drain(&self) -> Result<DrainReport> {
         let sender = self.sender()?;
-        let _one_at_a_time = sender.draining.lock().await;
+        // Held until this drain and every piece of its store work still running have finished.
+        let one_at_a_time = Arc::new(sender.draining.clone().lock_owned().await);
+        *self.inner.drain_hold.lock().unwrap_or_else(PoisonError::into_inner) = Arc::downgrade(&one_at_a_time);
         self.off_runtime(|e| e.requeue_in_flight()).await?;
         let mut total = DrainReport::default();
         loop {
@@ -444,8 +452,23 @@ impl Engine {
         &self,
         f: impl FnOnce(&Engine) -> Result<T> + Send + 'static,
     ) -> Result<T> {
+        self.spawn_store_work(f).await.map_err(|_| Error::StoreThread)?
+    }
+
+    /// Starts `f` on the blocking threads, holding the running drain's lock until it returns: a
+    /// drain dropped midway (a cancelled task) lets the next drain start only once its last
+    /// transaction has finished, so the next drain's recovery sees every row it claimed.
+    fn spawn_store_work<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Engine) -> Result<T> + Send + 'static,
+    ) -> tokio::task::JoinHandle<Result<T>> {
         let engine = self.clone();
-        tokio::task::spawn_blocking(move || f(&engine)).await.map_err(|_| Error::StoreThread)?
+        let hold = self.inner.drain_hold.lock().unwrap_or_else(PoisonError::into_inner).upgrade();
+        tokio::task::spawn_blocking(move || {
+            let result = f(&engine);
+            drop(hold);
+            result
+        })
     }
 
     async fn run_lane(
@@ -562,10 +585,8 @@ impl Engine {
         loop {
             if pipe.next.is_none() && full && pipe.batch.len() <= RESERVE_AHEAD / 2 {
                 // Claim the next group while this one goes out (its numbers follow this group's).
-                let (engine, start) = (self.clone(), *from);
-                pipe.next = Some(tokio::task::spawn_blocking(move || {
-                    engine.claim_batch(lane, start, false, RESERVE_AHEAD)
-                }));
+                let start = *from;
+                pipe.next = Some(self.spawn_store_work(move |e| e.claim_batch(lane, start, false, RESERVE_AHEAD)));
             }
             let Some((row, prepared)) = pipe.batch.pop_front() else {
                 let Some(next) = pipe.next.take() else { return Ok(true) };
@@ -1359,8 +1380,7 @@ impl Settler {
         }
         if self.running.is_none() && !self.queued.is_empty() {
             let group = std::mem::take(&mut self.queued);
-            let engine = engine.clone();
-            self.running = Some(tokio::task::spawn_blocking(move || engine.settle_group(&group)));
+            self.running = Some(engine.spawn_store_work(move |e| e.settle_group(&group)));
         }
         Ok(settled)
     }

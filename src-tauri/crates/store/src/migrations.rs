@@ -31,9 +31,9 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 5, name: "books", sql: include_str!("../migrations/0005_books.sql") },
     Migration { version: 6, name: "reorder_levels", sql: include_str!("../migrations/0006_reorder_levels.sql") },
     Migration {
-        version: 8,
+        version: 7,
         name: "reservations_ahead",
-        sql: include_str!("../migrations/0008_reservations_ahead.sql"),
+        sql: include_str!("../migrations/0007_reservations_ahead.sql"),
     },
 ];
 
@@ -136,6 +136,7 @@ mod tests {
         (4, "b04e49df82fd8550f24e79149413723d33e20226dc6a5503bd400526416e3ac1"),
         (5, "d7310b6a2c95f8832d29e4634bbc459d3098e6595a5bf985954cd26e67c2f255"),
         (6, "fb50e54270820e3013e0423550666eb34739ed66ba99b4d378a7507933f93020"),
+        (7, "afc19c39360e27b248499476a8580eae1f2ee84d373ca9faa61f4f026024696b"),
     ];
 
     #[test]

@@ -130,9 +130,11 @@ pub fn in_doubt(conn: &Connection, counter: KraCounter) -> Result<Option<Reserva
 
 /// The open reservation held by `outbox_id`, if any.
 pub fn reservation_of(conn: &Connection, counter: KraCounter, outbox_id: i64) -> Result<Option<i64>> {
-    conn.prepare_cached("SELECT number FROM kra_reservations WHERE counter = ?1 AND outbox_id = ?2 AND state = 'reserved'")
-        .and_then(|mut s| s.query_row(params![counter.as_str(), outbox_id], |r| r.get(0)).optional())
-        .during("read a KRA reservation")
+    conn.prepare_cached(
+        "SELECT number FROM kra_reservations WHERE counter = ?1 AND outbox_id = ?2 AND state = 'reserved'",
+    )
+    .and_then(|mut s| s.query_row(params![counter.as_str(), outbox_id], |r| r.get(0)).optional())
+    .during("read a KRA reservation")
 }
 
 /// Reserves the next number for `outbox_id`, writing it before the request goes out. Reserving
@@ -182,7 +184,12 @@ pub fn reserve_ahead(tx: &Transaction<'_>, counter: KraCounter, outbox_id: i64, 
 
 /// Releases every open reservation of `counter` above `number` and returns them: after KRA
 /// refused `number` (or asked for another), no document may keep a later number of the old run.
-pub fn release_above(tx: &Transaction<'_>, counter: KraCounter, number: i64, now: DateTime) -> Result<Vec<Reservation>> {
+pub fn release_above(
+    tx: &Transaction<'_>,
+    counter: KraCounter,
+    number: i64,
+    now: DateTime,
+) -> Result<Vec<Reservation>> {
     let released = tx
         .prepare_cached(
             "UPDATE kra_reservations SET state = 'released', settled_at = ?3
@@ -348,8 +355,7 @@ mod tests {
             })
             .unwrap();
         // Four numbers open at once, in order; asking again for a row gives its own number.
-        let numbers: Vec<i64> =
-            store.write(|tx| rows.iter().map(|&r| reserve_ahead(tx, c, r, t)).collect()).unwrap();
+        let numbers: Vec<i64> = store.write(|tx| rows.iter().map(|&r| reserve_ahead(tx, c, r, t)).collect()).unwrap();
         assert_eq!(numbers, [1, 2, 3, 4]);
         assert_eq!(store.write(|tx| reserve_ahead(tx, c, rows[2], t)).unwrap(), 3);
         // The strict reserve still refuses a second open number.
@@ -374,7 +380,9 @@ mod tests {
             Err(Error::RequestAlreadyFrozen { .. })
         ));
         assert_eq!(store.read(|conn| frozen_under(conn, c, 2)).unwrap().as_deref(), Some("{\"invcNo\":2}"));
-        assert!(store.read(|conn| conn.execute("UPDATE kra_reservations SET request_body = 'x'", []).during("t")).is_err());
+        assert!(
+            store.read(|conn| conn.execute("UPDATE kra_reservations SET request_body = 'x'", []).during("t")).is_err()
+        );
         // A number is in doubt only while its row waits (rows in flight belong to the running drain).
         assert_eq!(store.read(|conn| in_doubt(conn, c)).unwrap().map(|r| r.outbox_id), Some(rows[2]));
         store.write(|tx| crate::outbox::claim_ready(tx, t, 10)).unwrap();

@@ -162,6 +162,12 @@ impl Lane {
         self == Lane::Sales
     }
 
+    /// Whether the lane waits while the sales series pipelines a backlog (see
+    /// [`Coordination::series_running`]).
+    fn yields_to_series(self) -> bool {
+        self == Lane::Stock
+    }
+
     fn counter(self) -> Option<KraCounter> {
         match self {
             Lane::Sales => Some(KraCounter::SalesInvoice),
@@ -217,6 +223,9 @@ struct Status {
 struct Coordination {
     completions: u64,
     busy: usize,
+    /// The sales series is pipelining a backlog: the stock lane, which flows behind it, waits
+    /// (its one-row transactions would hold the store between the series' claims).
+    series_running: bool,
 }
 
 struct Inner {
@@ -425,7 +434,8 @@ impl Engine {
         let mut total = DrainReport::default();
         loop {
             let report = Arc::new(Mutex::new(DrainReport::default()));
-            let (coord, _) = watch::channel(Coordination { completions: 0, busy: Lane::ALL.len() });
+            let (coord, _) =
+                watch::channel(Coordination { completions: 0, busy: Lane::ALL.len(), series_running: false });
             let [a, b, c, d] = Lane::ALL;
             let (ra, rb, rc, rd) = tokio::join!(
                 self.run_lane(a, &coord, &report),
@@ -448,10 +458,7 @@ impl Engine {
 
     /// Runs `f` (store work: fsync'd transactions) on tokio's blocking threads, so the lanes'
     /// answers from KRA are read while one of them waits for the disk.
-    async fn off_runtime<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&Engine) -> Result<T> + Send + 'static,
-    ) -> Result<T> {
+    async fn off_runtime<T: Send + 'static>(&self, f: impl FnOnce(&Engine) -> Result<T> + Send + 'static) -> Result<T> {
         self.spawn_store_work(f).await.map_err(|_| Error::StoreThread)?
     }
 
@@ -483,6 +490,10 @@ impl Engine {
         let result = async {
             loop {
                 let seen = coord.borrow().completions;
+                if lane.yields_to_series() {
+                    // Checked again after every row: the stock lane moves between the series' runs.
+                    let _ = changes.wait_for(|c| !c.series_running).await;
+                }
                 if lane.pipelined() {
                     if self.run_pipeline(lane, &mut from, coord, report).await? {
                         continue;
@@ -554,6 +565,7 @@ impl Engine {
     ) -> Result<bool> {
         let mut pipe = Pipeline { batch: VecDeque::new(), next: None, settling: Settler::default() };
         let result = self.pipeline(lane, from, coord, report, &mut pipe).await;
+        coord.send_if_modified(|c| std::mem::replace(&mut c.series_running, false));
         // Whatever happened, answers KRA accepted are settled before the lane returns; rows
         // reserved ahead and never sent go back (after an error they would otherwise wait for
         // the next drain's recovery, which asks KRA about each).
@@ -581,9 +593,12 @@ impl Engine {
             return Ok(false);
         }
         let mut full = first.len() == RESERVE_AHEAD;
+        if full {
+            coord.send_modify(|c| c.series_running = true);
+        }
         pipe.batch = first.into();
         loop {
-            if pipe.next.is_none() && full && pipe.batch.len() <= RESERVE_AHEAD / 2 {
+            if pipe.next.is_none() && full {
                 // Claim the next group while this one goes out (its numbers follow this group's).
                 let start = *from;
                 pipe.next = Some(self.spawn_store_work(move |e| e.claim_batch(lane, start, false, RESERVE_AHEAD)));
@@ -729,13 +744,7 @@ impl Engine {
         Ok(claims.into_iter().next())
     }
 
-    async fn claim_batch_off_runtime(
-        &self,
-        lane: Lane,
-        from: i64,
-        exhaustive: bool,
-        limit: usize,
-    ) -> Result<Claimed> {
+    async fn claim_batch_off_runtime(&self, lane: Lane, from: i64, exhaustive: bool, limit: usize) -> Result<Claimed> {
         self.off_runtime(move |e| e.claim_batch(lane, from, exhaustive, limit)).await
     }
 
@@ -761,7 +770,7 @@ impl Engine {
                         ready_row(tx, &format!("o.kind IN {}", lane.kinds_sql()), now, 0)?.into_iter().collect()
                     }
                     None => {
-                        let window = pending_window(tx, lane, from)?;
+                        let window = pending_window(tx, lane, from, limit)?;
                         if let Some(first) = window.first() {
                             from = *first;
                         }
@@ -1343,7 +1352,7 @@ type Claimed = (Vec<Claim>, i64);
 /// How many numbers of a series the pipelined lane reserves (and freezes) ahead in one
 /// transaction. The next group is claimed when half of this one has gone out, so at most twice
 /// this many numbers are open at once.
-const RESERVE_AHEAD: usize = 32;
+const RESERVE_AHEAD: usize = 128;
 
 /// One pipelined lane's state: rows claimed and not yet sent, the next group being claimed, and
 /// accepted answers being settled.
@@ -1425,14 +1434,15 @@ const CLAIM_WINDOW: i64 = 64;
 
 /// The next pending rows of `lane` from id `from`, oldest first (a rowid range scan, so a claim
 /// costs the same with 10 or 100,000 rows done before it).
-fn pending_window(tx: &Transaction<'_>, lane: Lane, from: i64) -> store::Result<Vec<i64>> {
+fn pending_window(tx: &Transaction<'_>, lane: Lane, from: i64, rows: usize) -> store::Result<Vec<i64>> {
     let sql = format!(
         "SELECT id FROM outbox WHERE id >= ?1 AND kind IN {} AND state = 'pending' ORDER BY id LIMIT ?2",
         lane.kinds_sql()
     );
     let db = |source| store::Error::Db { operation: "find the next calls for KRA", source };
     let mut stmt = tx.prepare_cached(&sql).map_err(db)?;
-    stmt.query_map([from, CLAIM_WINDOW], |r| r.get(0)).map_err(db)?.collect::<Result<Vec<i64>, _>>().map_err(db)
+    let window = CLAIM_WINDOW.max(i64::try_from(rows).unwrap_or(i64::MAX).saturating_mul(2));
+    stmt.query_map([from, window], |r| r.get(0)).map_err(db)?.collect::<Result<Vec<i64>, _>>().map_err(db)
 }
 
 /// The oldest pending row matching `filter` that is due and whose dependencies are done.

@@ -413,8 +413,10 @@ async fn a_drain_killed_in_the_middle_of_a_reserved_group_converges_exactly_once
         .store
         .read(|c| {
             Ok((
-                c.query_row("SELECT count(*) FROM outbox WHERE state = 'in_flight' AND kind = 'sale'", [], |r| r.get(0))
-                    .unwrap(),
+                c.query_row("SELECT count(*) FROM outbox WHERE state = 'in_flight' AND kind = 'sale'", [], |r| {
+                    r.get(0)
+                })
+                .unwrap(),
                 c.query_row(
                     "SELECT count(*) FROM kra_reservations WHERE counter = 'sales_invoice' AND state = 'reserved'",
                     [],

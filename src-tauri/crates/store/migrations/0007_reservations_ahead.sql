@@ -1,4 +1,4 @@
--- 0008: KRA numbers reserved ahead. The drain reserves the numbers of the next few documents of a
+-- 0007: KRA numbers reserved ahead. The drain reserves the numbers of the next few documents of a
 -- series (and freezes their requests) in one transaction before the first of them is sent, so
 -- several numbers of one counter may be open at once, each for its own outbox row. A number
 -- handed out again after a refusal or a realignment freezes the bytes sent under it here, once.

@@ -95,8 +95,8 @@ pub struct Reservation {
 
 /// The number KRA expects next.
 pub fn next_kra_number(conn: &Connection, counter: KraCounter) -> Result<i64> {
-    conn.query_row("SELECT next_value FROM kra_counters WHERE counter = ?1", [counter.as_str()], |r| r.get(0))
-        .optional()
+    conn.prepare_cached("SELECT next_value FROM kra_counters WHERE counter = ?1")
+        .and_then(|mut s| s.query_row([counter.as_str()], |r| r.get(0)).optional())
         .during("read a KRA counter")
         .map(|v| v.unwrap_or(1))
 }
@@ -172,7 +172,8 @@ pub fn reserve_ahead(tx: &Transaction<'_>, counter: KraCounter, outbox_id: i64, 
         .during("reserve a KRA number")?;
     let next = next_kra_number(tx, counter)?;
     let number = highest_open.map_or(next, |h| next.max(h + 1));
-    tx.execute("INSERT OR IGNORE INTO kra_counters (counter, next_value) VALUES (?1, 1)", [counter.as_str()])
+    tx.prepare_cached("INSERT OR IGNORE INTO kra_counters (counter, next_value) VALUES (?1, 1)")
+        .and_then(|mut s| s.execute([counter.as_str()]))
         .during("reserve a KRA number")?;
     tx.prepare_cached(
         "INSERT INTO kra_reservations (counter, number, outbox_id, state, reserved_at) VALUES (?1, ?2, ?3, 'reserved', ?4)",
@@ -244,11 +245,11 @@ pub fn freeze_under(tx: &Transaction<'_>, counter: KraCounter, number: i64, body
 
 fn settle(tx: &Transaction<'_>, counter: KraCounter, number: i64, state: &str, now: DateTime) -> Result<()> {
     let changed = tx
-        .execute(
+        .prepare_cached(
             "UPDATE kra_reservations SET state = ?3, settled_at = ?4
              WHERE counter = ?1 AND number = ?2 AND state = 'reserved'",
-            params![counter.as_str(), number, state, now.kra()],
         )
+        .and_then(|mut s| s.execute(params![counter.as_str(), number, state, now.kra()]))
         .during("settle a KRA number")?;
     if changed == 0 {
         return Err(Error::NoReservation { counter: counter.as_str(), number });
@@ -259,7 +260,8 @@ fn settle(tx: &Transaction<'_>, counter: KraCounter, number: i64, state: &str, n
 /// KRA accepted the call carrying `number`: the counter moves past it.
 pub fn confirm(tx: &Transaction<'_>, counter: KraCounter, number: i64, now: DateTime) -> Result<()> {
     settle(tx, counter, number, "confirmed", now)?;
-    tx.execute("UPDATE kra_counters SET next_value = ?2 WHERE counter = ?1", params![counter.as_str(), number + 1])
+    tx.prepare_cached("UPDATE kra_counters SET next_value = ?2 WHERE counter = ?1")
+        .and_then(|mut s| s.execute(params![counter.as_str(), number + 1]))
         .during("advance a KRA counter")?;
     Ok(())
 }

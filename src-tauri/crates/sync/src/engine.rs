@@ -550,7 +550,7 @@ impl Engine {
     }
 
     /// The pipelined series (see the crate README, "How a row goes out"): the numbers of the next
-    /// [`RESERVE_AHEAD`] ready rows are reserved and their requests frozen in one transaction
+    /// ready rows (64, growing to 512 while the sends outrun the claims) are reserved and their requests frozen in one transaction
     /// before the first is sent (the next group is claimed while this one is on its way); each
     /// request goes out only after its predecessor was answered; accepted answers are settled by
     /// group commits running beside the sends. Anything but an acceptance first waits for the
@@ -587,30 +587,40 @@ impl Engine {
         report: &Mutex<DrainReport>,
         pipe: &mut Pipeline,
     ) -> Result<bool> {
-        let (first, next_from) = self.claim_batch_off_runtime(lane, *from, false, RESERVE_AHEAD).await?;
+        // The stock lane waits for this claim: with a backlog, it is the one the series waits for.
+        coord.send_modify(|c| c.series_running = true);
+        let mut ahead = RESERVE_AHEAD_FIRST;
+        let (first, next_from) = self.claim_batch_off_runtime(lane, *from, false, ahead).await?;
         *from = next_from;
+        let mut full = first.len() == ahead;
+        if !full {
+            coord.send_modify(|c| c.series_running = false);
+        }
         if first.is_empty() {
             return Ok(false);
-        }
-        let mut full = first.len() == RESERVE_AHEAD;
-        if full {
-            coord.send_modify(|c| c.series_running = true);
         }
         pipe.batch = first.into();
         loop {
             if pipe.next.is_none() && full {
                 // Claim the next group while this one goes out (its numbers follow this group's).
                 let start = *from;
-                pipe.next = Some(self.spawn_store_work(move |e| e.claim_batch(lane, start, false, RESERVE_AHEAD)));
+                pipe.next = Some(self.spawn_store_work(move |e| e.claim_batch(lane, start, false, ahead)));
             }
             let Some((row, prepared)) = pipe.batch.pop_front() else {
                 let Some(next) = pipe.next.take() else { return Ok(true) };
+                let claimed = ahead;
+                if !next.is_finished() {
+                    // The series caught up with its claims: claim bigger groups (fewer fsyncs
+                    // per row), up to the bound. On a slow line this never happens, so few
+                    // numbers are open at once there and a crash leaves few in doubt.
+                    ahead = (ahead * 2).min(RESERVE_AHEAD_MAX);
+                }
                 let (claims, next_from) = next.await.map_err(|_| Error::StoreThread)??;
                 *from = next_from;
                 if claims.is_empty() {
                     return Ok(true);
                 }
-                full = claims.len() == RESERVE_AHEAD;
+                full = claims.len() == claimed;
                 pipe.batch = claims.into();
                 continue;
             };
@@ -1349,10 +1359,15 @@ type Claim = (OutboxRow, Result<Prepared>);
 /// Claimed rows and the lane's new scan start.
 type Claimed = (Vec<Claim>, i64);
 
-/// How many numbers of a series the pipelined lane reserves (and freezes) ahead in one
-/// transaction. The next group is claimed when half of this one has gone out, so at most twice
-/// this many numbers are open at once.
-const RESERVE_AHEAD: usize = 128;
+/// How many numbers of a series the pipelined lane reserves (and freezes) ahead in its first
+/// transaction. The next group is claimed as soon as one is handed over, so at most two groups'
+/// numbers are open at once.
+const RESERVE_AHEAD_FIRST: usize = 64;
+
+/// The largest group: the lane doubles its groups (from [`RESERVE_AHEAD_FIRST`]) each time the
+/// sends caught up with the claim of the next group, which happens only when KRA answers faster
+/// than the store claims (a fast line). After a crash at most twice this many numbers are in doubt.
+const RESERVE_AHEAD_MAX: usize = 512;
 
 /// One pipelined lane's state: rows claimed and not yet sent, the next group being claimed, and
 /// accepted answers being settled.

@@ -4,7 +4,10 @@
 //!
 //! A KRA number is reserved (and written) before the request is sent, kept if the call timed out
 //! (the caller asks KRA what happened before resending), confirmed when KRA accepts it, and
-//! released when KRA definitively refuses it, so the next document takes the same number.
+//! released when KRA definitively refuses it, so the next document takes the same number. The
+//! drain reserves the numbers of the next few documents of a series at once
+//! ([`reserve_ahead`]); when KRA refuses one of them, or asks for another number, every number
+//! after it is released too ([`release_above`]) and handed out again in order.
 
 use domain::DateTime;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};

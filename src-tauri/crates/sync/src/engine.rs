@@ -223,8 +223,9 @@ struct Status {
 struct Coordination {
     completions: u64,
     busy: usize,
-    /// The sales series is pipelining a backlog: the stock lane, which flows behind it, waits
-    /// (its one-row transactions would hold the store between the series' claims).
+    /// The sales series is pipelining a backlog faster than the store claims it: the stock lane,
+    /// which flows behind it, waits (its one-row transactions would hold the store between the
+    /// series' claims).
     series_running: bool,
 }
 
@@ -587,15 +588,10 @@ impl Engine {
         report: &Mutex<DrainReport>,
         pipe: &mut Pipeline,
     ) -> Result<bool> {
-        // The stock lane waits for this claim: with a backlog, it is the one the series waits for.
-        coord.send_modify(|c| c.series_running = true);
         let mut ahead = RESERVE_AHEAD_FIRST;
         let (first, next_from) = self.claim_batch_off_runtime(lane, *from, false, ahead).await?;
         *from = next_from;
         let mut full = first.len() == ahead;
-        if !full {
-            coord.send_modify(|c| c.series_running = false);
-        }
         if first.is_empty() {
             return Ok(false);
         }
@@ -610,10 +606,13 @@ impl Engine {
                 let Some(next) = pipe.next.take() else { return Ok(true) };
                 let claimed = ahead;
                 if !next.is_finished() {
-                    // The series caught up with its claims: claim bigger groups (fewer fsyncs
-                    // per row), up to the bound. On a slow line this never happens, so few
-                    // numbers are open at once there and a crash leaves few in doubt.
+                    // The series caught up with its claims (KRA answers faster than the store
+                    // claims): claim bigger groups (fewer fsyncs per row), up to the bound, and
+                    // hold the stock lane back until the backlog is sent. On a slow line this
+                    // never happens: few numbers are open at once there (a crash leaves few in
+                    // doubt) and the stock lane flows beside the series.
                     ahead = (ahead * 2).min(RESERVE_AHEAD_MAX);
+                    coord.send_if_modified(|c| !std::mem::replace(&mut c.series_running, true));
                 }
                 let (claims, next_from) = next.await.map_err(|_| Error::StoreThread)??;
                 *from = next_from;

@@ -180,10 +180,25 @@ async fn a_drifted_invoice_counter_is_realigned_to_kras_number_and_logged() {
     assert_eq!((report.accepted, report.realigned, report.parked), (6, 1, 0), "{report:?}");
     assert_eq!(shop.kra_sales().iter().map(|k| k.0).collect::<Vec<_>>(), [1, 2, 3]);
     assert_signed_in_order_once(&shop, 3);
-    let audit = shop.store.read(|c| store::audit::recent(c, 50)).unwrap();
+    assert_realigned_once(&shop, "sales_invoice: Duka had 9, KRA expects 2");
+}
+
+/// The audit log holds exactly one realignment, saying `detail`.
+fn assert_realigned_once(shop: &Shop, detail: &str) {
+    let audit = shop.store.read(|c| store::audit::recent(c, 2000)).unwrap();
     let realigned: Vec<_> = audit.iter().filter(|a| a.action == "realign_kra_counter").collect();
-    assert_eq!(realigned.len(), 1, "{audit:?}");
-    assert_eq!(realigned[0].detail.as_deref(), Some("sales_invoice: Duka had 9, KRA expects 2"));
+    assert_eq!(realigned.len(), 1, "{realigned:?}");
+    assert_eq!(realigned[0].detail.as_deref(), Some(detail));
+}
+
+/// The app restarted: a new engine over the same database.
+fn restarted(shop: &Shop) -> sync::Engine {
+    sync::Engine::with_transport(
+        shop.store.clone(),
+        shop.client.clone(),
+        shop.clock.clone(),
+        shop.engine.config().clone(),
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -200,13 +215,7 @@ async fn a_sale_recorded_before_a_crash_is_found_by_asking_kra_not_sent_twice() 
     shop.sell(&[(1, 1)]);
     let first = shop.engine.drain().await.unwrap();
     assert_eq!(first.accepted, 0, "{first:?}");
-    // The app is restarted: a new engine over the same database.
-    let engine = sync::Engine::with_transport(
-        shop.store.clone(),
-        shop.client.clone(),
-        shop.clock.clone(),
-        shop.engine.config().clone(),
-    );
+    let engine = restarted(&shop);
     engine.recover_after_restart().unwrap();
     for _ in 0..10 {
         shop.clock.advance(Duration::from_secs(61));
@@ -378,17 +387,14 @@ async fn a_drifted_counter_with_numbers_reserved_ahead_is_realigned_once_without
     assert_eq!((report.accepted, report.realigned, report.parked), (120, 1, 0), "{report:?}");
     assert_signed_in_order_once(&shop, 41);
     assert_no_number_left_open(&shop);
-    let audit = shop.store.read(|c| store::audit::recent(c, 500)).unwrap();
-    let realigned: Vec<_> = audit.iter().filter(|a| a.action == "realign_kra_counter").collect();
-    assert_eq!(realigned.len(), 1, "{realigned:?}");
-    assert_eq!(realigned[0].detail.as_deref(), Some("sales_invoice: Duka had 50, KRA expects 2"));
+    assert_realigned_once(&shop, "sales_invoice: Duka had 50, KRA expects 2");
 }
 
 /// The drain dies in the middle of a group reserved ahead: the 150th sale reached KRA but its
 /// answer did not, earlier answers may not be settled yet, and the rest of its group (and the
 /// next group, claimed while this one was going out) hold reserved numbers and frozen requests
-/// they never sent. A new engine asks KRA about each
-/// number in doubt before sending, so every sale is signed once, in order, with no gap.
+/// they never sent. A new engine asks KRA about each number in doubt before sending, so every
+/// sale is signed once, in order, with no gap.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_drain_killed_in_the_middle_of_a_reserved_group_converges_exactly_once() {
     let shop = Shop::open(Duration::from_secs(5), 1000).await;
@@ -430,13 +436,7 @@ async fn a_drain_killed_in_the_middle_of_a_reserved_group_converges_exactly_once
     assert!(open > 30, "numbers were reserved ahead of the sale in doubt: {open}");
     assert_eq!(in_flight, open, "every open number belongs to a row left in flight");
     shop.sim.clear_faults();
-    // Restarted: a new engine over the same database.
-    let engine = sync::Engine::with_transport(
-        shop.store.clone(),
-        shop.client.clone(),
-        shop.clock.clone(),
-        shop.engine.config().clone(),
-    );
+    let engine = restarted(&shop);
     engine.recover_after_restart().unwrap();
     for _ in 0..10 {
         engine.drain().await.unwrap();

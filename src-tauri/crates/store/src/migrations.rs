@@ -35,6 +35,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "open_registration_index",
         sql: include_str!("../migrations/0007_open_registration_index.sql"),
     },
+    Migration {
+        version: 8,
+        name: "reservations_ahead",
+        sql: include_str!("../migrations/0008_reservations_ahead.sql"),
+    },
 ];
 
 /// `PRAGMA application_id` of a Duka database ("DUKA").
@@ -137,6 +142,7 @@ mod tests {
         (5, "d7310b6a2c95f8832d29e4634bbc459d3098e6595a5bf985954cd26e67c2f255"),
         (6, "fb50e54270820e3013e0423550666eb34739ed66ba99b4d378a7507933f93020"),
         (7, "7f8a9efe3271a5d5457e12d1b5211d2cfc07134202ca75fb93523aa8081c4a55"),
+        (8, "68bdd6593d0317319ec313665a65b5fc1587919bd863989f68c0b885f946c656"),
     ];
 
     #[test]

@@ -4,7 +4,10 @@
 //!
 //! A KRA number is reserved (and written) before the request is sent, kept if the call timed out
 //! (the caller asks KRA what happened before resending), confirmed when KRA accepts it, and
-//! released when KRA definitively refuses it, so the next document takes the same number.
+//! released when KRA definitively refuses it, so the next document takes the same number. The
+//! drain reserves the numbers of the next few documents of a series at once
+//! ([`reserve_ahead`]); when KRA refuses one of them, or asks for another number, every number
+//! after it is released too ([`release_above`]) and handed out again in order.
 
 use domain::DateTime;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
@@ -95,20 +98,45 @@ pub struct Reservation {
 
 /// The number KRA expects next.
 pub fn next_kra_number(conn: &Connection, counter: KraCounter) -> Result<i64> {
-    conn.query_row("SELECT next_value FROM kra_counters WHERE counter = ?1", [counter.as_str()], |r| r.get(0))
-        .optional()
+    conn.prepare_cached("SELECT next_value FROM kra_counters WHERE counter = ?1")
+        .and_then(|mut s| s.query_row([counter.as_str()], |r| r.get(0)).optional())
         .during("read a KRA counter")
         .map(|v| v.unwrap_or(1))
 }
 
-/// The open reservation of `counter`, if any.
+/// The lowest open reservation of `counter`, if any.
 pub fn open_reservation(conn: &Connection, counter: KraCounter) -> Result<Option<Reservation>> {
-    conn.query_row(
-        "SELECT number, outbox_id FROM kra_reservations WHERE counter = ?1 AND state = 'reserved'",
-        [counter.as_str()],
-        |r| Ok(Reservation { number: r.get(0)?, outbox_id: r.get(1)? }),
+    conn.prepare_cached(
+        "SELECT number, outbox_id FROM kra_reservations WHERE counter = ?1 AND state = 'reserved'
+         ORDER BY number LIMIT 1",
     )
-    .optional()
+    .and_then(|mut s| {
+        s.query_row([counter.as_str()], |r| Ok(Reservation { number: r.get(0)?, outbox_id: r.get(1)? })).optional()
+    })
+    .during("read a KRA reservation")
+}
+
+/// The lowest open reservation of `counter` whose outbox row is waiting (not being sent): a
+/// number in doubt (its call timed out, or a crash interrupted the drain), which must be settled
+/// before the series moves on. Reservations of rows in flight belong to the running drain.
+pub fn in_doubt(conn: &Connection, counter: KraCounter) -> Result<Option<Reservation>> {
+    conn.prepare_cached(
+        "SELECT r.number, r.outbox_id FROM kra_reservations r JOIN outbox o ON o.id = r.outbox_id
+         WHERE r.counter = ?1 AND r.state = 'reserved' AND o.state = 'pending'
+         ORDER BY r.number LIMIT 1",
+    )
+    .and_then(|mut s| {
+        s.query_row([counter.as_str()], |r| Ok(Reservation { number: r.get(0)?, outbox_id: r.get(1)? })).optional()
+    })
+    .during("read a KRA reservation")
+}
+
+/// The open reservation held by `outbox_id`, if any.
+pub fn reservation_of(conn: &Connection, counter: KraCounter, outbox_id: i64) -> Result<Option<i64>> {
+    conn.prepare_cached(
+        "SELECT number FROM kra_reservations WHERE counter = ?1 AND outbox_id = ?2 AND state = 'reserved'",
+    )
+    .and_then(|mut s| s.query_row(params![counter.as_str(), outbox_id], |r| r.get(0)).optional())
     .during("read a KRA reservation")
 }
 
@@ -133,13 +161,98 @@ pub fn reserve(tx: &Transaction<'_>, counter: KraCounter, outbox_id: i64, now: D
     Ok(number)
 }
 
+/// Reserves a number for `outbox_id` ahead of the ones still open: the row's own open number if
+/// it has one, else the next after every open reservation of `counter` (or KRA's next number when
+/// none is open). The drain reserves the next few documents of a series this way in one
+/// transaction; it sends them strictly in number order, each after its predecessor was answered.
+pub fn reserve_ahead(tx: &Transaction<'_>, counter: KraCounter, outbox_id: i64, now: DateTime) -> Result<i64> {
+    if let Some(number) = reservation_of(tx, counter, outbox_id)? {
+        return Ok(number);
+    }
+    let highest_open: Option<i64> = tx
+        .prepare_cached("SELECT max(number) FROM kra_reservations WHERE counter = ?1 AND state = 'reserved'")
+        .and_then(|mut s| s.query_row([counter.as_str()], |r| r.get(0)))
+        .during("reserve a KRA number")?;
+    let next = next_kra_number(tx, counter)?;
+    let number = highest_open.map_or(next, |h| next.max(h + 1));
+    tx.prepare_cached("INSERT OR IGNORE INTO kra_counters (counter, next_value) VALUES (?1, 1)")
+        .and_then(|mut s| s.execute([counter.as_str()]))
+        .during("reserve a KRA number")?;
+    tx.prepare_cached(
+        "INSERT INTO kra_reservations (counter, number, outbox_id, state, reserved_at) VALUES (?1, ?2, ?3, 'reserved', ?4)",
+    )
+    .and_then(|mut s| s.execute(params![counter.as_str(), number, outbox_id, now.kra()]))
+    .during("reserve a KRA number")?;
+    Ok(number)
+}
+
+/// Releases every open reservation of `counter` above `number` and returns them: after KRA
+/// refused `number` (or asked for another), no document may keep a later number of the old run.
+pub fn release_above(
+    tx: &Transaction<'_>,
+    counter: KraCounter,
+    number: i64,
+    now: DateTime,
+) -> Result<Vec<Reservation>> {
+    let released = tx
+        .prepare_cached(
+            "UPDATE kra_reservations SET state = 'released', settled_at = ?3
+             WHERE counter = ?1 AND number > ?2 AND state = 'reserved'
+             RETURNING number, outbox_id",
+        )
+        .and_then(|mut s| {
+            s.query_map(params![counter.as_str(), number, now.kra()], |r| {
+                Ok(Reservation { number: r.get(0)?, outbox_id: r.get(1)? })
+            })?
+            .collect::<Result<Vec<_>, _>>()
+        })
+        .during("release KRA numbers reserved ahead")?;
+    Ok(released)
+}
+
+/// The request frozen under the open reservation `number` (see [`freeze_under`]).
+pub fn frozen_under(conn: &Connection, counter: KraCounter, number: i64) -> Result<Option<String>> {
+    conn.prepare_cached(
+        "SELECT request_body FROM kra_reservations WHERE counter = ?1 AND number = ?2 AND state = 'reserved'",
+    )
+    .and_then(|mut s| s.query_row(params![counter.as_str(), number], |r| r.get(0)).optional())
+    .during("read a request frozen under a KRA number")
+    .map(Option::flatten)
+}
+
+/// Freezes the exact bytes sent under the open reservation `number`, before they are sent, when
+/// they differ from the row's first frozen request (the number it carried was given back). Written
+/// once: a resend after a timeout or a crash sends these bytes again.
+pub fn freeze_under(tx: &Transaction<'_>, counter: KraCounter, number: i64, body: &str) -> Result<()> {
+    let (outbox_id, current): (i64, Option<String>) = tx
+        .prepare_cached(
+            "SELECT outbox_id, request_body FROM kra_reservations
+             WHERE counter = ?1 AND number = ?2 AND state = 'reserved'",
+        )
+        .and_then(|mut s| s.query_row(params![counter.as_str(), number], |r| Ok((r.get(0)?, r.get(1)?))).optional())
+        .during("freeze a request under a KRA number")?
+        .ok_or(Error::NoReservation { counter: counter.as_str(), number })?;
+    match current {
+        Some(existing) if existing == body => Ok(()),
+        Some(_) => Err(Error::RequestAlreadyFrozen { id: outbox_id }),
+        None => {
+            tx.execute(
+                "UPDATE kra_reservations SET request_body = ?3 WHERE counter = ?1 AND number = ?2 AND state = 'reserved'",
+                params![counter.as_str(), number, body],
+            )
+            .during("freeze a request under a KRA number")?;
+            Ok(())
+        }
+    }
+}
+
 fn settle(tx: &Transaction<'_>, counter: KraCounter, number: i64, state: &str, now: DateTime) -> Result<()> {
     let changed = tx
-        .execute(
+        .prepare_cached(
             "UPDATE kra_reservations SET state = ?3, settled_at = ?4
              WHERE counter = ?1 AND number = ?2 AND state = 'reserved'",
-            params![counter.as_str(), number, state, now.kra()],
         )
+        .and_then(|mut s| s.execute(params![counter.as_str(), number, state, now.kra()]))
         .during("settle a KRA number")?;
     if changed == 0 {
         return Err(Error::NoReservation { counter: counter.as_str(), number });
@@ -150,7 +263,8 @@ fn settle(tx: &Transaction<'_>, counter: KraCounter, number: i64, state: &str, n
 /// KRA accepted the call carrying `number`: the counter moves past it.
 pub fn confirm(tx: &Transaction<'_>, counter: KraCounter, number: i64, now: DateTime) -> Result<()> {
     settle(tx, counter, number, "confirmed", now)?;
-    tx.execute("UPDATE kra_counters SET next_value = ?2 WHERE counter = ?1", params![counter.as_str(), number + 1])
+    tx.prepare_cached("UPDATE kra_counters SET next_value = ?2 WHERE counter = ?1")
+        .and_then(|mut s| s.execute(params![counter.as_str(), number + 1]))
         .during("advance a KRA counter")?;
     Ok(())
 }
@@ -222,6 +336,62 @@ mod tests {
         assert!(matches!(store.write(|tx| confirm(tx, c, 99, now())), Err(Error::NoReservation { .. })));
         // Counters are independent.
         assert_eq!(store.write(|tx| reserve(tx, KraCounter::StockSar, 13, now())).unwrap(), 1);
+    }
+
+    #[test]
+    fn numbers_reserved_ahead_run_on_and_are_released_together() {
+        let store = Store::open_in_memory().unwrap();
+        let c = KraCounter::SalesInvoice;
+        let t = now();
+        let rows: Vec<i64> = store
+            .write(|tx| {
+                (0..4)
+                    .map(|i| {
+                        crate::outbox::enqueue(
+                            tx,
+                            crate::OutboxKind::Sale,
+                            crate::DocumentRef::new(crate::DocumentKind::Sale, i + 1),
+                            None,
+                            &[],
+                            t,
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap();
+        // Four numbers open at once, in order; asking again for a row gives its own number.
+        let numbers: Vec<i64> = store.write(|tx| rows.iter().map(|&r| reserve_ahead(tx, c, r, t)).collect()).unwrap();
+        assert_eq!(numbers, [1, 2, 3, 4]);
+        assert_eq!(store.write(|tx| reserve_ahead(tx, c, rows[2], t)).unwrap(), 3);
+        // The strict reserve still refuses a second open number.
+        assert!(matches!(store.write(|tx| reserve(tx, c, 99, t)), Err(Error::CounterBusy { number: 1, .. })));
+        store.write(|tx| confirm(tx, c, 1, t)).unwrap();
+        assert_eq!(store.read(|conn| open_reservation(conn, c)).unwrap().map(|r| r.number), Some(2));
+        // KRA refused 2: 2 goes back, and so do 3 and 4 (nothing unsent keeps a later number).
+        let released = store
+            .write(|tx| {
+                release(tx, c, 2, t)?;
+                release_above(tx, c, 2, t)
+            })
+            .unwrap();
+        assert_eq!(released.iter().map(|r| (r.number, r.outbox_id)).collect::<Vec<_>>(), [(3, rows[2]), (4, rows[3])]);
+        assert_eq!(store.read(|conn| open_reservation(conn, c)).unwrap(), None);
+        // Renumbered in order from KRA's next number; the new bytes are frozen once under it.
+        assert_eq!(store.write(|tx| reserve_ahead(tx, c, rows[2], t)).unwrap(), 2);
+        store.write(|tx| freeze_under(tx, c, 2, "{\"invcNo\":2}")).unwrap();
+        store.write(|tx| freeze_under(tx, c, 2, "{\"invcNo\":2}")).unwrap();
+        assert!(matches!(
+            store.write(|tx| freeze_under(tx, c, 2, "{\"invcNo\":9}")),
+            Err(Error::RequestAlreadyFrozen { .. })
+        ));
+        assert_eq!(store.read(|conn| frozen_under(conn, c, 2)).unwrap().as_deref(), Some("{\"invcNo\":2}"));
+        assert!(
+            store.read(|conn| conn.execute("UPDATE kra_reservations SET request_body = 'x'", []).during("t")).is_err()
+        );
+        // A number is in doubt only while its row waits (rows in flight belong to the running drain).
+        assert_eq!(store.read(|conn| in_doubt(conn, c)).unwrap().map(|r| r.outbox_id), Some(rows[2]));
+        store.write(|tx| crate::outbox::claim_ready(tx, t, 10)).unwrap();
+        assert_eq!(store.read(|conn| in_doubt(conn, c)).unwrap(), None);
     }
 
     #[test]

@@ -312,8 +312,8 @@ pub fn parked(conn: &Connection) -> Result<Vec<OutboxRow>> {
 
 fn state_of(tx: &Transaction<'_>, id: i64) -> Result<OutboxState> {
     let s: String = tx
-        .query_row("SELECT state FROM outbox WHERE id = ?1", [id], |r| r.get(0))
-        .optional()
+        .prepare_cached("SELECT state FROM outbox WHERE id = ?1")
+        .and_then(|mut st| st.query_row([id], |r| r.get(0)).optional())
         .during("read an outbox row")?
         .ok_or(Error::DocumentNotFound { kind: "outbox row", id })?;
     s.parse()
@@ -328,15 +328,16 @@ fn require(tx: &Transaction<'_>, id: i64, allowed: &[OutboxState], action: &'sta
 /// no-op; different bytes are refused.
 pub fn freeze_request(tx: &Transaction<'_>, id: i64, body: &str) -> Result<()> {
     let current: Option<String> = tx
-        .query_row("SELECT request_body FROM outbox WHERE id = ?1", [id], |r| r.get(0))
-        .optional()
+        .prepare_cached("SELECT request_body FROM outbox WHERE id = ?1")
+        .and_then(|mut s| s.query_row([id], |r| r.get(0)).optional())
         .during("freeze a request")?
         .ok_or(Error::DocumentNotFound { kind: "outbox row", id })?;
     match current {
         Some(existing) if existing == body => Ok(()),
         Some(_) => Err(Error::RequestAlreadyFrozen { id }),
         None => {
-            tx.execute("UPDATE outbox SET request_body = ?2 WHERE id = ?1", params![id, body])
+            tx.prepare_cached("UPDATE outbox SET request_body = ?2 WHERE id = ?1")
+                .and_then(|mut s| s.execute(params![id, body]))
                 .during("freeze a request")?;
             Ok(())
         }
@@ -346,11 +347,11 @@ pub fn freeze_request(tx: &Transaction<'_>, id: i64, body: &str) -> Result<()> {
 /// KRA accepted the call.
 pub fn mark_done(tx: &Transaction<'_>, id: i64, kra_number: Option<i64>, now: DateTime) -> Result<()> {
     require(tx, id, &[OutboxState::InFlight], "marked done")?;
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE outbox SET state = 'done', done_at = ?2, kra_number = coalesce(?3, kra_number), last_error = NULL
          WHERE id = ?1",
-        params![id, now.kra(), kra_number],
     )
+    .and_then(|mut s| s.execute(params![id, now.kra(), kra_number]))
     .during("mark a call done")?;
     // KRA's running stock total moves in the same transaction that settles its insertStockIO.
     let (kind, document_kind, document_id): (String, String, i64) = tx
@@ -360,6 +361,16 @@ pub fn mark_done(tx: &Transaction<'_>, id: i64, kra_number: Option<i64>, now: Da
     if kind == OutboxKind::StockIo.as_str() && document_kind == crate::DocumentKind::StockDocument.as_str() {
         crate::stock::add_to_kra_totals(tx, document_id)?;
     }
+    Ok(())
+}
+
+/// A row claimed but never sent (its number was reserved ahead, then given back): pending again,
+/// as if it had not been claimed.
+pub fn unclaim(tx: &Transaction<'_>, id: i64) -> Result<()> {
+    require(tx, id, &[OutboxState::InFlight], "put back unsent")?;
+    tx.prepare_cached("UPDATE outbox SET state = 'pending', attempts = max(attempts - 1, 0) WHERE id = ?1")
+        .and_then(|mut s| s.execute([id]))
+        .during("put back an unsent call")?;
     Ok(())
 }
 

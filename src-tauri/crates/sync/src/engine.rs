@@ -5,7 +5,8 @@
 //! before resending, so every document is recorded exactly once.
 
 use std::{
-    sync::{Arc, Mutex, PoisonError},
+    collections::VecDeque,
+    sync::{Arc, Mutex, PoisonError, Weak},
     time::Duration,
 };
 
@@ -154,6 +155,19 @@ impl Lane {
         }
     }
 
+    /// Whether the lane runs pipelined (numbers reserved ahead, settles off the critical path).
+    /// The stock lane is not: a balance carries KRA's running total, which must not move while
+    /// the balance is on its way, so its movements go one at a time.
+    fn pipelined(self) -> bool {
+        self == Lane::Sales
+    }
+
+    /// Whether the lane waits while the sales series pipelines a backlog (see
+    /// [`Coordination::series_running`]).
+    fn yields_to_series(self) -> bool {
+        self == Lane::Stock
+    }
+
     fn counter(self) -> Option<KraCounter> {
         match self {
             Lane::Sales => Some(KraCounter::SalesInvoice),
@@ -209,6 +223,10 @@ struct Status {
 struct Coordination {
     completions: u64,
     busy: usize,
+    /// The sales series is pipelining a backlog faster than the store claims it: the stock lane,
+    /// which flows behind it, waits (its one-row transactions would hold the store between the
+    /// series' claims).
+    series_running: bool,
 }
 
 struct Inner {
@@ -221,7 +239,12 @@ struct Inner {
     sender: Mutex<Option<Arc<SenderLock>>>,
     /// A document was committed: idle lanes of a running drain look again at once.
     new_work: tokio::sync::Notify,
+    /// The running drain's hold on [`SenderLock::draining`], lent to its store work.
+    drain_hold: Mutex<Weak<DrainHold>>,
 }
+
+/// A drain's hold on the one-drain-at-a-time lock.
+type DrainHold = tokio::sync::OwnedMutexGuard<()>;
 
 /// The sync engine. Cheap to clone (shared inside).
 #[derive(Clone)]
@@ -273,6 +296,7 @@ impl Engine {
                 status: Mutex::new(Status { online: true, last_error: None }),
                 sender: Mutex::new(None),
                 new_work: tokio::sync::Notify::new(),
+                drain_hold: Mutex::new(Weak::new()),
             }),
         }
     }
@@ -404,12 +428,15 @@ impl Engine {
     /// happened. Rows waiting for a backoff stay for a later drain.
     pub async fn drain(&self) -> Result<DrainReport> {
         let sender = self.sender()?;
-        let _one_at_a_time = sender.draining.lock().await;
-        self.requeue_in_flight()?;
+        // Held until this drain and every piece of its store work still running have finished.
+        let one_at_a_time = Arc::new(sender.draining.clone().lock_owned().await);
+        *self.inner.drain_hold.lock().unwrap_or_else(PoisonError::into_inner) = Arc::downgrade(&one_at_a_time);
+        self.off_runtime(|e| e.requeue_in_flight()).await?;
         let mut total = DrainReport::default();
         loop {
             let report = Arc::new(Mutex::new(DrainReport::default()));
-            let (coord, _) = watch::channel(Coordination { completions: 0, busy: Lane::ALL.len() });
+            let (coord, _) =
+                watch::channel(Coordination { completions: 0, busy: Lane::ALL.len(), series_running: false });
             let [a, b, c, d] = Lane::ALL;
             let (ra, rb, rc, rd) = tokio::join!(
                 self.run_lane(a, &coord, &report),
@@ -430,6 +457,28 @@ impl Engine {
         }
     }
 
+    /// Runs `f` (store work: fsync'd transactions) on tokio's blocking threads, so the lanes'
+    /// answers from KRA are read while one of them waits for the disk.
+    async fn off_runtime<T: Send + 'static>(&self, f: impl FnOnce(&Engine) -> Result<T> + Send + 'static) -> Result<T> {
+        self.spawn_store_work(f).await.map_err(|_| Error::StoreThread)?
+    }
+
+    /// Starts `f` on the blocking threads, holding the running drain's lock until it returns: a
+    /// drain dropped midway (a cancelled task) lets the next drain start only once its last
+    /// transaction has finished, so the next drain's recovery sees every row it claimed.
+    fn spawn_store_work<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Engine) -> Result<T> + Send + 'static,
+    ) -> tokio::task::JoinHandle<Result<T>> {
+        let engine = self.clone();
+        let hold = self.inner.drain_hold.lock().unwrap_or_else(PoisonError::into_inner).upgrade();
+        tokio::task::spawn_blocking(move || {
+            let result = f(&engine);
+            drop(hold);
+            result
+        })
+    }
+
     async fn run_lane(
         &self,
         lane: Lane,
@@ -442,7 +491,15 @@ impl Engine {
         let result = async {
             loop {
                 let seen = coord.borrow().completions;
-                if let Some((row, prepared)) = self.claim(lane, &mut from, false)? {
+                if lane.yields_to_series() {
+                    // Checked again after every row: the stock lane moves between the series' runs.
+                    let _ = changes.wait_for(|c| !c.series_running).await;
+                }
+                if lane.pipelined() {
+                    if self.run_pipeline(lane, &mut from, coord, report).await? {
+                        continue;
+                    }
+                } else if let Some((row, prepared)) = self.claim(lane, &mut from, false).await? {
                     let outcome = self.process(row, prepared).await?;
                     report.lock().unwrap_or_else(PoisonError::into_inner).add(outcome);
                     if outcome != Outcome::Deferred {
@@ -471,7 +528,7 @@ impl Engine {
                 };
                 coord.send_modify(|c| c.busy += 1);
                 if all_idle {
-                    let Some((row, prepared)) = self.claim(lane, &mut from, true)? else {
+                    let Some((row, prepared)) = self.claim(lane, &mut from, true).await? else {
                         coord.send_modify(|c| c.busy -= 1);
                         return Ok(());
                     };
@@ -493,49 +550,269 @@ impl Engine {
         result
     }
 
-    /// Claims the next row of `lane`: the row holding the lane's open number if there is one
-    /// (nothing else may take a number while it is in doubt), else the oldest ready row.
-    /// `from` is the lane's scan start (rows below it are settled); `exhaustive` looks through
-    /// the whole lane instead of the next [`CLAIM_WINDOW`] pending rows.
-    fn claim(&self, lane: Lane, from: &mut i64, exhaustive: bool) -> Result<Option<(OutboxRow, Result<Prepared>)>> {
+    /// The pipelined series (see the crate README, "How a row goes out"): the numbers of the next
+    /// ready rows (64, growing to 512 while the sends outrun the claims) are reserved and their requests frozen in one transaction
+    /// before the first is sent (the next group is claimed while this one is on its way); each
+    /// request goes out only after its predecessor was answered; accepted answers are settled by
+    /// group commits running beside the sends. Anything but an acceptance first waits for the
+    /// settles, puts the rows reserved ahead back unsent (their numbers released), and is then
+    /// handled alone. Returns whether the lane moved (false: nothing was ready).
+    async fn run_pipeline(
+        &self,
+        lane: Lane,
+        from: &mut i64,
+        coord: &watch::Sender<Coordination>,
+        report: &Mutex<DrainReport>,
+    ) -> Result<bool> {
+        let mut pipe = Pipeline { batch: VecDeque::new(), next: None, settling: Settler::default() };
+        let result = self.pipeline(lane, from, coord, report, &mut pipe).await;
+        coord.send_if_modified(|c| std::mem::replace(&mut c.series_running, false));
+        // Whatever happened, answers KRA accepted are settled before the lane returns; rows
+        // reserved ahead and never sent go back (after an error they would otherwise wait for
+        // the next drain's recovery, which asks KRA about each).
+        let settled = pipe.settling.finish(self).await;
+        let counted = settled.as_ref().map_or(0, |n| *n);
+        self.count_settled(counted, coord, report);
+        let put_back = self.put_back(&mut pipe, from).await;
+        let moved = result?;
+        settled?;
+        put_back?;
+        Ok(moved)
+    }
+
+    async fn pipeline(
+        &self,
+        lane: Lane,
+        from: &mut i64,
+        coord: &watch::Sender<Coordination>,
+        report: &Mutex<DrainReport>,
+        pipe: &mut Pipeline,
+    ) -> Result<bool> {
+        let mut ahead = RESERVE_AHEAD_FIRST;
+        let (first, next_from) = self.claim_batch_off_runtime(lane, *from, false, ahead).await?;
+        *from = next_from;
+        let mut full = first.len() == ahead;
+        if first.is_empty() {
+            return Ok(false);
+        }
+        pipe.batch = first.into();
+        loop {
+            if pipe.next.is_none() && full {
+                // Claim the next group while this one goes out (its numbers follow this group's).
+                let start = *from;
+                pipe.next = Some(self.spawn_store_work(move |e| e.claim_batch(lane, start, false, ahead)));
+            }
+            let Some((row, prepared)) = pipe.batch.pop_front() else {
+                let Some(next) = pipe.next.take() else { return Ok(true) };
+                let claimed = ahead;
+                if !next.is_finished() {
+                    // The series caught up with its claims (KRA answers faster than the store
+                    // claims): claim bigger groups (fewer fsyncs per row), up to the bound, and
+                    // hold the stock lane back until the backlog is sent. On a slow line this
+                    // never happens: few numbers are open at once there (a crash leaves few in
+                    // doubt) and the stock lane flows beside the series.
+                    ahead = (ahead * 2).min(RESERVE_AHEAD_MAX);
+                    coord.send_if_modified(|c| !std::mem::replace(&mut c.series_running, true));
+                }
+                let (claims, next_from) = next.await.map_err(|_| Error::StoreThread)??;
+                *from = next_from;
+                if claims.is_empty() {
+                    return Ok(true);
+                }
+                full = claims.len() == claimed;
+                pipe.batch = claims.into();
+                continue;
+            };
+            let prepared = match prepared {
+                Ok(p) if !p.resend && !is_local_only(row.kind) => p,
+                other => {
+                    // A possible resend (ask KRA first) or a document that cannot be built:
+                    // handled alone, with nothing reserved after it.
+                    self.settle_all(pipe, coord, report).await?;
+                    *from = (*from).min(row.id);
+                    self.put_back(pipe, from).await?;
+                    let outcome = self.process(row, other).await?;
+                    self.count_outcome(outcome, coord, report);
+                    return Ok(outcome != Outcome::Deferred);
+                }
+            };
+            match self.send(row.kind, function_of(row.kind), &prepared.body).await {
+                Ok(data) => {
+                    self.note_answer();
+                    let signature = match row.kind {
+                        OutboxKind::Sale | OutboxKind::CreditNote => self.signature_from(data, &prepared)?,
+                        _ => None,
+                    };
+                    pipe.settling.queued.push(Accepted { row, number: prepared.number, signature });
+                    let settled = pipe.settling.pump(self).await?;
+                    self.count_settled(settled, coord, report);
+                }
+                Err(e) => {
+                    self.note_failure(&e);
+                    self.settle_all(pipe, coord, report).await?;
+                    *from = (*from).min(row.id);
+                    self.put_back(pipe, from).await?;
+                    let outcome = self.settle_failure(&row, &prepared, &e).await?;
+                    self.count_outcome(outcome, coord, report);
+                    return Ok(outcome != Outcome::Deferred);
+                }
+            }
+        }
+    }
+
+    /// Waits until every accepted answer of the pipeline is settled.
+    async fn settle_all(
+        &self,
+        pipe: &mut Pipeline,
+        coord: &watch::Sender<Coordination>,
+        report: &Mutex<DrainReport>,
+    ) -> Result<()> {
+        let settled = pipe.settling.finish(self).await?;
+        self.count_settled(settled, coord, report);
+        Ok(())
+    }
+
+    fn count_settled(&self, settled: usize, coord: &watch::Sender<Coordination>, report: &Mutex<DrainReport>) {
+        if settled > 0 {
+            report.lock().unwrap_or_else(PoisonError::into_inner).accepted += settled;
+            coord.send_modify(|c| c.completions += 1);
+        }
+    }
+
+    fn count_outcome(&self, outcome: Outcome, coord: &watch::Sender<Coordination>, report: &Mutex<DrainReport>) {
+        report.lock().unwrap_or_else(PoisonError::into_inner).add(outcome);
+        if outcome != Outcome::Deferred {
+            coord.send_modify(|c| c.completions += 1);
+        }
+    }
+
+    /// Puts the rows the pipeline claimed but did not send back to pending, their numbers
+    /// released, in one transaction: nothing unsent keeps a number (the next claim numbers them
+    /// again, in order, after whatever happened to the row before them).
+    async fn put_back(&self, pipe: &mut Pipeline, from: &mut i64) -> Result<()> {
+        let mut unsent: Vec<Claim> = pipe.batch.drain(..).collect();
+        if let Some(next) = pipe.next.take() {
+            let (claims, _) = next.await.map_err(|_| Error::StoreThread)??;
+            unsent.extend(claims);
+        }
+        let Some(lowest) = unsent.iter().map(|(row, _)| row.id).min() else { return Ok(()) };
+        *from = (*from).min(lowest);
+        let rows: Vec<(i64, Option<i64>, Option<KraCounter>)> = unsent
+            .iter()
+            .map(|(row, prepared)| {
+                let number = prepared.as_ref().ok().and_then(|p| p.number);
+                (row.id, number, counter_of(row.kind))
+            })
+            .collect();
+        tracing::debug!(rows = rows.len(), "rows reserved ahead go back unsent");
+        self.off_runtime(move |e| {
+            let now = e.now();
+            e.store()
+                .write(|tx| {
+                    for (id, number, counter) in &rows {
+                        if let (Some(n), Some(counter)) = (number, counter)
+                            && numbering::reservation_of(tx, *counter, *id)? == Some(*n)
+                        {
+                            numbering::release(tx, *counter, *n, now)?;
+                        }
+                        outbox::unclaim(tx, *id)?;
+                    }
+                    Ok(())
+                })
+                .during("put back calls reserved ahead")
+        })
+        .await
+    }
+
+    /// Settles a group of accepted answers in one transaction (signatures, numbers confirmed in
+    /// order, rows done).
+    fn settle_group(&self, group: &[Accepted]) -> Result<usize> {
         let now = self.now();
         self.store()
             .write(|tx| {
+                let device = store::settings::device_settings(tx)?;
+                for accepted in group {
+                    let Accepted { row, number, signature } = accepted;
+                    if let Some(sig) = signature {
+                        record_signature(tx, row, &with_device(sig.clone(), device.as_ref()))?;
+                    }
+                    if let (Some(n), Some(counter)) = (number, counter_of(row.kind)) {
+                        numbering::confirm(tx, counter, *n, now)?;
+                    }
+                    outbox::mark_done(tx, row.id, *number, now)?;
+                }
+                Ok(group.len())
+            })
+            .during("record KRA's acceptances")
+    }
+
+    /// Claims the next row of `lane` (see [`Engine::claim_batch`]).
+    async fn claim(&self, lane: Lane, from: &mut i64, exhaustive: bool) -> Result<Option<Claim>> {
+        let (claims, next_from) = self.claim_batch_off_runtime(lane, *from, exhaustive, 1).await?;
+        *from = next_from;
+        Ok(claims.into_iter().next())
+    }
+
+    async fn claim_batch_off_runtime(&self, lane: Lane, from: i64, exhaustive: bool, limit: usize) -> Result<Claimed> {
+        self.off_runtime(move |e| e.claim_batch(lane, from, exhaustive, limit)).await
+    }
+
+    /// Claims the next rows of `lane`, up to `limit`, in one transaction, each with its number
+    /// reserved and its request frozen: the row holding the lane's number in doubt alone if there
+    /// is one (nothing else may take a number before it is settled), else the oldest ready rows.
+    /// `from` is the lane's scan start (rows below it are settled); `exhaustive` looks for one
+    /// row through the whole lane instead of the next [`CLAIM_WINDOW`] pending rows. Returns the
+    /// claims and the new scan start.
+    fn claim_batch(&self, lane: Lane, from: i64, exhaustive: bool, limit: usize) -> Result<Claimed> {
+        let now = self.now();
+        let mut from = from;
+        let claims = self
+            .store()
+            .write(|tx| {
                 let held = match lane.counter() {
-                    Some(counter) => numbering::open_reservation(tx, counter)?.map(|r| r.outbox_id),
+                    Some(counter) => numbering::in_doubt(tx, counter)?.map(|r| r.outbox_id),
                     None => None,
                 };
-                let id: Option<i64> = match held {
-                    Some(id) => ready_row(tx, "o.id = ?2", now, id)?,
-                    None if exhaustive => ready_row(tx, &format!("o.kind IN {}", lane.kinds_sql()), now, 0)?,
+                let ids: Vec<i64> = match held {
+                    Some(id) => ready_row(tx, "o.id = ?2", now, id)?.into_iter().collect(),
+                    None if exhaustive => {
+                        ready_row(tx, &format!("o.kind IN {}", lane.kinds_sql()), now, 0)?.into_iter().collect()
+                    }
                     None => {
-                        let window = pending_window(tx, lane, *from)?;
+                        let window = pending_window(tx, lane, from, limit)?;
                         if let Some(first) = window.first() {
-                            *from = *first;
+                            from = *first;
                         }
-                        let mut found = None;
+                        let mut found = Vec::new();
                         for id in window {
-                            if let Some(id) = ready_row(tx, "o.id = ?2", now, id)? {
-                                found = Some(id);
+                            if found.len() == limit {
                                 break;
+                            }
+                            if let Some(id) = ready_row(tx, "o.id = ?2", now, id)? {
+                                found.push(id);
                             }
                         }
                         found
                     }
                 };
-                let Some(id) = id else { return Ok(None) };
-                tx.execute("UPDATE outbox SET state = 'in_flight', attempts = attempts + 1 WHERE id = ?1", [id])
-                    .map_err(|source| store::Error::Db { operation: "claim a call for KRA", source })?;
-                let row = outbox::row(tx, id)?;
-                let prepared = self.prepare_in(tx, &row)?;
-                Ok(Some((row, prepared)))
+                let mut claims = Vec::with_capacity(ids.len());
+                for id in ids {
+                    tx.prepare_cached("UPDATE outbox SET state = 'in_flight', attempts = attempts + 1 WHERE id = ?1")
+                        .and_then(|mut s| s.execute([id]))
+                        .map_err(|source| store::Error::Db { operation: "claim a call for KRA", source })?;
+                    let row = outbox::row(tx, id)?;
+                    let prepared = self.prepare_in(tx, &row)?;
+                    claims.push((row, prepared));
+                }
+                Ok(claims)
             })
-            .during("claim the next call for KRA")
+            .during("claim the next calls for KRA")?;
+        Ok((claims, from))
     }
 
     async fn process(&self, row: OutboxRow, prepared: Result<Prepared>) -> Result<Outcome> {
         if is_local_only(row.kind) {
-            self.keep_locally(&row)?;
+            self.keep_locally(&row).await?;
             return Ok(Outcome::KeptLocally);
         }
         let prepared = match prepared {
@@ -543,7 +820,7 @@ impl Engine {
             Err(e) => {
                 // The stored document cannot become a request: that needs a person.
                 let message = e.to_string();
-                self.park(&row, None, None, &message)?;
+                self.park(&row, None, None, &message).await?;
                 return Ok(Outcome::Parked);
             }
         };
@@ -555,7 +832,7 @@ impl Engine {
         {
             match self.read_back(number).await {
                 Ok(Some(found)) if found.trader_no.as_deref() == Some(trader_no_of(&prepared.body).as_str()) => {
-                    self.record_success(&row, Some(number), found.signature, true)?;
+                    self.record_success(&row, Some(number), found.signature, true).await?;
                     tracing::info!(
                         outbox = row.id,
                         invc_no = number,
@@ -564,7 +841,7 @@ impl Engine {
                     return Ok(Outcome::AlreadyRecorded);
                 }
                 Ok(_) => {}
-                Err(e) => return self.retry(&row, &e),
+                Err(e) => return self.retry(&row, &e).await,
             }
         }
 
@@ -575,11 +852,11 @@ impl Engine {
                     OutboxKind::Sale | OutboxKind::CreditNote => self.signature_from(data, &prepared)?,
                     _ => None,
                 };
-                self.record_success(&row, prepared.number, signature, false)?;
+                self.record_success(&row, prepared.number, signature, false).await?;
                 Ok(Outcome::Accepted)
             }
             Err(e) => {
-                self.note_answer_or_failure(&e);
+                self.note_failure(&e);
                 self.settle_failure(&row, &prepared, &e).await
             }
         }
@@ -598,10 +875,6 @@ impl Engine {
         Ok(None)
     }
 
-    fn note_answer_or_failure(&self, e: &oscu::Error) {
-        self.note_failure(e);
-    }
-
     async fn settle_failure(&self, row: &OutboxRow, prepared: &Prepared, e: &oscu::Error) -> Result<Outcome> {
         if e.is_duplicate() {
             // 994: KRA has this exact document already.
@@ -609,19 +882,21 @@ impl Engine {
                 (OutboxKind::Sale | OutboxKind::CreditNote, Some(number)) => match self.read_back(number).await {
                     Ok(Some(found)) => found.signature,
                     Ok(None) => {
-                        return self.retry(
-                            row,
-                            &oscu::Error::DecodeResponse {
-                                function: Function::SelectInvoiceDetails,
-                                reason: format!("KRA says invoice {number} is recorded but cannot show it yet"),
-                            },
-                        );
+                        return self
+                            .retry(
+                                row,
+                                &oscu::Error::DecodeResponse {
+                                    function: Function::SelectInvoiceDetails,
+                                    reason: format!("KRA says invoice {number} is recorded but cannot show it yet"),
+                                },
+                            )
+                            .await;
                     }
-                    Err(e) => return self.retry(row, &e),
+                    Err(e) => return self.retry(row, &e).await,
                 },
                 _ => None,
             };
-            self.record_success(row, prepared.number, signature, true)?;
+            self.record_success(row, prepared.number, signature, true).await?;
             return Ok(Outcome::AlreadyRecorded);
         }
         if let (Some(expected), Some(number), Some(counter)) =
@@ -633,47 +908,58 @@ impl Engine {
                 if matches!(row.kind, OutboxKind::Sale | OutboxKind::CreditNote) {
                     match self.read_back(number).await {
                         Ok(Some(found)) => {
-                            self.record_success(row, Some(number), found.signature, true)?;
+                            self.record_success(row, Some(number), found.signature, true).await?;
                             return Ok(Outcome::AlreadyRecorded);
                         }
                         Ok(None) => {}
-                        Err(e) => return self.retry(row, &e),
+                        Err(e) => return self.retry(row, &e).await,
                     }
                 } else {
-                    self.record_success(row, Some(number), None, true)?;
+                    self.record_success(row, Some(number), None, true).await?;
                     return Ok(Outcome::AlreadyRecorded);
                 }
             }
             if expected != number {
-                self.realign(row, counter, number, expected, e)?;
+                self.realign(row, counter, number, expected, e).await?;
                 return Ok(Outcome::Realigned);
             }
         }
-        if e.retry() == Retry::Never && self.waits_for_queued_stock(row, e, &prepared.body)? {
-            let now = self.now();
-            self.store()
-                .write(|tx| {
-                    if let (Some(n), Some(counter)) = (prepared.number, counter_of(row.kind)) {
-                        numbering::release(tx, counter, n, now)?;
-                    }
-                    outbox::mark_retry(tx, row.id, now, &e.to_string())
-                })
-                .during("put a sale back until its stock reaches KRA")?;
+        if e.retry() == Retry::Never && self.waits_for_queued_stock(row, e, &prepared.body).await? {
+            let (row, number, error) = (row.clone(), prepared.number, e.to_string());
+            self.off_runtime(move |engine| {
+                let now = engine.now();
+                engine
+                    .store()
+                    .write(|tx| {
+                        if let (Some(n), Some(counter)) = (number, counter_of(row.kind)) {
+                            numbering::release(tx, counter, n, now)?;
+                            numbering::release_above(tx, counter, n, now)?;
+                        }
+                        outbox::mark_retry(tx, row.id, now, &error)
+                    })
+                    .during("put a sale back until its stock reaches KRA")
+            })
+            .await?;
             return Ok(Outcome::Deferred);
         }
         match e.retry() {
             Retry::Never => {
-                self.park(row, prepared.number, e.kra_code(), e.kra_message().unwrap_or(&e.to_string()))?;
+                self.park(row, prepared.number, e.kra_code(), e.kra_message().unwrap_or(&e.to_string())).await?;
                 Ok(Outcome::Parked)
             }
-            Retry::Now | Retry::After(_) => self.retry(row, e),
+            Retry::Now | Retry::After(_) => self.retry(row, e).await,
         }
     }
 
     /// Whether KRA refused a sale for stock that Duka has recorded but not yet sent (an earlier
     /// incoming stock movement still queued): then the sale waits instead of being parked.
-    fn waits_for_queued_stock(&self, row: &OutboxRow, e: &oscu::Error, sent: &str) -> Result<bool> {
+    async fn waits_for_queued_stock(&self, row: &OutboxRow, e: &oscu::Error, sent: &str) -> Result<bool> {
         let message = e.kra_message().map(str::to_ascii_lowercase).unwrap_or_default();
+        let (row, sent) = (row.clone(), sent.to_owned());
+        self.off_runtime(move |engine| engine.waits_for_queued_stock_in_store(&row, &message, &sent)).await
+    }
+
+    fn waits_for_queued_stock_in_store(&self, row: &OutboxRow, message: &str, sent: &str) -> Result<bool> {
         if row.kind == OutboxKind::StockMaster && message.contains("rsdqty mismatch") {
             // A movement settled while the balance was on its way (a movement whose outcome was
             // unknown, found recorded): KRA's total moved, and the rebuilt balance will carry it.
@@ -726,7 +1012,7 @@ impl Engine {
     }
 
     /// Keeps the number and the frozen bytes, and schedules the next attempt.
-    fn retry(&self, row: &OutboxRow, e: &oscu::Error) -> Result<Outcome> {
+    async fn retry(&self, row: &OutboxRow, e: &oscu::Error) -> Result<Outcome> {
         self.note_failure(e);
         let floor = match e.retry() {
             Retry::After(d) => d,
@@ -736,35 +1022,59 @@ impl Engine {
         let wait = backoff::delay(row.attempts, cfg.base_backoff, cfg.max_backoff, floor, backoff::random());
         let next = add(self.now(), wait);
         tracing::debug!(outbox = row.id, attempt = row.attempts, ?wait, error = %e, "KRA call will be retried");
-        self.store().write(|tx| outbox::mark_retry(tx, row.id, next, &e.to_string())).during("schedule a retry")?;
+        let (id, error) = (row.id, e.to_string());
+        self.off_runtime(move |engine| {
+            engine.store().write(|tx| outbox::mark_retry(tx, id, next, &error)).during("schedule a retry")
+        })
+        .await?;
         Ok(Outcome::Retrying)
     }
 
-    /// KRA says it expects another number: release ours, take KRA's, log it, and retry at once.
-    fn realign(&self, row: &OutboxRow, counter: KraCounter, ours: i64, expected: i64, e: &oscu::Error) -> Result<()> {
-        let now = self.now();
+    /// KRA says it expects another number: release ours (and any reserved after it), take KRA's,
+    /// log it, and retry at once.
+    async fn realign(
+        &self,
+        row: &OutboxRow,
+        counter: KraCounter,
+        ours: i64,
+        expected: i64,
+        e: &oscu::Error,
+    ) -> Result<()> {
         tracing::warn!(counter = counter.as_str(), ours, expected, "KRA counter drifted; realigned to KRA's number");
         let detail = format!("{}: Duka had {ours}, KRA expects {expected}", counter.as_str());
-        self.store()
-            .write(|tx| {
-                numbering::release(tx, counter, ours, now)?;
-                numbering::resync(tx, counter, expected)?;
-                store::audit::append(
-                    tx,
-                    now,
-                    &self.inner.config.user_name,
-                    "realign_kra_counter",
-                    Some(row.document),
-                    Some(&detail),
-                )?;
-                outbox::mark_retry(tx, row.id, now, &e.to_string())
-            })
-            .during("realign a KRA counter")
+        let (row, error) = (row.clone(), e.to_string());
+        self.off_runtime(move |engine| {
+            let now = engine.now();
+            engine
+                .store()
+                .write(|tx| {
+                    numbering::release(tx, counter, ours, now)?;
+                    numbering::release_above(tx, counter, ours, now)?;
+                    numbering::resync(tx, counter, expected)?;
+                    store::audit::append(
+                        tx,
+                        now,
+                        &engine.inner.config.user_name,
+                        "realign_kra_counter",
+                        Some(row.document),
+                        Some(&detail),
+                    )?;
+                    outbox::mark_retry(tx, row.id, now, &error)
+                })
+                .during("realign a KRA counter")
+        })
+        .await
     }
 
-    /// KRA refused for good: give the number back for the next document and park the row with
-    /// KRA's message explained.
-    fn park(&self, row: &OutboxRow, number: Option<i64>, code: Option<&str>, message: &str) -> Result<()> {
+    /// KRA refused for good: give the number back for the next document (with any reserved after
+    /// it: KRA's series is strict, so none of them was recorded) and park the row with KRA's
+    /// message explained.
+    async fn park(&self, row: &OutboxRow, number: Option<i64>, code: Option<&str>, message: &str) -> Result<()> {
+        let (row, code, message) = (row.clone(), code.map(str::to_owned), message.to_owned());
+        self.off_runtime(move |engine| engine.park_in_store(&row, number, code.as_deref(), &message)).await
+    }
+
+    fn park_in_store(&self, row: &OutboxRow, number: Option<i64>, code: Option<&str>, message: &str) -> Result<()> {
         let now = self.now();
         let context = self.explain_context(row, message);
         let explanation = explain(row.kind, code, message, &context);
@@ -773,9 +1083,10 @@ impl Engine {
         self.store()
             .write(|tx| {
                 if let (Some(n), Some(counter)) = (number, counter_of(row.kind))
-                    && numbering::open_reservation(tx, counter)?.is_some_and(|r| r.number == n && r.outbox_id == row.id)
+                    && numbering::reservation_of(tx, counter, row.id)? == Some(n)
                 {
                     numbering::release(tx, counter, n, now)?;
+                    numbering::release_above(tx, counter, n, now)?;
                 }
                 outbox::park(tx, row.id, &text)?;
                 store::audit::append(
@@ -834,8 +1145,9 @@ impl Engine {
         }
         let now = self.now();
         let who = self.stamp();
-        let number = match counter_of(row.kind) {
-            Some(counter) => Some(numbering::reserve(tx, counter, row.id, now)?),
+        let counter = counter_of(row.kind);
+        let number = match counter {
+            Some(counter) => Some(numbering::reserve_ahead(tx, counter, row.id, now)?),
             None => None,
         };
         let frozen_number = match (&row.request_body, number_field(row.kind)) {
@@ -849,13 +1161,24 @@ impl Engine {
         let frozen_usable = row.kind != OutboxKind::StockMaster
             && row.request_body.is_some()
             && (number.is_none() || frozen_number == number);
+        // The row's first frozen body carries a number given back (KRA refused the document before
+        // it, or asked for another number): the bytes sent under the new number are frozen with
+        // that reservation, once, before they go out.
+        let frozen_under = match (counter, number) {
+            (Some(counter), Some(n)) if !frozen_usable && row.request_body.is_some() => {
+                numbering::frozen_under(tx, counter, n)?
+            }
+            _ => None,
+        };
         let body = if frozen_usable {
             row.request_body.clone().unwrap_or_default()
+        } else if let Some(body) = frozen_under {
+            body
         } else {
             match requests::build(tx, row, number, &who) {
                 Ok(body) => body,
                 Err(e) => {
-                    if let (Some(n), Some(counter)) = (number, counter_of(row.kind)) {
+                    if let (Some(n), Some(counter)) = (number, counter) {
                         numbering::release(tx, counter, n, now)?;
                     }
                     return Ok(Err(e));
@@ -864,11 +1187,12 @@ impl Engine {
         };
         if row.request_body.is_none() {
             outbox::freeze_request(tx, row.id, &body)?;
-        } else if !frozen_usable {
-            // The frozen body carries a number KRA refused (released, or realigned): KRA never
-            // recorded it, and the store keeps the first body as evidence. The new body is
-            // rebuilt from the document and the reserved number, so it is the same on every retry.
-            tracing::info!(outbox = row.id, ?number, "sending a request rebuilt from the document");
+        } else if !frozen_usable && row.kind != OutboxKind::StockMaster {
+            // The store keeps the first body as evidence; the new one is frozen under its number.
+            if let (Some(counter), Some(n)) = (counter, number) {
+                numbering::freeze_under(tx, counter, n, &body)?;
+            }
+            tracing::info!(outbox = row.id, ?number, "sending a request renumbered after a number was given back");
         }
         // Sent before with these bytes: the earlier attempt may have reached KRA.
         let resend = row.attempts > 1 && row.request_body.is_some();
@@ -913,7 +1237,6 @@ impl Engine {
         sdc_date_time: Option<String>,
         response_body: String,
     ) -> KraSignature {
-        let device = self.store().read(store::settings::device_settings).ok().flatten();
         let signed_at =
             sdc_date_time.as_deref().and_then(|t| oscu::time::parse_date_time(t).ok()).unwrap_or_else(|| self.now());
         KraSignature {
@@ -922,8 +1245,9 @@ impl Engine {
             total_receipt_no: total_receipt_no.and_then(|n| i64::try_from(n).ok()),
             internal_data: internal_data.filter(|s| !s.is_empty()),
             receipt_signature: receipt_signature.filter(|s| !s.is_empty()),
-            sdc_id: device.as_ref().and_then(|d| d.scu_id.clone()),
-            mrc_no: device.as_ref().and_then(|d| d.mrc_no.clone()),
+            // The device's SDC id and MRC number are added when the signature is stored.
+            sdc_id: None,
+            mrc_no: None,
             signed_at,
             response_body,
         }
@@ -955,56 +1279,147 @@ impl Engine {
         Ok(Some(ReadBack { trader_no: sale.trd_invc_no, signature: Some(signature) }))
     }
 
-    /// Success: signature, number confirmed and row done, in one transaction.
     /// Settles a row KRA has no call for: done, with an audit entry saying it stayed in Duka.
-    fn keep_locally(&self, row: &OutboxRow) -> Result<()> {
-        let now = self.now();
-        self.store()
-            .write(|tx| {
-                outbox::mark_done(tx, row.id, None, now)?;
-                store::audit::append(
-                    tx,
-                    now,
-                    &self.inner.config.user_name,
-                    "kept_in_duka_only",
-                    Some(row.document),
-                    Some("KRA has no call for this decision"),
-                )?;
-                Ok(())
-            })
-            .during("record a decision kept in Duka")
+    async fn keep_locally(&self, row: &OutboxRow) -> Result<()> {
+        let row = row.clone();
+        self.off_runtime(move |engine| {
+            let now = engine.now();
+            engine
+                .store()
+                .write(|tx| {
+                    outbox::mark_done(tx, row.id, None, now)?;
+                    store::audit::append(
+                        tx,
+                        now,
+                        &engine.inner.config.user_name,
+                        "kept_in_duka_only",
+                        Some(row.document),
+                        Some("KRA has no call for this decision"),
+                    )?;
+                    Ok(())
+                })
+                .during("record a decision kept in Duka")
+        })
+        .await
     }
 
-    fn record_success(
+    /// Success: signature, number confirmed and row done, in one transaction.
+    async fn record_success(
         &self,
         row: &OutboxRow,
         number: Option<i64>,
         signature: Option<KraSignature>,
         already: bool,
     ) -> Result<()> {
-        let now = self.now();
-        self.store()
-            .write(|tx| {
-                if let Some(sig) = &signature {
-                    record_signature(tx, row, sig)?;
-                }
-                if let (Some(n), Some(counter)) = (number, counter_of(row.kind)) {
-                    numbering::confirm(tx, counter, n, now)?;
-                }
-                outbox::mark_done(tx, row.id, number, now)?;
-                if already {
-                    store::audit::append(
-                        tx,
-                        now,
-                        &self.inner.config.user_name,
-                        "kra_already_recorded",
-                        Some(row.document),
-                        number.map(|n| n.to_string()).as_deref(),
-                    )?;
-                }
-                Ok(())
-            })
-            .during("record KRA's acceptance")
+        let row = row.clone();
+        self.off_runtime(move |engine| {
+            let now = engine.now();
+            engine
+                .store()
+                .write(|tx| {
+                    if let Some(sig) = signature {
+                        let device = store::settings::device_settings(tx)?;
+                        record_signature(tx, &row, &with_device(sig, device.as_ref()))?;
+                    }
+                    if let (Some(n), Some(counter)) = (number, counter_of(row.kind)) {
+                        numbering::confirm(tx, counter, n, now)?;
+                    }
+                    outbox::mark_done(tx, row.id, number, now)?;
+                    if already {
+                        store::audit::append(
+                            tx,
+                            now,
+                            &engine.inner.config.user_name,
+                            "kra_already_recorded",
+                            Some(row.document),
+                            number.map(|n| n.to_string()).as_deref(),
+                        )?;
+                    }
+                    Ok(())
+                })
+                .during("record KRA's acceptance")
+        })
+        .await
+    }
+}
+
+/// KRA's signature with the device's SDC id and MRC number (read in the settling transaction).
+fn with_device(signature: KraSignature, device: Option<&store::DeviceSettings>) -> KraSignature {
+    KraSignature {
+        sdc_id: device.and_then(|d| d.scu_id.clone()),
+        mrc_no: device.and_then(|d| d.mrc_no.clone()),
+        ..signature
+    }
+}
+
+/// A claimed row: the row and its prepared request (or why it cannot be built).
+type Claim = (OutboxRow, Result<Prepared>);
+
+/// Claimed rows and the lane's new scan start.
+type Claimed = (Vec<Claim>, i64);
+
+/// How many numbers of a series the pipelined lane reserves (and freezes) ahead in its first
+/// transaction. The next group is claimed as soon as one is handed over, so at most two groups'
+/// numbers are open at once.
+const RESERVE_AHEAD_FIRST: usize = 64;
+
+/// The largest group: the lane doubles its groups (from [`RESERVE_AHEAD_FIRST`]) each time the
+/// sends caught up with the claim of the next group, which happens only when KRA answers faster
+/// than the store claims (a fast line). After a crash at most twice this many numbers are in doubt.
+const RESERVE_AHEAD_MAX: usize = 512;
+
+/// One pipelined lane's state: rows claimed and not yet sent, the next group being claimed, and
+/// accepted answers being settled.
+struct Pipeline {
+    batch: VecDeque<Claim>,
+    next: Option<tokio::task::JoinHandle<Result<Claimed>>>,
+    settling: Settler,
+}
+
+/// An answer KRA accepted, waiting for its settling transaction.
+struct Accepted {
+    row: OutboxRow,
+    number: Option<i64>,
+    signature: Option<KraSignature>,
+}
+
+/// Group commits of accepted answers, run on the blocking threads beside the sends: while one
+/// commit runs, newly accepted answers queue up and go into the next one.
+#[derive(Default)]
+struct Settler {
+    queued: Vec<Accepted>,
+    running: Option<tokio::task::JoinHandle<Result<usize>>>,
+}
+
+impl Settler {
+    /// Collects a finished commit and starts the next one with whatever is queued; returns the
+    /// rows whose settle committed now. Never waits for a commit in progress.
+    async fn pump(&mut self, engine: &Engine) -> Result<usize> {
+        let mut settled = 0;
+        if self.running.as_ref().is_some_and(tokio::task::JoinHandle::is_finished)
+            && let Some(done) = self.running.take()
+        {
+            settled += done.await.map_err(|_| Error::StoreThread)??;
+        }
+        if self.running.is_none() && !self.queued.is_empty() {
+            let group = std::mem::take(&mut self.queued);
+            self.running = Some(engine.spawn_store_work(move |e| e.settle_group(&group)));
+        }
+        Ok(settled)
+    }
+
+    /// Waits until everything queued is settled; returns how many rows that was.
+    async fn finish(&mut self, engine: &Engine) -> Result<usize> {
+        let mut settled = 0;
+        loop {
+            if let Some(running) = self.running.take() {
+                settled += running.await.map_err(|_| Error::StoreThread)??;
+            }
+            if self.queued.is_empty() {
+                return Ok(settled);
+            }
+            settled += self.pump(engine).await?;
+        }
     }
 }
 
@@ -1033,14 +1448,15 @@ const CLAIM_WINDOW: i64 = 64;
 
 /// The next pending rows of `lane` from id `from`, oldest first (a rowid range scan, so a claim
 /// costs the same with 10 or 100,000 rows done before it).
-fn pending_window(tx: &Transaction<'_>, lane: Lane, from: i64) -> store::Result<Vec<i64>> {
+fn pending_window(tx: &Transaction<'_>, lane: Lane, from: i64, rows: usize) -> store::Result<Vec<i64>> {
     let sql = format!(
         "SELECT id FROM outbox WHERE id >= ?1 AND kind IN {} AND state = 'pending' ORDER BY id LIMIT ?2",
         lane.kinds_sql()
     );
     let db = |source| store::Error::Db { operation: "find the next calls for KRA", source };
     let mut stmt = tx.prepare_cached(&sql).map_err(db)?;
-    stmt.query_map([from, CLAIM_WINDOW], |r| r.get(0)).map_err(db)?.collect::<Result<Vec<i64>, _>>().map_err(db)
+    let window = CLAIM_WINDOW.max(i64::try_from(rows).unwrap_or(i64::MAX).saturating_mul(2));
+    stmt.query_map([from, window], |r| r.get(0)).map_err(db)?.collect::<Result<Vec<i64>, _>>().map_err(db)
 }
 
 /// The oldest pending row matching `filter` that is due and whose dependencies are done.

@@ -14,6 +14,8 @@ pub enum Error {
     DeviceNotSetUp { missing: &'static str },
     #[error("the sync worker has stopped: restart Duka")]
     WorkerStopped,
+    #[error("the database thread of the sync engine stopped unexpectedly: restart Duka")]
+    StoreThread,
     #[error(
         "another Duka on this computer is sending to KRA (the desktop app or a `duka sync`): this one will not \
          send; the other one sends everything, or close it and try again"

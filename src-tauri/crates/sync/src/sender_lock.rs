@@ -28,8 +28,10 @@ pub fn lock_file_path(db: &Path) -> PathBuf {
 pub(crate) struct SenderLock {
     /// Held open while locked (`None` for an in-memory store: no other process can reach it).
     _file: Option<File>,
-    /// One drain at a time across the engines of this process.
-    pub(crate) draining: tokio::sync::Mutex<()>,
+    /// One drain at a time across the engines of this process. A drain's store work on the
+    /// blocking threads holds it too, so a drain that was dropped midway keeps it until that
+    /// work has finished.
+    pub(crate) draining: Arc<tokio::sync::Mutex<()>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -59,7 +61,7 @@ pub(crate) fn acquire(store: &Arc<Store>) -> Result<Arc<SenderLock>> {
         Key::File(db) => Some(lock_file(db)?),
         Key::Memory(_) => None,
     };
-    let lock = Arc::new(SenderLock { _file: file, draining: tokio::sync::Mutex::new(()) });
+    let lock = Arc::new(SenderLock { _file: file, draining: Arc::new(tokio::sync::Mutex::new(())) });
     locks.insert(key, Arc::downgrade(&lock));
     Ok(lock)
 }

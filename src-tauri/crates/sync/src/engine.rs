@@ -830,8 +830,8 @@ impl Engine {
         if prepared.resend
             && let (Some(number), OutboxKind::Sale | OutboxKind::CreditNote) = (prepared.number, row.kind)
         {
-            match self.read_back(number).await {
-                Ok(Some(found)) if found.trader_no.as_deref() == Some(trader_no_of(&prepared.body).as_str()) => {
+            match self.read_back(number, &prepared.body).await {
+                Ok(Some(found)) if found.ours => {
                     self.record_success(&row, Some(number), found.signature, true).await?;
                     tracing::info!(
                         outbox = row.id,
@@ -879,21 +879,23 @@ impl Engine {
         if e.is_duplicate() {
             // 994: KRA has this exact document already.
             let signature = match (row.kind, prepared.number) {
-                (OutboxKind::Sale | OutboxKind::CreditNote, Some(number)) => match self.read_back(number).await {
-                    Ok(Some(found)) => found.signature,
-                    Ok(None) => {
-                        return self
-                            .retry(
-                                row,
-                                &oscu::Error::DecodeResponse {
-                                    function: Function::SelectInvoiceDetails,
-                                    reason: format!("KRA says invoice {number} is recorded but cannot show it yet"),
-                                },
-                            )
-                            .await;
+                (OutboxKind::Sale | OutboxKind::CreditNote, Some(number)) => {
+                    match self.read_back(number, &prepared.body).await {
+                        Ok(Some(found)) => found.adopted(row, number),
+                        Ok(None) => {
+                            return self
+                                .retry(
+                                    row,
+                                    &oscu::Error::DecodeResponse {
+                                        function: Function::SelectInvoiceDetails,
+                                        reason: format!("KRA says invoice {number} is recorded but cannot show it yet"),
+                                    },
+                                )
+                                .await;
+                        }
+                        Err(e) => return self.retry(row, &e).await,
                     }
-                    Err(e) => return self.retry(row, &e).await,
-                },
+                }
                 _ => None,
             };
             self.record_success(row, prepared.number, signature, true).await?;
@@ -906,9 +908,10 @@ impl Engine {
             if prepared.resend && expected == number + 1 {
                 // KRA moved past our number: the earlier send was recorded.
                 if matches!(row.kind, OutboxKind::Sale | OutboxKind::CreditNote) {
-                    match self.read_back(number).await {
+                    match self.read_back(number, &prepared.body).await {
                         Ok(Some(found)) => {
-                            self.record_success(row, Some(number), found.signature, true).await?;
+                            let signature = found.adopted(row, number);
+                            self.record_success(row, Some(number), signature, true).await?;
                             return Ok(Outcome::AlreadyRecorded);
                         }
                         Ok(None) => {}
@@ -1253,8 +1256,10 @@ impl Engine {
         }
     }
 
-    /// `selectInvoiceDetails {invcNo}`: what KRA holds under that number, if anything.
-    async fn read_back(&self, number: i64) -> Result<Option<ReadBack>, oscu::Error> {
+    /// `selectInvoiceDetails {invcNo}`: what KRA holds under that number, if anything, and whether
+    /// it is the document of `sent` (the frozen request). KRA does not echo `trdInvcNo`, so the
+    /// document is recognised by what it does echo ([`crate::readback::is_our_document`]).
+    async fn read_back(&self, number: i64, sent: &str) -> Result<Option<ReadBack>, oscu::Error> {
         let body = format!("{{\"invcNo\":{number}}}");
         let data = self.inner.kra.call(Function::SelectInvoiceDetails, &body).await?;
         self.note_answer();
@@ -1266,6 +1271,8 @@ impl Engine {
         let Some(sale) = list.sales_list.into_iter().find(|s| i64::try_from(s.invc_no.0).ok() == Some(number)) else {
             return Ok(None);
         };
+        let ours = serde_json::from_str::<oscu::wire::TrnsSalesSaveWrReq>(sent)
+            .is_ok_and(|request| crate::readback::is_our_document(&request, &sale));
         let receipt = sale.receipt.unwrap_or_default();
         let signature = self.signature(
             number,
@@ -1276,7 +1283,7 @@ impl Engine {
             receipt.sdc_date_time,
             raw,
         );
-        Ok(Some(ReadBack { trader_no: sale.trd_invc_no, signature: Some(signature) }))
+        Ok(Some(ReadBack { ours, signature: Some(signature) }))
     }
 
     /// Settles a row KRA has no call for: done, with an audit entry saying it stayed in Duka.
@@ -1424,15 +1431,26 @@ impl Settler {
 }
 
 struct ReadBack {
-    trader_no: Option<String>,
+    /// The document KRA holds is the one we sent.
+    ours: bool,
     signature: Option<KraSignature>,
 }
 
-fn trader_no_of(body: &str) -> String {
-    serde_json::from_str::<Value>(body)
-        .ok()
-        .and_then(|v| v.get("trdInvcNo").and_then(Value::as_str).map(str::to_owned))
-        .unwrap_or_default()
+impl ReadBack {
+    /// The signature of a document KRA says it holds under our number (994, or "expected" the
+    /// next one, on a resend). With one device per branch series it is ours even when the fields
+    /// KRA echoes differ from ours (hosts vary in what they echo), and sending it again would sign
+    /// it twice, so it is adopted; a difference is logged for the support trail.
+    fn adopted(self, row: &OutboxRow, number: i64) -> Option<KraSignature> {
+        if !self.ours {
+            tracing::warn!(
+                outbox = row.id,
+                invc_no = number,
+                "KRA's read-back of this invoice number differs from the request Duka sent; its signature is kept"
+            );
+        }
+        self.signature
+    }
 }
 
 fn record_signature(tx: &Transaction<'_>, row: &OutboxRow, sig: &KraSignature) -> store::Result<()> {

@@ -16,6 +16,7 @@ mod error;
 mod explain;
 mod feeds;
 mod pull;
+mod readback;
 mod requests;
 mod sender_lock;
 mod transport;

@@ -6,7 +6,13 @@
 
 mod common;
 
-use std::time::Duration;
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    },
+    time::Duration,
+};
 
 use common::{BHF, Shop, TIN};
 use oscu_sim::{Fault, FaultRule};
@@ -191,6 +197,23 @@ fn assert_realigned_once(shop: &Shop, detail: &str) {
     assert_eq!(realigned[0].detail.as_deref(), Some(detail));
 }
 
+/// A transport that counts the `saveTrnsSalesOsdc` requests carrying one `invcNo`.
+struct SendsOf {
+    client: Arc<oscu::Client>,
+    invc_no: u64,
+    sends: AtomicUsize,
+}
+
+impl sync::Transport for SendsOf {
+    fn call<'a>(&'a self, function: oscu::Function, body: &'a str) -> sync::Reply<'a> {
+        let number = serde_json::from_str::<serde_json::Value>(body).ok().and_then(|v| v["invcNo"].as_u64());
+        if function == oscu::Function::SaveTrnsSalesOsdc && number == Some(self.invc_no) {
+            self.sends.fetch_add(1, Ordering::SeqCst);
+        }
+        sync::Transport::call(&self.client, function, body)
+    }
+}
+
 /// The app restarted: a new engine over the same database.
 fn restarted(shop: &Shop) -> sync::Engine {
     sync::Engine::with_transport(
@@ -215,7 +238,14 @@ async fn a_sale_recorded_before_a_crash_is_found_by_asking_kra_not_sent_twice() 
     shop.sell(&[(1, 1)]);
     let first = shop.engine.drain().await.unwrap();
     assert_eq!(first.accepted, 0, "{first:?}");
-    let engine = restarted(&shop);
+    // The restarted engine's calls are watched: invoice 1 must not go out again.
+    let watched = Arc::new(SendsOf { client: shop.client.clone(), invc_no: 1, sends: AtomicUsize::new(0) });
+    let engine = sync::Engine::with_transport(
+        shop.store.clone(),
+        watched.clone(),
+        shop.clock.clone(),
+        shop.engine.config().clone(),
+    );
     engine.recover_after_restart().unwrap();
     for _ in 0..10 {
         shop.clock.advance(Duration::from_secs(61));
@@ -223,6 +253,7 @@ async fn a_sale_recorded_before_a_crash_is_found_by_asking_kra_not_sent_twice() 
     }
     assert_eq!(engine.progress().pending, 0, "{:?}", engine.progress());
     assert_signed_in_order_once(&shop, 2);
+    assert_eq!(watched.sends.load(Ordering::SeqCst), 0, "KRA's read-back was recognised as our sale: no resend");
     let audit = shop.store.read(|c| store::audit::recent(c, 50)).unwrap();
     assert!(audit.iter().any(|a| a.action == "kra_already_recorded"), "{audit:?}");
 }

@@ -962,6 +962,8 @@ $("manual-purchase").addEventListener("submit", async (ev) => {
       lines,
     });
     f.hidden = true;
+    // The focused submit button is hidden with its form: give the keyboard back its place.
+    $("manual-purchase-open").focus();
     showOk("purchases-ok", `Saved ${done.trader_no}: KSh ${money(done.totals.total)}, the stock came in.`);
     loadPurchases();
   } catch (e) {

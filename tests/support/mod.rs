@@ -219,9 +219,26 @@ pub async fn click(c: &Client, css: &str) {
     shown(c, css).await.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
 }
 
-/// Presses a key on the focused element (the till is keyboard-first).
+/// Presses a key on the focused element (the till is keyboard-first). When the focused element
+/// has just been hidden (a form that closed after its submit button was clicked), WebKit still
+/// reports it as focused but refuses keys for it: the keys then go to the page itself, as a
+/// person's keyboard would.
 pub async fn press(c: &Client, key: &str) {
-    c.active_element().await.expect("a focused element").send_keys(key).await.expect("key press");
+    use fantoccini::actions::{InputSource as _, KeyAction, KeyActions};
+    let focused = c.active_element().await.expect("a focused element");
+    match focused.send_keys(key).await {
+        Ok(()) => {}
+        Err(e) if e.is_element_not_interactable() => {
+            c.execute("if (document.activeElement) document.activeElement.blur();", vec![])
+                .await
+                .expect("move the focus to the page");
+            let keys = key.chars().fold(KeyActions::new("keyboard".into()), |keys, value| {
+                keys.then(KeyAction::Down { value }).then(KeyAction::Up { value })
+            });
+            c.perform_actions(keys).await.unwrap_or_else(|e| panic!("key press on the page: {e}"));
+        }
+        Err(e) => panic!("key press: {e}"),
+    }
 }
 
 /// Saves a screenshot of the window to assets/screenshots/NAME when UPDATE_SCREENSHOTS=1.

@@ -434,21 +434,11 @@ impl Duka {
 
 #[cfg(test)]
 mod tests {
-    use domain::Discount;
-
     use super::*;
     use crate::{
-        CreditNoteRequest, ItemChange, SaleLineRequest, StockLineRequest,
-        testing::{new_item, shop},
+        CreditNoteRequest, ItemChange, StockLineRequest,
+        testing::{line, new_item, sale, shop},
     };
-
-    fn line(item: &str, q: i64) -> SaleLineRequest {
-        SaleLineRequest { item: item.into(), qty: Qty::whole(q), price: None, discount: Discount::None }
-    }
-
-    fn sale(lines: Vec<SaleLineRequest>) -> SaleRequest {
-        SaleRequest { lines, buyer_pin: None, buyer_name: None, payment: PaymentType::Cash }
-    }
 
     #[tokio::test]
     async fn the_quote_is_what_the_sale_will_be_and_scans_find_active_items_only() {

@@ -240,16 +240,8 @@ mod tests {
     use super::*;
     use crate::{
         StockLineRequest,
-        testing::{new_item, shop},
+        testing::{line, new_item, sale, shop},
     };
-
-    fn line(item: &str, q: i64) -> SaleLineRequest {
-        SaleLineRequest { item: item.into(), qty: Qty::whole(q), price: None, discount: Discount::None }
-    }
-
-    fn sale(lines: Vec<SaleLineRequest>) -> SaleRequest {
-        SaleRequest { lines, buyer_pin: None, buyer_name: None, payment: PaymentType::Cash }
-    }
 
     #[tokio::test]
     async fn sales_are_numbered_refused_with_reasons_and_credited_line_by_line() {

@@ -3,7 +3,7 @@
 
 use store::reference::{Code, CodeClass};
 
-use crate::{AppOptions, Duka, NewItem};
+use crate::{AppOptions, Duka, NewItem, SaleLineRequest, SaleRequest};
 
 fn code(class: &str, code: &str, rate: Option<&str>) -> Code {
     Code {
@@ -61,4 +61,14 @@ pub(crate) fn new_item(name: &str, price_cents: i64) -> NewItem {
         price: domain::Money::from_cents(price_cents),
         barcode: None,
     }
+}
+
+/// A sale line of `q` whole units of `item` at its own price, no discount.
+pub(crate) fn line(item: &str, q: i64) -> SaleLineRequest {
+    SaleLineRequest { item: item.into(), qty: domain::Qty::whole(q), price: None, discount: domain::Discount::None }
+}
+
+/// A cash sale of `lines` with no buyer.
+pub(crate) fn sale(lines: Vec<SaleLineRequest>) -> SaleRequest {
+    SaleRequest { lines, buyer_pin: None, buyer_name: None, payment: domain::PaymentType::Cash }
 }

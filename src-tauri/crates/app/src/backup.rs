@@ -23,6 +23,27 @@ use store::{
 
 use crate::{Duka, Error, Result};
 
+/// Checks every `backup_recheck` whether the daily backup is due and takes it, for as long as the
+/// shop stays open (the task ends when the last clone of `duka` is dropped). The copy runs on a
+/// blocking thread so the till's async work never waits for it.
+pub(crate) fn spawn_daily_backups(duka: &Duka) {
+    let every = duka.options().backup_recheck;
+    let shop = std::sync::Arc::downgrade(&duka.inner);
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(every).await;
+            let Some(inner) = shop.upgrade() else { return };
+            let duka = Duka { inner };
+            match tokio::task::spawn_blocking(move || duka.backup_if_due()).await {
+                Ok(Ok(Some(taken))) => tracing::info!("daily backup taken: {}", taken.path),
+                Ok(Ok(None)) => {}
+                Ok(Err(e)) => tracing::warn!("the daily backup could not be taken: {e}"),
+                Err(e) => tracing::warn!("the daily backup stopped unexpectedly: {e}"),
+            }
+        }
+    });
+}
+
 /// A backup as listed to the user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BackupView {
@@ -190,7 +211,8 @@ impl Duka {
     }
 
     /// Takes the daily backup when the newest daily one is a day old or more (or there is none):
-    /// the app calls this when it opens and the worker when the till is idle.
+    /// a long-running app calls this when it opens and then every
+    /// [`AppOptions::backup_recheck`](crate::AppOptions::backup_recheck) ([`spawn_daily_backups`]).
     pub fn backup_if_due(&self) -> Result<Option<BackupView>> {
         let newest = backup::list_backups(&self.backup_dir())?.into_iter().find(|b| b.kind == BackupKind::Daily);
         let now = self.now();
@@ -317,6 +339,32 @@ mod tests {
         ] {
             assert_eq!(elapsed_days(t(from), t(to)), days, "{from} -> {to}");
         }
+    }
+
+    #[tokio::test]
+    async fn a_till_left_open_takes_the_next_daily_backup_when_it_falls_due() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("shop.db");
+        let clock = std::sync::Arc::new(ManualClock::new(domain::DateTime::parse_kra("20261121080000").unwrap()));
+        let options = AppOptions {
+            clock: clock.clone(),
+            spawn_sync_worker: true,
+            backup_recheck: std::time::Duration::from_millis(10),
+            ..AppOptions::default()
+        };
+        let duka = Duka::open(&db, options).await.unwrap();
+        let dailies = || duka.backups().unwrap().into_iter().filter(|b| b.kind == "daily").count();
+        assert_eq!(dailies(), 1, "the backup taken when the till opens");
+        // Many rechecks within the day take nothing more.
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        assert_eq!(dailies(), 1);
+
+        clock.advance(std::time::Duration::from_secs(24 * 3600));
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while dailies() < 2 && std::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        assert_eq!(dailies(), 2, "a day later the open till takes the next daily backup by itself");
     }
 
     #[tokio::test]

@@ -27,6 +27,9 @@ pub struct AppOptions {
     /// The stock policy until the shop chooses one in its settings ([`Duka::set_stock_policy`]);
     /// each sale reads the shop's setting ([`Duka::stock_policy`]).
     pub stock_policy: StockPolicy,
+    /// How often a long-running app (the desktop, `duka sync`) checks whether the daily backup is
+    /// due; it also checks when it opens.
+    pub backup_recheck: Duration,
 }
 
 impl Default for AppOptions {
@@ -37,6 +40,7 @@ impl Default for AppOptions {
             clock: Arc::new(SystemClock),
             kra_timeout: Duration::from_secs(120),
             stock_policy: StockPolicy::Refuse,
+            backup_recheck: Duration::from_secs(15 * 60),
         }
     }
 }
@@ -48,6 +52,7 @@ impl fmt::Debug for AppOptions {
             .field("spawn_sync_worker", &self.spawn_sync_worker)
             .field("kra_timeout", &self.kra_timeout)
             .field("stock_policy", &self.stock_policy)
+            .field("backup_recheck", &self.backup_recheck)
             .finish_non_exhaustive()
     }
 }
@@ -105,11 +110,13 @@ impl Duka {
                 duka.connect(&settings)?;
             }
         }
-        // The desktop app takes the daily backup when it opens; a failed backup never stops the till.
-        if duka.inner.options.spawn_sync_worker
-            && let Err(e) = duka.backup_if_due()
-        {
-            tracing::warn!("the daily backup could not be taken: {e}");
+        // A long-running app (the desktop) takes the daily backup when it opens and then whenever it
+        // falls due while the till stays open; a failed backup never stops the till.
+        if duka.inner.options.spawn_sync_worker {
+            if let Err(e) = duka.backup_if_due() {
+                tracing::warn!("the daily backup could not be taken: {e}");
+            }
+            crate::backup::spawn_daily_backups(&duka);
         }
         Ok(duka)
     }

@@ -355,6 +355,7 @@ async fn the_books_screen_reports_closes_the_day_and_backs_up() {
     click(&c, "#books-backup-form button[type=submit]").await;
     shown_with(&c, "#books-backup-ok", "Backup written").await;
     shown_with(&c, "#books-backups", "daily").await;
+    screenshot(&c, "books.png").await;
 
     // Today's export for Xero: a training sale is never handed to the accountant, so the saved
     // file has only Xero's column headings (the app tests check exported documents line by line).

@@ -166,24 +166,63 @@ pub fn reserve(tx: &Transaction<'_>, counter: KraCounter, outbox_id: i64, now: D
 /// none is open). The drain reserves the next few documents of a series this way in one
 /// transaction; it sends them strictly in number order, each after its predecessor was answered.
 pub fn reserve_ahead(tx: &Transaction<'_>, counter: KraCounter, outbox_id: i64, now: DateTime) -> Result<i64> {
-    if let Some(number) = reservation_of(tx, counter, outbox_id)? {
-        return Ok(number);
+    AheadRun::new(counter).reserve(tx, outbox_id, now)
+}
+
+/// [`reserve_ahead`] for the rows of one claim, in order: the counter and the highest open number
+/// are read at the first reservation only, the next ones take the following numbers (a claim's
+/// numbers are consecutive). Give a number of the run back with [`AheadRun::release`].
+#[derive(Debug)]
+pub struct AheadRun {
+    counter: KraCounter,
+    /// The number the next reservation takes, once known.
+    next: Option<i64>,
+}
+
+impl AheadRun {
+    pub fn new(counter: KraCounter) -> AheadRun {
+        AheadRun { counter, next: None }
     }
-    let highest_open: Option<i64> = tx
-        .prepare_cached("SELECT max(number) FROM kra_reservations WHERE counter = ?1 AND state = 'reserved'")
-        .and_then(|mut s| s.query_row([counter.as_str()], |r| r.get(0)))
+
+    /// The number of `outbox_id`, reserved now unless it already holds one.
+    pub fn reserve(&mut self, tx: &Transaction<'_>, outbox_id: i64, now: DateTime) -> Result<i64> {
+        let counter = self.counter;
+        if let Some(number) = reservation_of(tx, counter, outbox_id)? {
+            self.next = None;
+            return Ok(number);
+        }
+        let number = match self.next {
+            Some(number) => number,
+            None => {
+                let highest_open: Option<i64> = tx
+                    .prepare_cached(
+                        "SELECT max(number) FROM kra_reservations WHERE counter = ?1 AND state = 'reserved'",
+                    )
+                    .and_then(|mut s| s.query_row([counter.as_str()], |r| r.get(0)))
+                    .during("reserve a KRA number")?;
+                let next = next_kra_number(tx, counter)?;
+                tx.prepare_cached("INSERT OR IGNORE INTO kra_counters (counter, next_value) VALUES (?1, 1)")
+                    .and_then(|mut s| s.execute([counter.as_str()]))
+                    .during("reserve a KRA number")?;
+                highest_open.map_or(next, |h| next.max(h + 1))
+            }
+        };
+        tx.prepare_cached(
+            "INSERT INTO kra_reservations (counter, number, outbox_id, state, reserved_at)
+             VALUES (?1, ?2, ?3, 'reserved', ?4)",
+        )
+        .and_then(|mut s| s.execute(params![counter.as_str(), number, outbox_id, now.kra()]))
         .during("reserve a KRA number")?;
-    let next = next_kra_number(tx, counter)?;
-    let number = highest_open.map_or(next, |h| next.max(h + 1));
-    tx.prepare_cached("INSERT OR IGNORE INTO kra_counters (counter, next_value) VALUES (?1, 1)")
-        .and_then(|mut s| s.execute([counter.as_str()]))
-        .during("reserve a KRA number")?;
-    tx.prepare_cached(
-        "INSERT INTO kra_reservations (counter, number, outbox_id, state, reserved_at) VALUES (?1, ?2, ?3, 'reserved', ?4)",
-    )
-    .and_then(|mut s| s.execute(params![counter.as_str(), number, outbox_id, now.kra()]))
-    .during("reserve a KRA number")?;
-    Ok(number)
+        self.next = Some(number + 1);
+        Ok(number)
+    }
+
+    /// Gives `number` back (its document cannot be sent): the next reservation of the run looks
+    /// the counter up again, so it takes the number given back when it was the last one.
+    pub fn release(&mut self, tx: &Transaction<'_>, number: i64, now: DateTime) -> Result<()> {
+        self.next = None;
+        release(tx, self.counter, number, now)
+    }
 }
 
 /// Releases every open reservation of `counter` above `number` and returns them: after KRA

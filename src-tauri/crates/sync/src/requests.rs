@@ -170,6 +170,20 @@ fn stock_io(conn: &Connection, doc_id: i64, kra_number: Option<i64>, user: &User
 /// document), each with KRA's running total now. Sent as a JSON array, one call per element;
 /// the quantity is absolute, so a resend after a failure is harmless.
 fn stock_masters(conn: &Connection, row: &OutboxRow, user: &UserStamp) -> Result<Vec<StockMasterSaveReq>> {
+    let items = balance_items(conn, row)?;
+    let mut totals = Vec::with_capacity(items.len());
+    for item in &items {
+        totals.push(store::stock::kra_quantity(conn, item).during("read the stock KRA has accepted")?);
+    }
+    stock_master_requests(
+        &items,
+        |item| items.iter().position(|i| i == item).and_then(|n| totals.get(n).copied()),
+        user,
+    )
+}
+
+/// The items a stock balance row sets: the row's item, or every item of its stock document, sorted.
+pub(crate) fn balance_items(conn: &Connection, row: &OutboxRow) -> Result<Vec<ItemCode>> {
     let mut items: Vec<ItemCode> = match &row.item_code {
         Some(code) => vec![code.clone()],
         None => store::stock::stock_document(conn, row.document.id)
@@ -181,15 +195,29 @@ fn stock_masters(conn: &Connection, row: &OutboxRow, user: &UserStamp) -> Result
     };
     items.sort();
     items.dedup();
+    Ok(items)
+}
+
+/// The body of a stock balance row for `items`, each with the quantity `kra_total` gives (none:
+/// KRA has accepted no movement of it, so zero).
+pub(crate) fn stock_balances(
+    items: &[ItemCode],
+    kra_total: impl Fn(&ItemCode) -> Option<Qty>,
+    user: &UserStamp,
+) -> Result<String> {
+    to_json("stock balances", &stock_master_requests(items, kra_total, user)?)
+}
+
+fn stock_master_requests(
+    items: &[ItemCode],
+    kra_total: impl Fn(&ItemCode) -> Option<Qty>,
+    user: &UserStamp,
+) -> Result<Vec<StockMasterSaveReq>> {
     items
         .iter()
         .map(|item| {
-            StockMasterSaveReq::new(
-                item,
-                store::stock::kra_quantity(conn, item).during("read the stock KRA has accepted")?,
-                user,
-            )
-            .map_err(build_err(format!("stock of {item}")))
+            StockMasterSaveReq::new(item, kra_total(item).unwrap_or(Qty::ZERO), user)
+                .map_err(build_err(format!("stock of {item}")))
         })
         .collect()
 }

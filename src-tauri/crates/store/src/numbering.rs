@@ -140,6 +140,13 @@ pub fn reservation_of(conn: &Connection, counter: KraCounter, outbox_id: i64) ->
     .during("read a KRA reservation")
 }
 
+/// The highest open reservation of `counter`, if any.
+pub fn highest_open(conn: &Connection, counter: KraCounter) -> Result<Option<i64>> {
+    conn.prepare_cached("SELECT max(number) FROM kra_reservations WHERE counter = ?1 AND state = 'reserved'")
+        .and_then(|mut s| s.query_row([counter.as_str()], |r| r.get(0)))
+        .during("read the open KRA numbers")
+}
+
 /// Reserves the next number for `outbox_id`, writing it before the request goes out. Reserving
 /// again for the same row returns the same number (a resend after a timeout); a number still
 /// reserved for another row is refused until it is confirmed or released.
@@ -194,12 +201,7 @@ impl AheadRun {
         let number = match self.next {
             Some(number) => number,
             None => {
-                let highest_open: Option<i64> = tx
-                    .prepare_cached(
-                        "SELECT max(number) FROM kra_reservations WHERE counter = ?1 AND state = 'reserved'",
-                    )
-                    .and_then(|mut s| s.query_row([counter.as_str()], |r| r.get(0)))
-                    .during("reserve a KRA number")?;
+                let highest_open = highest_open(tx, counter)?;
                 let next = next_kra_number(tx, counter)?;
                 tx.prepare_cached("INSERT OR IGNORE INTO kra_counters (counter, next_value) VALUES (?1, 1)")
                     .and_then(|mut s| s.execute([counter.as_str()]))

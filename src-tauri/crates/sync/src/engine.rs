@@ -506,6 +506,7 @@ impl Engine {
         let mut changes = coord.subscribe();
         // Lane rows below `from` are all done or parked (this round): claims scan from there.
         let mut from = 0i64;
+        let mut known_unsent = None;
         let result = async {
             loop {
                 let seen = coord.borrow().completions;
@@ -514,11 +515,11 @@ impl Engine {
                     let _ = changes.wait_for(|c| !c.series_running).await;
                 }
                 if lane.pipelined() {
-                    if self.run_pipeline(lane, &mut from, coord, report).await? {
+                    if self.run_pipeline(lane, &mut from, &mut known_unsent, coord, report).await? {
                         continue;
                     }
                 } else if let Some((row, prepared)) = self.claim(lane, &mut from, Scan::Window).await? {
-                    let outcome = self.process(row, prepared).await?;
+                    let outcome = self.process(row, prepared, &mut known_unsent).await?;
                     report.lock().unwrap_or_else(PoisonError::into_inner).add(outcome);
                     if outcome != Outcome::Deferred {
                         coord.send_modify(|c| c.completions += 1);
@@ -550,7 +551,7 @@ impl Engine {
                         coord.send_modify(|c| c.busy -= 1);
                         return Ok(());
                     };
-                    let outcome = self.process(row, prepared).await?;
+                    let outcome = self.process(row, prepared, &mut known_unsent).await?;
                     report.lock().unwrap_or_else(PoisonError::into_inner).add(outcome);
                     if outcome == Outcome::Deferred {
                         coord.send_modify(|c| c.busy -= 1);
@@ -579,12 +580,19 @@ impl Engine {
         &self,
         lane: Lane,
         from: &mut i64,
+        known_unsent: &mut Option<KnownUnsent>,
         coord: &watch::Sender<Coordination>,
         report: &Mutex<DrainReport>,
     ) -> Result<bool> {
-        let mut pipe =
-            Pipeline { batch: VecDeque::new(), next: None, settling: Settler::default(), kra_stock: HashMap::new() };
+        let mut pipe = Pipeline {
+            batch: VecDeque::new(),
+            next: None,
+            settling: Settler::default(),
+            kra_stock: HashMap::new(),
+            known_unsent: known_unsent.take(),
+        };
         let result = self.pipeline(lane, from, coord, report, &mut pipe).await;
+        *known_unsent = pipe.known_unsent;
         if lane == Lane::Sales {
             coord.send_if_modified(|c| std::mem::replace(&mut c.series_running, false));
         }
@@ -660,14 +668,18 @@ impl Engine {
             };
             let prepared = prepared.and_then(|p| self.with_balances(p, &pipe.kra_stock));
             let prepared = match prepared {
-                Ok(p) if !p.resend && !is_local_only(row.kind) => p,
+                Ok(p)
+                    if !is_local_only(row.kind) && (!p.resend || KnownUnsent::covers(pipe.known_unsent, p.number)) =>
+                {
+                    Prepared { resend: false, ..p }
+                }
                 other => {
                     // A possible resend (ask KRA first) or a document that cannot be built:
                     // handled alone, with nothing reserved after it.
                     self.settle_all(pipe, coord, report).await?;
                     *from = (*from).min(row.id);
                     self.put_back(pipe, from).await?;
-                    let outcome = self.process(row, other).await?;
+                    let outcome = self.process(row, other, &mut pipe.known_unsent).await?;
                     self.count_outcome(outcome, coord, report);
                     return Ok(outcome != Outcome::Deferred);
                 }
@@ -699,6 +711,7 @@ impl Engine {
                 }
                 Err(e) => {
                     self.note_failure(&e);
+                    pipe.known_unsent = None;
                     self.settle_all(pipe, coord, report).await?;
                     *from = (*from).min(row.id);
                     self.put_back(pipe, from).await?;
@@ -864,7 +877,12 @@ impl Engine {
         Ok((claims, from))
     }
 
-    async fn process(&self, row: OutboxRow, prepared: Result<Prepared>) -> Result<Outcome> {
+    async fn process(
+        &self,
+        row: OutboxRow,
+        prepared: Result<Prepared>,
+        known_unsent: &mut Option<KnownUnsent>,
+    ) -> Result<Outcome> {
         if is_local_only(row.kind) {
             self.keep_locally(&row).await?;
             return Ok(Outcome::KeptLocally);
@@ -880,6 +898,12 @@ impl Engine {
         };
         let function = function_of(row.kind);
 
+        // KRA certainly never recorded it: a first send.
+        let prepared = if KnownUnsent::covers(*known_unsent, prepared.number) {
+            Prepared { resend: false, ..prepared }
+        } else {
+            prepared
+        };
         // A sale or credit note whose outcome may be unknown: ask KRA before resending.
         if prepared.resend
             && let (Some(number), OutboxKind::Sale | OutboxKind::CreditNote) = (prepared.number, row.kind)
@@ -894,8 +918,20 @@ impl Engine {
                     );
                     return Ok(Outcome::AlreadyRecorded);
                 }
-                Ok(_) => {}
-                Err(e) => return self.retry(&row, &e).await,
+                Ok(None) => {
+                    let counter = counter_of(row.kind).unwrap_or(KraCounter::SalesInvoice);
+                    let highest = self
+                        .off_runtime(move |e| {
+                            e.store().read(|c| numbering::highest_open(c, counter)).during("read the open KRA numbers")
+                        })
+                        .await?;
+                    *known_unsent = highest.map(|up_to| KnownUnsent { lacked: number, up_to });
+                }
+                Ok(Some(_)) => {}
+                Err(e) => {
+                    *known_unsent = None;
+                    return self.retry(&row, &e).await;
+                }
             }
         }
 
@@ -911,6 +947,7 @@ impl Engine {
             }
             Err(e) => {
                 self.note_failure(&e);
+                *known_unsent = None;
                 self.settle_failure(&row, &prepared, &e).await
             }
         }
@@ -1533,6 +1570,27 @@ struct Pipeline {
     settling: Settler,
     /// The stock lane: KRA's running total per item, as of the last answer (see [`StockTotals`]).
     kra_stock: HashMap<ItemCode, Qty>,
+    /// Numbers in doubt that KRA certainly never recorded (see [`KnownUnsent`]).
+    known_unsent: Option<KnownUnsent>,
+}
+
+/// What asking KRA about the lowest number in doubt showed: KRA lacks `lacked`, so none of the
+/// numbers after it that were open then (up to `up_to`) was recorded either (KRA's series is
+/// strict, and nothing was sent since): their rows go out without asking first. Forgotten at the
+/// lane's first call that is not accepted.
+#[derive(Debug, Clone, Copy)]
+struct KnownUnsent {
+    lacked: i64,
+    up_to: i64,
+}
+
+impl KnownUnsent {
+    fn covers(known: Option<KnownUnsent>, number: Option<i64>) -> bool {
+        match (known, number) {
+            (Some(k), Some(n)) => n > k.lacked && n <= k.up_to,
+            _ => false,
+        }
+    }
 }
 
 /// KRA accepted a movement: its changes join the running totals.

@@ -8,7 +8,7 @@ mod common;
 
 use std::{
     sync::{
-        Arc,
+        Arc, Mutex,
         atomic::{AtomicUsize, Ordering},
     },
     time::Duration,
@@ -328,14 +328,9 @@ impl sync::Transport for BalanceMismatches {
     }
 }
 
-/// The app restarted: a new engine over the same database.
-fn restarted(shop: &Shop) -> sync::Engine {
-    sync::Engine::with_transport(
-        shop.store.clone(),
-        shop.client.clone(),
-        shop.clock.clone(),
-        shop.engine.config().clone(),
-    )
+/// The app restarted: a new engine over the same database, calling KRA through `kra`.
+fn restarted(shop: &Shop, kra: Arc<dyn sync::Transport>) -> sync::Engine {
+    sync::Engine::with_transport(shop.store.clone(), kra, shop.clock.clone(), shop.engine.config().clone())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -581,7 +576,8 @@ async fn a_drain_killed_in_the_middle_of_a_reserved_group_converges_exactly_once
     assert!(open > 30, "numbers were reserved ahead of the sale in doubt: {open}");
     assert_eq!(in_flight, open, "every open number belongs to a row left in flight");
     shop.sim.clear_faults();
-    let engine = restarted(&shop);
+    let kra = Arc::new(Asks { client: shop.client.clone(), asked: Mutex::new(Vec::new()) });
+    let engine = restarted(&shop, kra.clone());
     engine.recover_after_restart().unwrap();
     for _ in 0..10 {
         engine.drain().await.unwrap();
@@ -595,4 +591,28 @@ async fn a_drain_killed_in_the_middle_of_a_reserved_group_converges_exactly_once
     assert_no_number_left_open(&shop);
     let audit = shop.store.read(|c| store::audit::recent(c, 2000)).unwrap();
     assert!(audit.iter().any(|a| a.action == "kra_already_recorded"), "the 150th sale was found by asking KRA");
+    // KRA was asked about the numbers left open in order: those it had (the 150th, and any whose
+    // acceptance was not settled yet when the drain was killed) and 151, which it had not. The
+    // series is strict, so the numbers reserved after 151 were certainly never recorded and went
+    // out without asking.
+    let asked = kra.asked.lock().unwrap().clone();
+    let first = *asked.first().unwrap();
+    assert!(first <= 150, "{asked:?}");
+    assert_eq!(asked, (first..=151).collect::<Vec<u64>>(), "selectInvoiceDetails calls after the restart");
+}
+
+/// A transport that notes the numbers asked about with `selectInvoiceDetails`.
+struct Asks {
+    client: Arc<oscu::Client>,
+    asked: Mutex<Vec<u64>>,
+}
+
+impl sync::Transport for Asks {
+    fn call<'a>(&'a self, function: oscu::Function, body: &'a str) -> sync::Reply<'a> {
+        if function == oscu::Function::SelectInvoiceDetails {
+            let number = serde_json::from_str::<serde_json::Value>(body).ok().and_then(|v| v["invcNo"].as_u64());
+            self.asked.lock().unwrap().push(number.unwrap_or(0));
+        }
+        sync::Transport::call(&self.client, function, body)
+    }
 }

@@ -279,16 +279,17 @@ pub fn claim_ready(tx: &Transaction<'_>, now: DateTime, limit: usize) -> Result<
 /// Marks the pending row `id` in flight (one more attempt) and returns it: how the drain claims a
 /// row it found ready.
 pub fn claim_row(tx: &Transaction<'_>, id: i64) -> Result<OutboxRow> {
-    let changed = tx
-        .prepare_cached(
-            "UPDATE outbox SET state = 'in_flight', attempts = attempts + 1 WHERE id = ?1 AND state = 'pending'",
-        )
-        .and_then(|mut s| s.execute([id]))
+    let claimed = tx
+        .prepare_cached(&format!(
+            "UPDATE outbox SET state = 'in_flight', attempts = attempts + 1 WHERE id = ?1 AND state = 'pending'
+             RETURNING {COLUMNS}"
+        ))
+        .and_then(|mut s| s.query_row([id], raw).optional())
         .during("claim a call for KRA")?;
-    if changed == 0 {
-        return Err(Error::OutboxState { id, state: state_of(tx, id)?.to_string(), action: "claimed" });
+    match claimed {
+        Some(raw) => decode(tx, raw),
+        None => Err(Error::OutboxState { id, state: state_of(tx, id)?.to_string(), action: "claimed" }),
     }
-    row(tx, id)
 }
 
 /// One past the newest row: every row there is has a lower id, and rows queued later a higher one.

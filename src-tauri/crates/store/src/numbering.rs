@@ -436,6 +436,48 @@ mod tests {
     }
 
     #[test]
+    fn a_run_of_reservations_follows_the_open_numbers_and_takes_a_released_one_again() {
+        let store = Store::open_in_memory().unwrap();
+        let c = KraCounter::SalesInvoice;
+        let t = now();
+        let rows: Vec<i64> = store
+            .write(|tx| {
+                (0..6)
+                    .map(|i| {
+                        crate::outbox::enqueue(
+                            tx,
+                            crate::OutboxKind::Sale,
+                            crate::DocumentRef::new(crate::DocumentKind::Sale, i + 1),
+                            None,
+                            &[],
+                            t,
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap();
+        // Two numbers already open (an earlier group): the run continues after them.
+        store.write(|tx| rows[..2].iter().try_for_each(|&r| reserve_ahead(tx, c, r, t).map(drop))).unwrap();
+        let numbers = store
+            .write(|tx| {
+                let mut run = AheadRun::new(c);
+                let a = run.reserve(tx, rows[2], t)?;
+                // This row cannot be built: its number goes back and the next row takes it.
+                let b = run.reserve(tx, rows[3], t)?;
+                run.release(tx, b, t)?;
+                let c2 = run.reserve(tx, rows[4], t)?;
+                let d = run.reserve(tx, rows[5], t)?;
+                // A row that already holds a number keeps it.
+                let again = run.reserve(tx, rows[2], t)?;
+                Ok([a, b, c2, d, again])
+            })
+            .unwrap();
+        assert_eq!(numbers, [3, 4, 4, 5, 3]);
+        assert_eq!(store.read(|conn| highest_open(conn, c)).unwrap(), Some(5));
+        assert_eq!(store.read(|conn| reservation_of(conn, c, rows[3])).unwrap(), None);
+    }
+
+    #[test]
     fn resync_takes_kras_expected_number() {
         let store = Store::open_in_memory().unwrap();
         let c = KraCounter::PurchaseInvoice;

@@ -688,7 +688,8 @@ impl Engine {
             match self.send(row.kind, function_of(row.kind), &prepared.body).await {
                 Ok(data) => {
                     self.note_answer();
-                    if lane == Lane::Sales && sent_at.elapsed() < FAST_LINE && !pipe.batch.is_empty() {
+                    let fast_line = sent_at.elapsed() < FAST_LINE;
+                    if lane == Lane::Sales && fast_line && !pipe.batch.is_empty() {
                         // A backlog on a fast line: the series is bound by the machine, not the
                         // line; the stock lane (behind it anyway) waits until the backlog is sent.
                         coord.send_if_modified(|c| !std::mem::replace(&mut c.series_running, true));
@@ -706,7 +707,9 @@ impl Engine {
                         StockTotals::Balances(_) | StockTotals::Untouched => None,
                     };
                     pipe.settling.queued.push(Accepted { row, number: prepared.number, signature, balances_sent });
-                    let settled = pipe.settling.pump(self, !pipe.batch.is_empty()).await?;
+                    // On a fast line with more to send, answers wait for a group commit (a few ms);
+                    // on a slow line each is settled at once (an fsync is nothing next to the call).
+                    let settled = pipe.settling.pump(self, fast_line && !pipe.batch.is_empty()).await?;
                     self.count_settled(settled, coord, report);
                 }
                 Err(e) => {
@@ -1553,8 +1556,8 @@ const RESERVE_AHEAD_FIRST: usize = 64;
 /// than the store claims (a fast line). After a crash at most twice this many numbers are in doubt.
 const RESERVE_AHEAD_MAX: usize = 512;
 
-/// While a pipeline has more to send, its accepted answers are settled in commits of at least this
-/// many rows (at the end of a group, whatever is queued).
+/// While a pipeline on a fast line has more to send, its accepted answers are settled in commits of
+/// at least this many rows (at the end of a group, whatever is queued; on a slow line, each at once).
 const SETTLE_GROUP: usize = 64;
 
 /// A `saveTrnsSalesOsdc` answered this fast means the series is bound by the machine (building,
@@ -1619,18 +1622,18 @@ struct Settler {
 }
 
 impl Settler {
-    /// Collects a finished commit and starts the next one with whatever is queued (while the
-    /// pipeline has more to send, only once [`SETTLE_GROUP`] answers are queued: every commit holds
-    /// the store through an fsync, and the next group's claim waits for it); returns the rows whose
-    /// settle committed now. Never waits for a commit in progress.
-    async fn pump(&mut self, engine: &Engine, more_to_send: bool) -> Result<usize> {
+    /// Collects a finished commit and starts the next one with whatever is queued (with `gather`,
+    /// only once [`SETTLE_GROUP`] answers are queued: every commit holds the store through an
+    /// fsync, and the next group's claim waits for it); returns the rows whose settle committed
+    /// now. Never waits for a commit in progress.
+    async fn pump(&mut self, engine: &Engine, gather: bool) -> Result<usize> {
         let mut settled = 0;
         if self.running.as_ref().is_some_and(tokio::task::JoinHandle::is_finished)
             && let Some(done) = self.running.take()
         {
             settled += done.await.map_err(|_| Error::StoreThread)??;
         }
-        let worth_a_commit = !more_to_send || self.queued.len() >= SETTLE_GROUP;
+        let worth_a_commit = !gather || self.queued.len() >= SETTLE_GROUP;
         if self.running.is_none() && !self.queued.is_empty() && worth_a_commit {
             let group = std::mem::take(&mut self.queued);
             self.running = Some(engine.spawn_store_work(move |e| e.settle_group(&group)));

@@ -367,6 +367,16 @@ pub fn freeze_request(tx: &Transaction<'_>, id: i64, body: &str) -> Result<()> {
     }
 }
 
+/// [`freeze_request`] for a row read without a frozen body in the same transaction: one statement
+/// (a body frozen meanwhile is compared as [`freeze_request`] does).
+pub fn freeze_first_request(tx: &Transaction<'_>, id: i64, body: &str) -> Result<()> {
+    let changed = tx
+        .prepare_cached("UPDATE outbox SET request_body = ?2 WHERE id = ?1 AND request_body IS NULL")
+        .and_then(|mut s| s.execute(params![id, body]))
+        .during("freeze a request")?;
+    if changed == 1 { Ok(()) } else { freeze_request(tx, id, body) }
+}
+
 /// KRA accepted the call.
 pub fn mark_done(tx: &Transaction<'_>, id: i64, kra_number: Option<i64>, now: DateTime) -> Result<()> {
     let done: Option<(String, String, i64)> = tx
@@ -553,6 +563,13 @@ mod tests {
         store.write(|tx| freeze_request(tx, id, "{\"invcNo\":1}")).unwrap();
         let err = store.write(|tx| freeze_request(tx, id, "{\"invcNo\":2}")).unwrap_err();
         assert!(matches!(err, Error::RequestAlreadyFrozen { .. }), "{err}");
+        // The one-statement freeze of a row read without a body behaves the same.
+        store.write(|tx| freeze_first_request(tx, id, "{\"invcNo\":1}")).unwrap();
+        let err = store.write(|tx| freeze_first_request(tx, id, "{\"invcNo\":2}")).unwrap_err();
+        assert!(matches!(err, Error::RequestAlreadyFrozen { .. }), "{err}");
+        let other = store.write(|tx| enqueue(tx, OutboxKind::Sale, doc(2), None, &[], t)).unwrap();
+        store.write(|tx| freeze_first_request(tx, other, "{\"invcNo\":3}")).unwrap();
+        assert_eq!(store.read(|c| row(c, other)).unwrap().request_body.as_deref(), Some("{\"invcNo\":3}"));
         // Even raw SQL cannot change it.
         let raw = store.read(|c| c.execute("UPDATE outbox SET request_body = 'x' WHERE id = ?1", [id]).during("t"));
         assert!(raw.is_err());

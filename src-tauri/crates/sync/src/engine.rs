@@ -1304,7 +1304,11 @@ impl Engine {
         } else if let Some(body) = frozen_under {
             body
         } else {
-            match requests::build(tx, row, number, &claiming.who) {
+            if claiming.shop.is_none() {
+                claiming.shop = Some(store::settings::shop_details(tx)?);
+            }
+            let shop = claiming.shop.as_ref().and_then(Option::as_ref);
+            match requests::build(tx, row, number, &claiming.who, shop) {
                 Ok(body) => body,
                 Err(e) => {
                     if let (Some(n), Some(counter)) = (number, counter) {
@@ -1315,7 +1319,7 @@ impl Engine {
             }
         };
         if row.request_body.is_none() {
-            outbox::freeze_request(tx, row.id, &body)?;
+            outbox::freeze_first_request(tx, row.id, &body)?;
         } else if !frozen_usable && row.kind != OutboxKind::StockMaster {
             // The store keeps the first body as evidence; the new one is frozen under its number.
             if let (Some(counter), Some(n)) = (counter, number) {
@@ -1515,6 +1519,8 @@ struct Claiming<'e> {
     now: DateTime,
     who: oscu::wire::UserStamp,
     numbers: Option<numbering::AheadRun>,
+    /// The shop's name and address for receipts, once read.
+    shop: Option<Option<store::ShopDetails>>,
     /// The pipelined stock lane: balances are built just before they go out.
     defer_balances: bool,
 }
@@ -1526,6 +1532,7 @@ impl<'e> Claiming<'e> {
             now,
             who: engine.stamp(),
             numbers: None,
+            shop: None,
             defer_balances: lane == Lane::Stock && lane.pipelined() && scan != Scan::Exhaustive,
         }
     }

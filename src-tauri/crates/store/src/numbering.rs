@@ -339,6 +339,20 @@ mod tests {
         DateTime::parse_kra("20261121100000").unwrap()
     }
 
+    /// `n` sale rows queued in the outbox.
+    fn queued_sales(store: &Store, n: i64, t: DateTime) -> Vec<i64> {
+        store
+            .write(|tx| {
+                (0..n)
+                    .map(|i| {
+                        let sale = crate::DocumentRef::new(crate::DocumentKind::Sale, i + 1);
+                        crate::outbox::enqueue(tx, crate::OutboxKind::Sale, sale, None, &[], t)
+                    })
+                    .collect()
+            })
+            .unwrap()
+    }
+
     #[test]
     fn document_numbers_are_gap_free_even_when_a_commit_fails() {
         let store = Store::open_in_memory().unwrap();
@@ -384,22 +398,7 @@ mod tests {
         let store = Store::open_in_memory().unwrap();
         let c = KraCounter::SalesInvoice;
         let t = now();
-        let rows: Vec<i64> = store
-            .write(|tx| {
-                (0..4)
-                    .map(|i| {
-                        crate::outbox::enqueue(
-                            tx,
-                            crate::OutboxKind::Sale,
-                            crate::DocumentRef::new(crate::DocumentKind::Sale, i + 1),
-                            None,
-                            &[],
-                            t,
-                        )
-                    })
-                    .collect()
-            })
-            .unwrap();
+        let rows = queued_sales(&store, 4, t);
         // Four numbers open at once, in order; asking again for a row gives its own number.
         let numbers: Vec<i64> = store.write(|tx| rows.iter().map(|&r| reserve_ahead(tx, c, r, t)).collect()).unwrap();
         assert_eq!(numbers, [1, 2, 3, 4]);
@@ -440,22 +439,7 @@ mod tests {
         let store = Store::open_in_memory().unwrap();
         let c = KraCounter::SalesInvoice;
         let t = now();
-        let rows: Vec<i64> = store
-            .write(|tx| {
-                (0..6)
-                    .map(|i| {
-                        crate::outbox::enqueue(
-                            tx,
-                            crate::OutboxKind::Sale,
-                            crate::DocumentRef::new(crate::DocumentKind::Sale, i + 1),
-                            None,
-                            &[],
-                            t,
-                        )
-                    })
-                    .collect()
-            })
-            .unwrap();
+        let rows = queued_sales(&store, 6, t);
         // Two numbers already open (an earlier group): the run continues after them.
         store.write(|tx| rows[..2].iter().try_for_each(|&r| reserve_ahead(tx, c, r, t).map(drop))).unwrap();
         let numbers = store

@@ -140,6 +140,13 @@ pub fn reservation_of(conn: &Connection, counter: KraCounter, outbox_id: i64) ->
     .during("read a KRA reservation")
 }
 
+/// The highest open reservation of `counter`, if any.
+pub fn highest_open(conn: &Connection, counter: KraCounter) -> Result<Option<i64>> {
+    conn.prepare_cached("SELECT max(number) FROM kra_reservations WHERE counter = ?1 AND state = 'reserved'")
+        .and_then(|mut s| s.query_row([counter.as_str()], |r| r.get(0)))
+        .during("read the open KRA numbers")
+}
+
 /// Reserves the next number for `outbox_id`, writing it before the request goes out. Reserving
 /// again for the same row returns the same number (a resend after a timeout); a number still
 /// reserved for another row is refused until it is confirmed or released.
@@ -166,24 +173,58 @@ pub fn reserve(tx: &Transaction<'_>, counter: KraCounter, outbox_id: i64, now: D
 /// none is open). The drain reserves the next few documents of a series this way in one
 /// transaction; it sends them strictly in number order, each after its predecessor was answered.
 pub fn reserve_ahead(tx: &Transaction<'_>, counter: KraCounter, outbox_id: i64, now: DateTime) -> Result<i64> {
-    if let Some(number) = reservation_of(tx, counter, outbox_id)? {
-        return Ok(number);
+    AheadRun::new(counter).reserve(tx, outbox_id, now)
+}
+
+/// [`reserve_ahead`] for the rows of one claim, in order: the counter and the highest open number
+/// are read at the first reservation only, the next ones take the following numbers (a claim's
+/// numbers are consecutive). Give a number of the run back with [`AheadRun::release`].
+#[derive(Debug)]
+pub struct AheadRun {
+    counter: KraCounter,
+    /// The number the next reservation takes, once known.
+    next: Option<i64>,
+}
+
+impl AheadRun {
+    pub fn new(counter: KraCounter) -> AheadRun {
+        AheadRun { counter, next: None }
     }
-    let highest_open: Option<i64> = tx
-        .prepare_cached("SELECT max(number) FROM kra_reservations WHERE counter = ?1 AND state = 'reserved'")
-        .and_then(|mut s| s.query_row([counter.as_str()], |r| r.get(0)))
+
+    /// The number of `outbox_id`, reserved now unless it already holds one.
+    pub fn reserve(&mut self, tx: &Transaction<'_>, outbox_id: i64, now: DateTime) -> Result<i64> {
+        let counter = self.counter;
+        if let Some(number) = reservation_of(tx, counter, outbox_id)? {
+            self.next = None;
+            return Ok(number);
+        }
+        let number = match self.next {
+            Some(number) => number,
+            None => {
+                let highest_open = highest_open(tx, counter)?;
+                let next = next_kra_number(tx, counter)?;
+                tx.prepare_cached("INSERT OR IGNORE INTO kra_counters (counter, next_value) VALUES (?1, 1)")
+                    .and_then(|mut s| s.execute([counter.as_str()]))
+                    .during("reserve a KRA number")?;
+                highest_open.map_or(next, |h| next.max(h + 1))
+            }
+        };
+        tx.prepare_cached(
+            "INSERT INTO kra_reservations (counter, number, outbox_id, state, reserved_at)
+             VALUES (?1, ?2, ?3, 'reserved', ?4)",
+        )
+        .and_then(|mut s| s.execute(params![counter.as_str(), number, outbox_id, now.kra()]))
         .during("reserve a KRA number")?;
-    let next = next_kra_number(tx, counter)?;
-    let number = highest_open.map_or(next, |h| next.max(h + 1));
-    tx.prepare_cached("INSERT OR IGNORE INTO kra_counters (counter, next_value) VALUES (?1, 1)")
-        .and_then(|mut s| s.execute([counter.as_str()]))
-        .during("reserve a KRA number")?;
-    tx.prepare_cached(
-        "INSERT INTO kra_reservations (counter, number, outbox_id, state, reserved_at) VALUES (?1, ?2, ?3, 'reserved', ?4)",
-    )
-    .and_then(|mut s| s.execute(params![counter.as_str(), number, outbox_id, now.kra()]))
-    .during("reserve a KRA number")?;
-    Ok(number)
+        self.next = Some(number + 1);
+        Ok(number)
+    }
+
+    /// Gives `number` back (its document cannot be sent): the next reservation of the run looks
+    /// the counter up again, so it takes the number given back when it was the last one.
+    pub fn release(&mut self, tx: &Transaction<'_>, number: i64, now: DateTime) -> Result<()> {
+        self.next = None;
+        release(tx, self.counter, number, now)
+    }
 }
 
 /// Releases every open reservation of `counter` above `number` and returns them: after KRA
@@ -298,6 +339,20 @@ mod tests {
         DateTime::parse_kra("20261121100000").unwrap()
     }
 
+    /// `n` sale rows queued in the outbox.
+    fn queued_sales(store: &Store, n: i64, t: DateTime) -> Vec<i64> {
+        store
+            .write(|tx| {
+                (0..n)
+                    .map(|i| {
+                        let sale = crate::DocumentRef::new(crate::DocumentKind::Sale, i + 1);
+                        crate::outbox::enqueue(tx, crate::OutboxKind::Sale, sale, None, &[], t)
+                    })
+                    .collect()
+            })
+            .unwrap()
+    }
+
     #[test]
     fn document_numbers_are_gap_free_even_when_a_commit_fails() {
         let store = Store::open_in_memory().unwrap();
@@ -343,22 +398,7 @@ mod tests {
         let store = Store::open_in_memory().unwrap();
         let c = KraCounter::SalesInvoice;
         let t = now();
-        let rows: Vec<i64> = store
-            .write(|tx| {
-                (0..4)
-                    .map(|i| {
-                        crate::outbox::enqueue(
-                            tx,
-                            crate::OutboxKind::Sale,
-                            crate::DocumentRef::new(crate::DocumentKind::Sale, i + 1),
-                            None,
-                            &[],
-                            t,
-                        )
-                    })
-                    .collect()
-            })
-            .unwrap();
+        let rows = queued_sales(&store, 4, t);
         // Four numbers open at once, in order; asking again for a row gives its own number.
         let numbers: Vec<i64> = store.write(|tx| rows.iter().map(|&r| reserve_ahead(tx, c, r, t)).collect()).unwrap();
         assert_eq!(numbers, [1, 2, 3, 4]);
@@ -392,6 +432,33 @@ mod tests {
         assert_eq!(store.read(|conn| in_doubt(conn, c)).unwrap().map(|r| r.outbox_id), Some(rows[2]));
         store.write(|tx| crate::outbox::claim_ready(tx, t, 10)).unwrap();
         assert_eq!(store.read(|conn| in_doubt(conn, c)).unwrap(), None);
+    }
+
+    #[test]
+    fn a_run_of_reservations_follows_the_open_numbers_and_takes_a_released_one_again() {
+        let store = Store::open_in_memory().unwrap();
+        let c = KraCounter::SalesInvoice;
+        let t = now();
+        let rows = queued_sales(&store, 6, t);
+        // Two numbers already open (an earlier group): the run continues after them.
+        store.write(|tx| rows[..2].iter().try_for_each(|&r| reserve_ahead(tx, c, r, t).map(drop))).unwrap();
+        let numbers = store
+            .write(|tx| {
+                let mut run = AheadRun::new(c);
+                let a = run.reserve(tx, rows[2], t)?;
+                // This row cannot be built: its number goes back and the next row takes it.
+                let b = run.reserve(tx, rows[3], t)?;
+                run.release(tx, b, t)?;
+                let c2 = run.reserve(tx, rows[4], t)?;
+                let d = run.reserve(tx, rows[5], t)?;
+                // A row that already holds a number keeps it.
+                let again = run.reserve(tx, rows[2], t)?;
+                Ok([a, b, c2, d, again])
+            })
+            .unwrap();
+        assert_eq!(numbers, [3, 4, 4, 5, 3]);
+        assert_eq!(store.read(|conn| highest_open(conn, c)).unwrap(), Some(5));
+        assert_eq!(store.read(|conn| reservation_of(conn, c, rows[3])).unwrap(), None);
     }
 
     #[test]

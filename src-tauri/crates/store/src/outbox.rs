@@ -276,6 +276,29 @@ pub fn claim_ready(tx: &Transaction<'_>, now: DateTime, limit: usize) -> Result<
     Ok(claimed)
 }
 
+/// Marks the pending row `id` in flight (one more attempt) and returns it: how the drain claims a
+/// row it found ready.
+pub fn claim_row(tx: &Transaction<'_>, id: i64) -> Result<OutboxRow> {
+    let claimed = tx
+        .prepare_cached(&format!(
+            "UPDATE outbox SET state = 'in_flight', attempts = attempts + 1 WHERE id = ?1 AND state = 'pending'
+             RETURNING {COLUMNS}"
+        ))
+        .and_then(|mut s| s.query_row([id], raw).optional())
+        .during("claim a call for KRA")?;
+    match claimed {
+        Some(raw) => decode(tx, raw),
+        None => Err(Error::OutboxState { id, state: state_of(tx, id)?.to_string(), action: "claimed" }),
+    }
+}
+
+/// One past the newest row: every row there is has a lower id, and rows queued later a higher one.
+pub fn end_of_queue(conn: &Connection) -> Result<i64> {
+    conn.prepare_cached("SELECT coalesce(max(id), 0) + 1 FROM outbox")
+        .and_then(|mut s| s.query_row([], |r| r.get(0)))
+        .during("read the end of the queue to KRA")
+}
+
 /// One row.
 pub fn row(conn: &Connection, id: i64) -> Result<OutboxRow> {
     let raw = conn
@@ -344,20 +367,33 @@ pub fn freeze_request(tx: &Transaction<'_>, id: i64, body: &str) -> Result<()> {
     }
 }
 
+/// [`freeze_request`] for a row read without a frozen body in the same transaction: one statement
+/// (a body frozen meanwhile is compared as [`freeze_request`] does).
+pub fn freeze_first_request(tx: &Transaction<'_>, id: i64, body: &str) -> Result<()> {
+    let changed = tx
+        .prepare_cached("UPDATE outbox SET request_body = ?2 WHERE id = ?1 AND request_body IS NULL")
+        .and_then(|mut s| s.execute(params![id, body]))
+        .during("freeze a request")?;
+    if changed == 1 { Ok(()) } else { freeze_request(tx, id, body) }
+}
+
 /// KRA accepted the call.
 pub fn mark_done(tx: &Transaction<'_>, id: i64, kra_number: Option<i64>, now: DateTime) -> Result<()> {
-    require(tx, id, &[OutboxState::InFlight], "marked done")?;
-    tx.prepare_cached(
-        "UPDATE outbox SET state = 'done', done_at = ?2, kra_number = coalesce(?3, kra_number), last_error = NULL
-         WHERE id = ?1",
-    )
-    .and_then(|mut s| s.execute(params![id, now.kra(), kra_number]))
-    .during("mark a call done")?;
-    // KRA's running stock total moves in the same transaction that settles its insertStockIO.
-    let (kind, document_kind, document_id): (String, String, i64) = tx
-        .prepare_cached("SELECT kind, document_kind, document_id FROM outbox WHERE id = ?1")
-        .and_then(|mut s| s.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))))
+    let done: Option<(String, String, i64)> = tx
+        .prepare_cached(
+            "UPDATE outbox SET state = 'done', done_at = ?2, kra_number = coalesce(?3, kra_number), last_error = NULL
+             WHERE id = ?1 AND state = 'in_flight'
+             RETURNING kind, document_kind, document_id",
+        )
+        .and_then(|mut s| {
+            s.query_row(params![id, now.kra(), kra_number], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional()
+        })
         .during("mark a call done")?;
+    let Some((kind, document_kind, document_id)) = done else {
+        require(tx, id, &[OutboxState::InFlight], "marked done")?;
+        return Err(Error::DocumentNotFound { kind: "outbox row in flight", id });
+    };
+    // KRA's running stock total moves in the same transaction that settles its insertStockIO.
     if kind == OutboxKind::StockIo.as_str() && document_kind == crate::DocumentKind::StockDocument.as_str() {
         crate::stock::add_to_kra_totals(tx, document_id)?;
     }
@@ -527,6 +563,13 @@ mod tests {
         store.write(|tx| freeze_request(tx, id, "{\"invcNo\":1}")).unwrap();
         let err = store.write(|tx| freeze_request(tx, id, "{\"invcNo\":2}")).unwrap_err();
         assert!(matches!(err, Error::RequestAlreadyFrozen { .. }), "{err}");
+        // The one-statement freeze of a row read without a body behaves the same.
+        store.write(|tx| freeze_first_request(tx, id, "{\"invcNo\":1}")).unwrap();
+        let err = store.write(|tx| freeze_first_request(tx, id, "{\"invcNo\":2}")).unwrap_err();
+        assert!(matches!(err, Error::RequestAlreadyFrozen { .. }), "{err}");
+        let other = store.write(|tx| enqueue(tx, OutboxKind::Sale, doc(2), None, &[], t)).unwrap();
+        store.write(|tx| freeze_first_request(tx, other, "{\"invcNo\":3}")).unwrap();
+        assert_eq!(store.read(|c| row(c, other)).unwrap().request_body.as_deref(), Some("{\"invcNo\":3}"));
         // Even raw SQL cannot change it.
         let raw = store.read(|c| c.execute("UPDATE outbox SET request_body = 'x' WHERE id = ?1", [id]).during("t"));
         assert!(raw.is_err());

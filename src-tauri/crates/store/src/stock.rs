@@ -73,6 +73,45 @@ pub(crate) fn add_to_kra_totals(tx: &Transaction<'_>, document_id: i64) -> Resul
     Ok(())
 }
 
+/// KRA's running total of every item that has one (what [`kra_quantity`] reads, all at once): the
+/// pipelined stock lane starts from these and adds each movement KRA accepts, in memory.
+pub fn kra_quantities(conn: &Connection) -> Result<Vec<(ItemCode, Qty)>> {
+    item_quantities(
+        conn,
+        "SELECT item_code, qty FROM kra_stock_totals ORDER BY item_code",
+        [],
+        "read the stock KRA has accepted",
+    )
+}
+
+/// What KRA's acceptance of the `insertStockIO` of stock document `document_id` adds to its
+/// running totals, per item: exactly what [`add_to_kra_totals`] adds when that acceptance settles.
+pub fn kra_total_changes(conn: &Connection, document_id: i64) -> Result<Vec<(ItemCode, Qty)>> {
+    item_quantities(
+        conn,
+        "SELECT item_code, sum(signed_qty) FROM stock_movements WHERE document_id = ?1
+         GROUP BY item_code ORDER BY item_code",
+        [document_id],
+        "read what a stock movement adds to KRA's totals",
+    )
+}
+
+/// `(item code, quantity in hundredths)` rows of `sql`.
+fn item_quantities(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+    operation: &'static str,
+) -> Result<Vec<(ItemCode, Qty)>> {
+    let rows = conn
+        .prepare_cached(sql)
+        .and_then(|mut s| {
+            s.query_map(params, |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?.collect::<Result<Vec<_>, _>>()
+        })
+        .during(operation)?;
+    rows.into_iter().map(|(code, qty)| Ok((codec::item_code(&code)?, codec::qty(qty)))).collect()
+}
+
 /// KRA's running total recomputed from the ledger (the sum over every accepted movement): what
 /// [`kra_quantity`] must always equal. For checks and tests; linear in the item's movements.
 pub fn kra_quantity_recomputed(conn: &Connection, code: &ItemCode) -> Result<Qty> {

@@ -235,15 +235,25 @@ async fn drain_rate(latency_ms: u64, sales: usize) -> DrainRow {
         .unwrap();
     shop.timed.sales_calls.lock().unwrap().clear();
     let start = Instant::now();
-    // Watch for the last sale's signature while the drain runs (one indexed read every 2 ms; the
-    // series is strict, so the last sale signed means every sale is).
+    // Watch for the last sale's signature while the drain runs (one indexed read every 2 ms, on a
+    // blocking thread: the store's lock is held through every claim and settle, and a read waiting
+    // for it on a runtime worker would hold up the calls being timed; the series is strict, so the
+    // last sale signed means every sale is).
     let watcher = {
         let store = shop.store.clone();
         tokio::spawn(async move {
-            while store.read(|c| store::sales::sale_signature(c, last_sale)).unwrap().is_none() {
+            loop {
+                let store = store.clone();
+                let signed = tokio::task::spawn_blocking(move || {
+                    store.read(|c| store::sales::sale_signature(c, last_sale)).unwrap().is_some()
+                })
+                .await
+                .unwrap();
+                if signed {
+                    return start.elapsed();
+                }
                 tokio::time::sleep(Duration::from_millis(2)).await;
             }
-            start.elapsed()
         })
     };
     let report = shop.engine.drain().await.unwrap();

@@ -5,15 +5,17 @@
 //! before resending, so every document is recorded exactly once.
 
 use std::{
-    collections::VecDeque,
+    collections::{HashMap, VecDeque},
     sync::{Arc, Mutex, PoisonError, Weak},
     time::Duration,
 };
 
-use domain::DateTime;
+use domain::{DateTime, ItemCode, Qty};
 use oscu::{Function, Retry, wire::TrnsSalesSaveWrResData};
 use serde_json::Value;
-use store::{DocumentKind, KraCounter, KraSignature, OutboxKind, OutboxRow, Store, Transaction, numbering, outbox};
+use store::{
+    DocumentKind, KraCounter, KraSignature, OutboxKind, OutboxRow, OutboxState, Store, Transaction, numbering, outbox,
+};
 use tokio::sync::watch;
 
 use crate::{
@@ -156,10 +158,11 @@ impl Lane {
     }
 
     /// Whether the lane runs pipelined (numbers reserved ahead, settles off the critical path).
-    /// The stock lane is not: a balance carries KRA's running total, which must not move while
-    /// the balance is on its way, so its movements go one at a time.
+    /// The stock lane is too: its requests still go one at a time (a balance carries KRA's running
+    /// total, which must not move while the balance is on its way), and its balances are built
+    /// just before they go out from the totals the pipeline keeps in memory (see [`StockTotals`]).
     fn pipelined(self) -> bool {
-        self == Lane::Sales
+        matches!(self, Lane::Sales | Lane::Stock)
     }
 
     /// Whether the lane waits while the sales series pipelines a backlog (see
@@ -264,6 +267,21 @@ struct Prepared {
     number: Option<i64>,
     /// The row was sent before (or its number was reserved before): its outcome may be unknown.
     resend: bool,
+    /// What the row does to KRA's running stock totals (the pipelined stock lane).
+    stock: StockTotals,
+}
+
+/// A row of the pipelined stock lane and KRA's running stock totals. The lane reads the stored
+/// totals when it starts (everything accepted before is settled then), adds each movement KRA
+/// accepts in memory, and builds each balance from them just before it goes out: the quantity KRA
+/// holds at that moment, exactly what the store will hold once the acceptances before it settle.
+enum StockTotals {
+    /// Not a stock row of the pipelined lane (or a balance built when it was claimed).
+    Untouched,
+    /// An `insertStockIO`: what KRA's acceptance adds to its totals, per item.
+    Moves(Vec<(ItemCode, Qty)>),
+    /// `saveStockMaster` for these items, built just before it goes out.
+    Balances(Vec<ItemCode>),
 }
 
 /// Rows whose decision KRA has no call for. SPEC documents no OSCU function to reject a
@@ -488,6 +506,7 @@ impl Engine {
         let mut changes = coord.subscribe();
         // Lane rows below `from` are all done or parked (this round): claims scan from there.
         let mut from = 0i64;
+        let mut known_unsent = None;
         let result = async {
             loop {
                 let seen = coord.borrow().completions;
@@ -496,11 +515,11 @@ impl Engine {
                     let _ = changes.wait_for(|c| !c.series_running).await;
                 }
                 if lane.pipelined() {
-                    if self.run_pipeline(lane, &mut from, coord, report).await? {
+                    if self.run_pipeline(lane, &mut from, &mut known_unsent, coord, report).await? {
                         continue;
                     }
-                } else if let Some((row, prepared)) = self.claim(lane, &mut from, false).await? {
-                    let outcome = self.process(row, prepared).await?;
+                } else if let Some((row, prepared)) = self.claim(lane, &mut from, Scan::Window).await? {
+                    let outcome = self.process(row, prepared, &mut known_unsent).await?;
                     report.lock().unwrap_or_else(PoisonError::into_inner).add(outcome);
                     if outcome != Outcome::Deferred {
                         coord.send_modify(|c| c.completions += 1);
@@ -528,11 +547,11 @@ impl Engine {
                 };
                 coord.send_modify(|c| c.busy += 1);
                 if all_idle {
-                    let Some((row, prepared)) = self.claim(lane, &mut from, true).await? else {
+                    let Some((row, prepared)) = self.claim(lane, &mut from, Scan::Exhaustive).await? else {
                         coord.send_modify(|c| c.busy -= 1);
                         return Ok(());
                     };
-                    let outcome = self.process(row, prepared).await?;
+                    let outcome = self.process(row, prepared, &mut known_unsent).await?;
                     report.lock().unwrap_or_else(PoisonError::into_inner).add(outcome);
                     if outcome == Outcome::Deferred {
                         coord.send_modify(|c| c.busy -= 1);
@@ -561,12 +580,22 @@ impl Engine {
         &self,
         lane: Lane,
         from: &mut i64,
+        known_unsent: &mut Option<KnownUnsent>,
         coord: &watch::Sender<Coordination>,
         report: &Mutex<DrainReport>,
     ) -> Result<bool> {
-        let mut pipe = Pipeline { batch: VecDeque::new(), next: None, settling: Settler::default() };
+        let mut pipe = Pipeline {
+            batch: VecDeque::new(),
+            next: None,
+            settling: Settler::default(),
+            kra_stock: HashMap::new(),
+            known_unsent: known_unsent.take(),
+        };
         let result = self.pipeline(lane, from, coord, report, &mut pipe).await;
-        coord.send_if_modified(|c| std::mem::replace(&mut c.series_running, false));
+        *known_unsent = pipe.known_unsent;
+        if lane == Lane::Sales {
+            coord.send_if_modified(|c| std::mem::replace(&mut c.series_running, false));
+        }
         // Whatever happened, answers KRA accepted are settled before the lane returns; rows
         // reserved ahead and never sent go back (after an error they would otherwise wait for
         // the next drain's recovery, which asks KRA about each).
@@ -589,21 +618,33 @@ impl Engine {
         pipe: &mut Pipeline,
     ) -> Result<bool> {
         let mut ahead = RESERVE_AHEAD_FIRST;
-        let (first, next_from) = self.claim_batch_off_runtime(lane, *from, false, ahead).await?;
+        let (first, next_from) = self.claim_batch_off_runtime(lane, *from, Scan::Window, ahead).await?;
         *from = next_from;
         let mut full = first.len() == ahead;
         if first.is_empty() {
             return Ok(false);
         }
         pipe.batch = first.into();
+        if lane == Lane::Stock {
+            // Everything this lane had accepted before is settled: the stored totals are KRA's.
+            let totals = self
+                .off_runtime(|e| e.store().read(store::stock::kra_quantities).during("read the stock KRA has accepted"))
+                .await?;
+            pipe.kra_stock = totals.into_iter().collect();
+        }
         loop {
-            if pipe.next.is_none() && full {
+            // The stock lane stops between its groups while the series has a backlog on a fast line.
+            let give_way = lane.yields_to_series() && coord.borrow().series_running;
+            if pipe.next.is_none() && full && !give_way {
                 // Claim the next group while this one goes out (its numbers follow this group's).
                 let start = *from;
-                pipe.next = Some(self.spawn_store_work(move |e| e.claim_batch(lane, start, false, ahead)));
+                pipe.next = Some(self.spawn_store_work(move |e| e.claim_batch(lane, start, Scan::Continue, ahead)));
             }
             let Some((row, prepared)) = pipe.batch.pop_front() else {
                 let Some(next) = pipe.next.take() else { return Ok(true) };
+                // Settle what was answered while the next group's claim finishes.
+                let settled = pipe.settling.pump(self, false).await?;
+                self.count_settled(settled, coord, report);
                 let claimed = ahead;
                 if !next.is_finished() {
                     // The series caught up with its claims (KRA answers faster than the store
@@ -612,7 +653,9 @@ impl Engine {
                     // never happens: few numbers are open at once there (a crash leaves few in
                     // doubt) and the stock lane flows beside the series.
                     ahead = (ahead * 2).min(RESERVE_AHEAD_MAX);
-                    coord.send_if_modified(|c| !std::mem::replace(&mut c.series_running, true));
+                    if lane == Lane::Sales {
+                        coord.send_if_modified(|c| !std::mem::replace(&mut c.series_running, true));
+                    }
                 }
                 let (claims, next_from) = next.await.map_err(|_| Error::StoreThread)??;
                 *from = next_from;
@@ -623,32 +666,55 @@ impl Engine {
                 pipe.batch = claims.into();
                 continue;
             };
+            let prepared = prepared.and_then(|p| self.with_balances(p, &pipe.kra_stock));
             let prepared = match prepared {
-                Ok(p) if !p.resend && !is_local_only(row.kind) => p,
+                Ok(p)
+                    if !is_local_only(row.kind) && (!p.resend || KnownUnsent::covers(pipe.known_unsent, p.number)) =>
+                {
+                    Prepared { resend: false, ..p }
+                }
                 other => {
                     // A possible resend (ask KRA first) or a document that cannot be built:
                     // handled alone, with nothing reserved after it.
                     self.settle_all(pipe, coord, report).await?;
                     *from = (*from).min(row.id);
                     self.put_back(pipe, from).await?;
-                    let outcome = self.process(row, other).await?;
+                    let outcome = self.process(row, other, &mut pipe.known_unsent).await?;
                     self.count_outcome(outcome, coord, report);
                     return Ok(outcome != Outcome::Deferred);
                 }
             };
+            let sent_at = std::time::Instant::now();
             match self.send(row.kind, function_of(row.kind), &prepared.body).await {
                 Ok(data) => {
                     self.note_answer();
+                    let fast_line = sent_at.elapsed() < FAST_LINE;
+                    if lane == Lane::Sales && fast_line && !pipe.batch.is_empty() {
+                        // A backlog on a fast line: the series is bound by the machine, not the
+                        // line; the stock lane (behind it anyway) waits until the backlog is sent.
+                        coord.send_if_modified(|c| !std::mem::replace(&mut c.series_running, true));
+                    }
                     let signature = match row.kind {
                         OutboxKind::Sale | OutboxKind::CreditNote => self.signature_from(data, &prepared)?,
                         _ => None,
                     };
-                    pipe.settling.queued.push(Accepted { row, number: prepared.number, signature });
-                    let settled = pipe.settling.pump(self).await?;
+                    let balances_sent = match prepared.stock {
+                        StockTotals::Moves(changes) => {
+                            add_to_totals(&mut pipe.kra_stock, &changes);
+                            None
+                        }
+                        StockTotals::Balances(_) if row.request_body.is_none() => Some(prepared.body),
+                        StockTotals::Balances(_) | StockTotals::Untouched => None,
+                    };
+                    pipe.settling.queued.push(Accepted { row, number: prepared.number, signature, balances_sent });
+                    // On a fast line with more to send, answers wait for a group commit (a few ms);
+                    // on a slow line each is settled at once (an fsync is nothing next to the call).
+                    let settled = pipe.settling.pump(self, fast_line && !pipe.batch.is_empty()).await?;
                     self.count_settled(settled, coord, report);
                 }
                 Err(e) => {
                     self.note_failure(&e);
+                    pipe.known_unsent = None;
                     self.settle_all(pipe, coord, report).await?;
                     *from = (*from).min(row.id);
                     self.put_back(pipe, from).await?;
@@ -732,9 +798,12 @@ impl Engine {
             .write(|tx| {
                 let device = store::settings::device_settings(tx)?;
                 for accepted in group {
-                    let Accepted { row, number, signature } = accepted;
+                    let Accepted { row, number, signature, balances_sent } = accepted;
                     if let Some(sig) = signature {
                         record_signature(tx, row, &with_device(sig.clone(), device.as_ref()))?;
+                    }
+                    if let Some(body) = balances_sent {
+                        outbox::freeze_request(tx, row.id, body)?;
                     }
                     if let (Some(n), Some(counter)) = (number, counter_of(row.kind)) {
                         numbering::confirm(tx, counter, *n, now)?;
@@ -747,62 +816,63 @@ impl Engine {
     }
 
     /// Claims the next row of `lane` (see [`Engine::claim_batch`]).
-    async fn claim(&self, lane: Lane, from: &mut i64, exhaustive: bool) -> Result<Option<Claim>> {
-        let (claims, next_from) = self.claim_batch_off_runtime(lane, *from, exhaustive, 1).await?;
+    async fn claim(&self, lane: Lane, from: &mut i64, scan: Scan) -> Result<Option<Claim>> {
+        let (claims, next_from) = self.claim_batch_off_runtime(lane, *from, scan, 1).await?;
         *from = next_from;
         Ok(claims.into_iter().next())
     }
 
-    async fn claim_batch_off_runtime(&self, lane: Lane, from: i64, exhaustive: bool, limit: usize) -> Result<Claimed> {
-        self.off_runtime(move |e| e.claim_batch(lane, from, exhaustive, limit)).await
+    async fn claim_batch_off_runtime(&self, lane: Lane, from: i64, scan: Scan, limit: usize) -> Result<Claimed> {
+        self.off_runtime(move |e| e.claim_batch(lane, from, scan, limit)).await
     }
 
     /// Claims the next rows of `lane`, up to `limit`, in one transaction, each with its number
     /// reserved and its request frozen: the row holding the lane's number in doubt alone if there
-    /// is one (nothing else may take a number before it is settled), else the oldest ready rows.
-    /// `from` is the lane's scan start (rows below it are settled); `exhaustive` looks for one
-    /// row through the whole lane instead of the next [`CLAIM_WINDOW`] pending rows. Returns the
+    /// is one (nothing else may take a number before it is settled), else the oldest ready rows
+    /// (see [`Scan`]). `from` is the lane's scan start (rows below it are settled); returns the
     /// claims and the new scan start.
-    fn claim_batch(&self, lane: Lane, from: i64, exhaustive: bool, limit: usize) -> Result<Claimed> {
+    fn claim_batch(&self, lane: Lane, from: i64, scan: Scan, limit: usize) -> Result<Claimed> {
         let now = self.now();
         let mut from = from;
         let claims = self
             .store()
             .write(|tx| {
-                let held = match lane.counter() {
-                    Some(counter) => numbering::in_doubt(tx, counter)?.map(|r| r.outbox_id),
-                    None => None,
+                let held = match (scan, lane.counter()) {
+                    (Scan::Window | Scan::Exhaustive, Some(counter)) => {
+                        numbering::in_doubt(tx, counter)?.map(|r| r.outbox_id)
+                    }
+                    (Scan::Continue, _) | (_, None) => None,
                 };
-                let ids: Vec<i64> = match held {
-                    Some(id) => ready_row(tx, "o.id = ?2", now, id)?.into_iter().collect(),
-                    None if exhaustive => {
-                        ready_row(tx, &format!("o.kind IN {}", lane.kinds_sql()), now, 0)?.into_iter().collect()
+                let mut claiming = Claiming::new(self, lane, now, scan);
+                let mut claims = Vec::new();
+                match held {
+                    Some(id) => {
+                        if let Some(id) = ready_row(tx, "o.id = ?2", now, id)? {
+                            claims.push(claiming.claim(tx, id)?);
+                        }
+                    }
+                    None if scan == Scan::Exhaustive => {
+                        if let Some(id) = ready_row(tx, &format!("o.kind IN {}", lane.kinds_sql()), now, 0)? {
+                            claims.push(claiming.claim(tx, id)?);
+                        }
                     }
                     None => {
-                        let window = pending_window(tx, lane, from, limit)?;
-                        if let Some(first) = window.first() {
-                            from = *first;
-                        }
-                        let mut found = Vec::new();
-                        for id in window {
-                            if found.len() == limit {
+                        let (first, window) = pending_window(tx, lane, from, limit, now)?;
+                        // Nothing pending from `from` on: the next scan starts after the last row
+                        // there is (an idle lane does not rescan the whole outbox at every wake).
+                        from = match first {
+                            Some(first) => first,
+                            None => outbox::end_of_queue(tx)?,
+                        };
+                        for (id, dependencies_done) in window {
+                            if claims.len() == limit {
                                 break;
                             }
-                            if let Some(id) = ready_row(tx, "o.id = ?2", now, id)? {
-                                found.push(id);
+                            if dependencies_done || dependencies_met(tx, lane, id)? {
+                                claims.push(claiming.claim(tx, id)?);
                             }
                         }
-                        found
                     }
-                };
-                let mut claims = Vec::with_capacity(ids.len());
-                for id in ids {
-                    tx.prepare_cached("UPDATE outbox SET state = 'in_flight', attempts = attempts + 1 WHERE id = ?1")
-                        .and_then(|mut s| s.execute([id]))
-                        .map_err(|source| store::Error::Db { operation: "claim a call for KRA", source })?;
-                    let row = outbox::row(tx, id)?;
-                    let prepared = self.prepare_in(tx, &row)?;
-                    claims.push((row, prepared));
                 }
                 Ok(claims)
             })
@@ -810,7 +880,12 @@ impl Engine {
         Ok((claims, from))
     }
 
-    async fn process(&self, row: OutboxRow, prepared: Result<Prepared>) -> Result<Outcome> {
+    async fn process(
+        &self,
+        row: OutboxRow,
+        prepared: Result<Prepared>,
+        known_unsent: &mut Option<KnownUnsent>,
+    ) -> Result<Outcome> {
         if is_local_only(row.kind) {
             self.keep_locally(&row).await?;
             return Ok(Outcome::KeptLocally);
@@ -826,6 +901,12 @@ impl Engine {
         };
         let function = function_of(row.kind);
 
+        // KRA certainly never recorded it: a first send.
+        let prepared = if KnownUnsent::covers(*known_unsent, prepared.number) {
+            Prepared { resend: false, ..prepared }
+        } else {
+            prepared
+        };
         // A sale or credit note whose outcome may be unknown: ask KRA before resending.
         if prepared.resend
             && let (Some(number), OutboxKind::Sale | OutboxKind::CreditNote) = (prepared.number, row.kind)
@@ -840,8 +921,20 @@ impl Engine {
                     );
                     return Ok(Outcome::AlreadyRecorded);
                 }
-                Ok(_) => {}
-                Err(e) => return self.retry(&row, &e).await,
+                Ok(None) => {
+                    let counter = counter_of(row.kind).unwrap_or(KraCounter::SalesInvoice);
+                    let highest = self
+                        .off_runtime(move |e| {
+                            e.store().read(|c| numbering::highest_open(c, counter)).during("read the open KRA numbers")
+                        })
+                        .await?;
+                    *known_unsent = highest.map(|up_to| KnownUnsent { lacked: number, up_to });
+                }
+                Ok(Some(_)) => {}
+                Err(e) => {
+                    *known_unsent = None;
+                    return self.retry(&row, &e).await;
+                }
             }
         }
 
@@ -857,6 +950,7 @@ impl Engine {
             }
             Err(e) => {
                 self.note_failure(&e);
+                *known_unsent = None;
                 self.settle_failure(&row, &prepared, &e).await
             }
         }
@@ -1139,18 +1233,50 @@ impl Engine {
         ExplainContext { document, item_name }
     }
 
+    /// A balance of the pipelined stock lane, built now from KRA's running totals (see
+    /// [`StockTotals`]); any other prepared request as it is.
+    fn with_balances(&self, prepared: Prepared, totals: &HashMap<ItemCode, Qty>) -> Result<Prepared> {
+        match &prepared.stock {
+            StockTotals::Balances(items) => {
+                let body = requests::stock_balances(items, |item| totals.get(item).copied(), &self.stamp())?;
+                Ok(Prepared { body, ..prepared })
+            }
+            StockTotals::Moves(_) | StockTotals::Untouched => Ok(prepared),
+        }
+    }
+
     /// Reserves the number, builds the request and freezes it, inside the claiming transaction
     /// (committed before the send). A document that cannot become a request gives its number back
-    /// and comes out as the inner error, to be parked.
-    fn prepare_in(&self, tx: &Transaction<'_>, row: &OutboxRow) -> store::Result<Result<Prepared>> {
+    /// and comes out as the inner error, to be parked. A balance of the pipelined stock lane is
+    /// built just before it goes out instead (see [`StockTotals`]).
+    fn prepare_in(
+        &self,
+        tx: &Transaction<'_>,
+        row: &OutboxRow,
+        claiming: &mut Claiming,
+    ) -> store::Result<Result<Prepared>> {
+        // Sent before with its frozen bytes: the earlier attempt may have reached KRA.
+        let resend = row.attempts > 1 && row.request_body.is_some();
         if is_local_only(row.kind) {
-            return Ok(Ok(Prepared { body: String::new(), number: None, resend: false }));
+            return Ok(Ok(Prepared {
+                body: String::new(),
+                number: None,
+                resend: false,
+                stock: StockTotals::Untouched,
+            }));
         }
-        let now = self.now();
-        let who = self.stamp();
+        if claiming.defer_balances && row.kind == OutboxKind::StockMaster {
+            return Ok(requests::balance_items(tx, row).map(|items| Prepared {
+                body: String::new(),
+                number: None,
+                resend,
+                stock: StockTotals::Balances(items),
+            }));
+        }
+        let now = claiming.now;
         let counter = counter_of(row.kind);
         let number = match counter {
-            Some(counter) => Some(numbering::reserve_ahead(tx, counter, row.id, now)?),
+            Some(counter) => Some(claiming.numbers(counter).reserve(tx, row.id, now)?),
             None => None,
         };
         let frozen_number = match (&row.request_body, number_field(row.kind)) {
@@ -1178,18 +1304,22 @@ impl Engine {
         } else if let Some(body) = frozen_under {
             body
         } else {
-            match requests::build(tx, row, number, &who) {
+            if claiming.shop.is_none() {
+                claiming.shop = Some(store::settings::shop_details(tx)?);
+            }
+            let shop = claiming.shop.as_ref().and_then(Option::as_ref);
+            match requests::build(tx, row, number, &claiming.who, shop) {
                 Ok(body) => body,
                 Err(e) => {
                     if let (Some(n), Some(counter)) = (number, counter) {
-                        numbering::release(tx, counter, n, now)?;
+                        claiming.numbers(counter).release(tx, n, now)?;
                     }
                     return Ok(Err(e));
                 }
             }
         };
         if row.request_body.is_none() {
-            outbox::freeze_request(tx, row.id, &body)?;
+            outbox::freeze_first_request(tx, row.id, &body)?;
         } else if !frozen_usable && row.kind != OutboxKind::StockMaster {
             // The store keeps the first body as evidence; the new one is frozen under its number.
             if let (Some(counter), Some(n)) = (counter, number) {
@@ -1197,9 +1327,15 @@ impl Engine {
             }
             tracing::info!(outbox = row.id, ?number, "sending a request renumbered after a number was given back");
         }
-        // Sent before with these bytes: the earlier attempt may have reached KRA.
-        let resend = row.attempts > 1 && row.request_body.is_some();
-        Ok(Ok(Prepared { body, number, resend }))
+        let stock = if claiming.defer_balances
+            && row.kind == OutboxKind::StockIo
+            && row.document.kind == DocumentKind::StockDocument
+        {
+            StockTotals::Moves(store::stock::kra_total_changes(tx, row.document.id)?)
+        } else {
+            StockTotals::Untouched
+        };
+        Ok(Ok(Prepared { body, number, resend, stock }))
     }
 
     fn signature_from(&self, data: Option<Value>, prepared: &Prepared) -> Result<Option<KraSignature>> {
@@ -1362,6 +1498,58 @@ fn with_device(signature: KraSignature, device: Option<&store::DeviceSettings>) 
 /// A claimed row: the row and its prepared request (or why it cannot be built).
 type Claim = (OutboxRow, Result<Prepared>);
 
+/// How a claim looks for rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scan {
+    /// The lane's number in doubt alone if there is one, else the next ready rows from the lane's
+    /// scan start.
+    Window,
+    /// The pipeline's next group, claimed while its current group goes out: every open number of
+    /// the lane belongs to a row the pipeline holds (a number in doubt is settled before a
+    /// pipeline starts), so there is none in doubt to look for.
+    Continue,
+    /// One row, looked for through the whole lane (when every lane is idle).
+    Exhaustive,
+}
+
+/// What the rows of one claiming transaction share: the time, the user stamp, and the numbers of
+/// the lane's series (read once, then consecutive).
+struct Claiming<'e> {
+    engine: &'e Engine,
+    now: DateTime,
+    who: oscu::wire::UserStamp,
+    numbers: Option<numbering::AheadRun>,
+    /// The shop's name and address for receipts, once read.
+    shop: Option<Option<store::ShopDetails>>,
+    /// The pipelined stock lane: balances are built just before they go out.
+    defer_balances: bool,
+}
+
+impl<'e> Claiming<'e> {
+    fn new(engine: &'e Engine, lane: Lane, now: DateTime, scan: Scan) -> Claiming<'e> {
+        Claiming {
+            engine,
+            now,
+            who: engine.stamp(),
+            numbers: None,
+            shop: None,
+            defer_balances: lane == Lane::Stock && lane.pipelined() && scan != Scan::Exhaustive,
+        }
+    }
+
+    fn numbers(&mut self, counter: KraCounter) -> &mut numbering::AheadRun {
+        self.numbers.get_or_insert_with(|| numbering::AheadRun::new(counter))
+    }
+
+    /// Marks the row in flight and prepares its request.
+    fn claim(&mut self, tx: &Transaction<'_>, id: i64) -> store::Result<Claim> {
+        let row = outbox::claim_row(tx, id)?;
+        let engine = self.engine;
+        let prepared = engine.prepare_in(tx, &row, self)?;
+        Ok((row, prepared))
+    }
+}
+
 /// Claimed rows and the lane's new scan start.
 type Claimed = (Vec<Claim>, i64);
 
@@ -1375,12 +1563,52 @@ const RESERVE_AHEAD_FIRST: usize = 64;
 /// than the store claims (a fast line). After a crash at most twice this many numbers are in doubt.
 const RESERVE_AHEAD_MAX: usize = 512;
 
+/// While a pipeline on a fast line has more to send, its accepted answers are settled in commits of
+/// at least this many rows (at the end of a group, whatever is queued; on a slow line, each at once).
+const SETTLE_GROUP: usize = 64;
+
+/// A `saveTrnsSalesOsdc` answered this fast means the series is bound by the machine (building,
+/// storing, the other lanes' calls on the same cores), not by the line: while it has a backlog,
+/// the stock lane waits for it.
+const FAST_LINE: Duration = Duration::from_millis(5);
+
 /// One pipelined lane's state: rows claimed and not yet sent, the next group being claimed, and
 /// accepted answers being settled.
 struct Pipeline {
     batch: VecDeque<Claim>,
     next: Option<tokio::task::JoinHandle<Result<Claimed>>>,
     settling: Settler,
+    /// The stock lane: KRA's running total per item, as of the last answer (see [`StockTotals`]).
+    kra_stock: HashMap<ItemCode, Qty>,
+    /// Numbers in doubt that KRA certainly never recorded (see [`KnownUnsent`]).
+    known_unsent: Option<KnownUnsent>,
+}
+
+/// What asking KRA about the lowest number in doubt showed: KRA lacks `lacked`, so none of the
+/// numbers after it that were open then (up to `up_to`) was recorded either (KRA's series is
+/// strict, and nothing was sent since): their rows go out without asking first. Forgotten at the
+/// lane's first call that is not accepted.
+#[derive(Debug, Clone, Copy)]
+struct KnownUnsent {
+    lacked: i64,
+    up_to: i64,
+}
+
+impl KnownUnsent {
+    fn covers(known: Option<KnownUnsent>, number: Option<i64>) -> bool {
+        match (known, number) {
+            (Some(k), Some(n)) => n > k.lacked && n <= k.up_to,
+            _ => false,
+        }
+    }
+}
+
+/// KRA accepted a movement: its changes join the running totals.
+fn add_to_totals(totals: &mut HashMap<ItemCode, Qty>, changes: &[(ItemCode, Qty)]) {
+    for (item, change) in changes {
+        let total = totals.entry(item.clone()).or_insert(Qty::ZERO);
+        *total = Qty::from_hundredths(total.hundredths().saturating_add(change.hundredths()));
+    }
 }
 
 /// An answer KRA accepted, waiting for its settling transaction.
@@ -1388,6 +1616,8 @@ struct Accepted {
     row: OutboxRow,
     number: Option<i64>,
     signature: Option<KraSignature>,
+    /// Balances built just before they went out, kept with the row when it has no body frozen yet.
+    balances_sent: Option<String>,
 }
 
 /// Group commits of accepted answers, run on the blocking threads beside the sends: while one
@@ -1399,16 +1629,19 @@ struct Settler {
 }
 
 impl Settler {
-    /// Collects a finished commit and starts the next one with whatever is queued; returns the
-    /// rows whose settle committed now. Never waits for a commit in progress.
-    async fn pump(&mut self, engine: &Engine) -> Result<usize> {
+    /// Collects a finished commit and starts the next one with whatever is queued (with `gather`,
+    /// only once [`SETTLE_GROUP`] answers are queued: every commit holds the store through an
+    /// fsync, and the next group's claim waits for it); returns the rows whose settle committed
+    /// now. Never waits for a commit in progress.
+    async fn pump(&mut self, engine: &Engine, gather: bool) -> Result<usize> {
         let mut settled = 0;
         if self.running.as_ref().is_some_and(tokio::task::JoinHandle::is_finished)
             && let Some(done) = self.running.take()
         {
             settled += done.await.map_err(|_| Error::StoreThread)??;
         }
-        if self.running.is_none() && !self.queued.is_empty() {
+        let worth_a_commit = !gather || self.queued.len() >= SETTLE_GROUP;
+        if self.running.is_none() && !self.queued.is_empty() && worth_a_commit {
             let group = std::mem::take(&mut self.queued);
             self.running = Some(engine.spawn_store_work(move |e| e.settle_group(&group)));
         }
@@ -1425,7 +1658,7 @@ impl Settler {
             if self.queued.is_empty() {
                 return Ok(settled);
             }
-            settled += self.pump(engine).await?;
+            settled += self.pump(engine, false).await?;
         }
     }
 }
@@ -1464,17 +1697,62 @@ fn record_signature(tx: &Transaction<'_>, row: &OutboxRow, sig: &KraSignature) -
 /// How many pending rows of a lane a claim looks at (beyond them only when every lane is idle).
 const CLAIM_WINDOW: i64 = 64;
 
-/// The next pending rows of `lane` from id `from`, oldest first (a rowid range scan, so a claim
-/// costs the same with 10 or 100,000 rows done before it).
-fn pending_window(tx: &Transaction<'_>, lane: Lane, from: i64, rows: usize) -> store::Result<Vec<i64>> {
+/// The next pending rows of `lane` from id `from` that are due at `now`, oldest first, each with
+/// whether every row it depends on is done (a rowid range scan, so a claim costs the same with 10
+/// or 100,000 rows done before it). Returns the first pending row too (due or not): the lane's
+/// next scan start.
+fn pending_window(tx: &Transaction<'_>, lane: Lane, from: i64, rows: usize, now: DateTime) -> store::Result<Window> {
     let sql = format!(
-        "SELECT id FROM outbox WHERE id >= ?1 AND kind IN {} AND state = 'pending' ORDER BY id LIMIT ?2",
+        "SELECT o.id, o.next_attempt_at <= ?3, NOT EXISTS (
+             SELECT 1 FROM outbox_deps d JOIN outbox p ON p.id = d.depends_on
+             WHERE d.outbox_id = o.id AND p.state != 'done')
+         FROM outbox o WHERE o.id >= ?1 AND o.kind IN {} AND o.state = 'pending'
+         ORDER BY o.id LIMIT ?2",
         lane.kinds_sql()
     );
     let db = |source| store::Error::Db { operation: "find the next calls for KRA", source };
     let mut stmt = tx.prepare_cached(&sql).map_err(db)?;
-    let window = CLAIM_WINDOW.max(i64::try_from(rows).unwrap_or(i64::MAX).saturating_mul(2));
-    stmt.query_map([from, window], |r| r.get(0)).map_err(db)?.collect::<Result<Vec<i64>, _>>().map_err(db)
+    let window = CLAIM_WINDOW.saturating_add(i64::try_from(rows).unwrap_or(i64::MAX));
+    let pending = stmt
+        .query_map(rusqlite::params![from, window, now.kra()], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, bool>(1)?, r.get::<_, bool>(2)?))
+        })
+        .map_err(db)?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(db)?;
+    let first = pending.first().map(|(id, _, _)| *id);
+    let due = pending.into_iter().filter(|(_, due, _)| *due).map(|(id, _, done)| (id, done)).collect();
+    Ok((first, due))
+}
+
+/// The first pending row of a window (due or not), and the due ones with whether everything they
+/// depend on is done.
+type Window = (Option<i64>, Vec<(i64, bool)>);
+
+/// Whether every row `id` depends on is done, or, in the pipelined stock lane, is the movement a
+/// balance follows and is claimed by the same pipeline (in flight there: it goes out, and is
+/// answered, before the balance; if it fails, the pipeline puts the balance back unsent).
+fn dependencies_met(tx: &Transaction<'_>, lane: Lane, id: i64) -> store::Result<bool> {
+    let db = |source| store::Error::Db { operation: "check what a call for KRA waits for", source };
+    let mut stmt = tx
+        .prepare_cached(
+            "SELECT o.kind, p.kind, p.state FROM outbox o
+             JOIN outbox_deps d ON d.outbox_id = o.id JOIN outbox p ON p.id = d.depends_on
+             WHERE o.id = ?1 AND p.state != 'done'",
+        )
+        .map_err(db)?;
+    let waiting = stmt
+        .query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))
+        .map_err(db)?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(db)?;
+    Ok(waiting.iter().all(|(kind, dep_kind, dep_state)| {
+        lane == Lane::Stock
+            && lane.pipelined()
+            && kind == OutboxKind::StockMaster.as_str()
+            && dep_kind == OutboxKind::StockIo.as_str()
+            && dep_state == OutboxState::InFlight.as_str()
+    }))
 }
 
 /// The oldest pending row matching `filter` that is due and whose dependencies are done.

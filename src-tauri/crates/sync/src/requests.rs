@@ -57,11 +57,20 @@ fn to_json<T: serde::Serialize>(what: &str, request: &T) -> Result<String> {
     serde_json::to_string(request).map_err(|e| Error::BuildRequest { what: what.to_owned(), reason: e.to_string() })
 }
 
-/// The request body of `row`, carrying `kra_number` where the kind has a series.
-pub(crate) fn build(conn: &Connection, row: &OutboxRow, kra_number: Option<i64>, user: &UserStamp) -> Result<String> {
+/// The request body of `row`, carrying `kra_number` where the kind has a series; `shop` is the
+/// shop's name and address for receipts (read once per claim).
+pub(crate) fn build(
+    conn: &Connection,
+    row: &OutboxRow,
+    kra_number: Option<i64>,
+    user: &UserStamp,
+    shop: Option<&ShopDetails>,
+) -> Result<String> {
     match row.kind {
-        OutboxKind::Sale => to_json("a sale", &sale(conn, row.document.id, kra_number, user)?),
-        OutboxKind::CreditNote => to_json("a credit note", &credit_note(conn, row.document.id, kra_number, user)?),
+        OutboxKind::Sale => to_json("a sale", &sale(conn, row.document.id, kra_number, user, shop)?),
+        OutboxKind::CreditNote => {
+            to_json("a credit note", &credit_note(conn, row.document.id, kra_number, user, shop)?)
+        }
         OutboxKind::StockIo => to_json("a stock movement", &stock_io(conn, row.document.id, kra_number, user)?),
         OutboxKind::StockMaster => to_json("stock balances", &stock_masters(conn, row, user)?),
         OutboxKind::SaveItem => {
@@ -83,31 +92,35 @@ pub(crate) fn build(conn: &Connection, row: &OutboxRow, kra_number: Option<i64>,
     }
 }
 
-fn sale(conn: &Connection, id: i64, kra_number: Option<i64>, user: &UserStamp) -> Result<TrnsSalesSaveWrReq> {
+fn sale(
+    conn: &Connection,
+    id: i64,
+    kra_number: Option<i64>,
+    user: &UserStamp,
+    shop: Option<&ShopDetails>,
+) -> Result<TrnsSalesSaveWrReq> {
     let sale = store::sales::load_sale(conn, id).during("read the sale")?;
-    let shop = store::settings::shop_details(conn).during("read the shop details")?;
     let goods = sale.invoice.lines.iter().any(|l| l.item_type.carries_stock());
-    let header = sale_header(
-        number(kra_number, &sale.trader_no)?,
-        &sale.trader_no,
-        sale.committed_at,
-        goods,
-        user,
-        shop.as_ref(),
-    );
+    let header =
+        sale_header(number(kra_number, &sale.trader_no)?, &sale.trader_no, sale.committed_at, goods, user, shop);
     TrnsSalesSaveWrReq::from_invoice(&sale.invoice, &header).map_err(build_err(format!("sale {}", sale.trader_no)))
 }
 
-fn credit_note(conn: &Connection, id: i64, kra_number: Option<i64>, user: &UserStamp) -> Result<TrnsSalesSaveWrReq> {
+fn credit_note(
+    conn: &Connection,
+    id: i64,
+    kra_number: Option<i64>,
+    user: &UserStamp,
+    shop: Option<&ShopDetails>,
+) -> Result<TrnsSalesSaveWrReq> {
     let cn = store::credit_notes::load_credit_note(conn, id).during("read the credit note")?;
     let what = format!("credit note {}", cn.trader_no);
     let original = store::sales::sale_signature(conn, cn.sale_id)
         .during("read the original sale's signature")?
         .and_then(|s| u64::try_from(s.invoice_no).ok())
         .unwrap_or(0);
-    let shop = store::settings::shop_details(conn).during("read the shop details")?;
     let goods = cn.credit_note.lines.iter().any(|l| l.item_type.carries_stock());
-    let header = sale_header(number(kra_number, &what)?, &cn.trader_no, cn.committed_at, goods, user, shop.as_ref());
+    let header = sale_header(number(kra_number, &what)?, &cn.trader_no, cn.committed_at, goods, user, shop);
     TrnsSalesSaveWrReq::from_credit_note(&cn.credit_note, original, &header).map_err(build_err(what))
 }
 
@@ -170,6 +183,20 @@ fn stock_io(conn: &Connection, doc_id: i64, kra_number: Option<i64>, user: &User
 /// document), each with KRA's running total now. Sent as a JSON array, one call per element;
 /// the quantity is absolute, so a resend after a failure is harmless.
 fn stock_masters(conn: &Connection, row: &OutboxRow, user: &UserStamp) -> Result<Vec<StockMasterSaveReq>> {
+    let items = balance_items(conn, row)?;
+    let mut totals = Vec::with_capacity(items.len());
+    for item in &items {
+        totals.push(store::stock::kra_quantity(conn, item).during("read the stock KRA has accepted")?);
+    }
+    stock_master_requests(
+        &items,
+        |item| items.iter().position(|i| i == item).and_then(|n| totals.get(n).copied()),
+        user,
+    )
+}
+
+/// The items a stock balance row sets: the row's item, or every item of its stock document, sorted.
+pub(crate) fn balance_items(conn: &Connection, row: &OutboxRow) -> Result<Vec<ItemCode>> {
     let mut items: Vec<ItemCode> = match &row.item_code {
         Some(code) => vec![code.clone()],
         None => store::stock::stock_document(conn, row.document.id)
@@ -181,15 +208,29 @@ fn stock_masters(conn: &Connection, row: &OutboxRow, user: &UserStamp) -> Result
     };
     items.sort();
     items.dedup();
+    Ok(items)
+}
+
+/// The body of a stock balance row for `items`, each with the quantity `kra_total` gives (none:
+/// KRA has accepted no movement of it, so zero).
+pub(crate) fn stock_balances(
+    items: &[ItemCode],
+    kra_total: impl Fn(&ItemCode) -> Option<Qty>,
+    user: &UserStamp,
+) -> Result<String> {
+    to_json("stock balances", &stock_master_requests(items, kra_total, user)?)
+}
+
+fn stock_master_requests(
+    items: &[ItemCode],
+    kra_total: impl Fn(&ItemCode) -> Option<Qty>,
+    user: &UserStamp,
+) -> Result<Vec<StockMasterSaveReq>> {
     items
         .iter()
         .map(|item| {
-            StockMasterSaveReq::new(
-                item,
-                store::stock::kra_quantity(conn, item).during("read the stock KRA has accepted")?,
-                user,
-            )
-            .map_err(build_err(format!("stock of {item}")))
+            StockMasterSaveReq::new(item, kra_total(item).unwrap_or(Qty::ZERO), user)
+                .map_err(build_err(format!("stock of {item}")))
         })
         .collect()
 }

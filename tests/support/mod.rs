@@ -62,6 +62,8 @@ pub fn environment_ready(test: &str) -> bool {
 }
 
 const WEBKIT_DRIVER: &str = "/usr/bin/WebKitWebDriver";
+/// WebKit's switch for compositing (the app turns compositing off unless it is set).
+const NO_COMPOSITING: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
 
 fn tauri_driver() -> PathBuf {
     if let Some(p) = std::env::var_os("TAURI_DRIVER") {
@@ -88,11 +90,27 @@ pub struct Driver {
 }
 
 impl Driver {
-    /// Starts tauri-driver; the app it launches uses `data_dir` as its data folder.
+    /// Starts tauri-driver; the app it launches uses `data_dir` as its data folder. WebKit
+    /// composites as it does by default (`WEBKIT_DISABLE_COMPOSITING_MODE=0` unless the caller's
+    /// environment says otherwise): without compositing WebDriver's first screenshot hangs.
     pub fn start(data_dir: &Path) -> Driver {
+        let mut command = Command::new(tauri_driver());
+        if std::env::var_os(NO_COMPOSITING).is_none() {
+            command.env(NO_COMPOSITING, "0");
+        }
+        Driver::spawn(command, data_dir)
+    }
+
+    /// Starts tauri-driver for an app that runs with the WebKit settings it gives itself
+    /// (`webkit_env`), as a shop runs it (the benchmarks).
+    pub fn start_as_shipped(data_dir: &Path) -> Driver {
+        Driver::spawn(Command::new(tauri_driver()), data_dir)
+    }
+
+    fn spawn(mut command: Command, data_dir: &Path) -> Driver {
         let port = free_port();
         let native_port = free_port();
-        let child = Command::new(tauri_driver())
+        let child = command
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .args(["--native-driver", WEBKIT_DRIVER])
             .env("DUKA_DATA_DIR", data_dir)

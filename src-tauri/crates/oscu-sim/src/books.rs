@@ -116,8 +116,9 @@ pub fn numbered_key(tin: &str, bhf_id: &str, n: u64) -> String {
 /// The state file's format version (`PRAGMA user_version`).
 const STATE_VERSION: i64 = 1;
 
-/// SQLite's page cache of the books, in KiB (SQLite's default is 2,000).
-const STATE_CACHE_KIB: i64 = -2000;
+/// SQLite's page cache of the books, in KiB (SQLite's default is 2,000). The pages the rules
+/// read again and again (items, stock totals, the latest documents) fit; the OS caches the rest.
+const STATE_CACHE_KIB: i64 = 512;
 
 const PUT: &str = "INSERT OR REPLACE INTO records (kind, key, json) VALUES (?1, ?2, ?3)";
 
@@ -157,9 +158,7 @@ impl Books {
     fn with_connection(conn: Connection, path: &Path) -> Result<Books> {
         conn.execute_batch(SCHEMA).map_err(|source| Error::OpenState { path: path.into(), source })?;
         conn.pragma_update(None, "user_version", STATE_VERSION).map_err(Error::WriteState)?;
-        // The page cache holds what the rules read again and again (items, stock totals, the
-        // latest documents); the rest stays on disk.
-        conn.pragma_update(None, "cache_size", STATE_CACHE_KIB).map_err(Error::WriteState)?;
+        conn.pragma_update(None, "cache_size", -STATE_CACHE_KIB).map_err(Error::WriteState)?;
         conn.set_prepared_statement_cache_capacity(32);
         let mut books = Books {
             devices: BTreeMap::new(),

@@ -6,7 +6,8 @@
 //! this process, and changing the environment of a running process is `unsafe` (forbidden here).
 //! So when one is missing the binary starts itself again with it (`exec`: same process id, same
 //! arguments, the rest of the environment kept). A variable already set is left as it is, so a
-//! user or a test can choose otherwise (`WEBKIT_DISABLE_COMPOSITING_MODE=0`).
+//! user can choose otherwise (`WEBKIT_DISABLE_COMPOSITING_MODE=0`); `DUKA_WEBKIT_DEFAULTS=0`
+//! leaves WebKit's own defaults alone (the e2e tests: WebDriver's screenshots hang with these).
 
 use std::ffi::OsString;
 use std::os::unix::process::CommandExt;
@@ -15,7 +16,7 @@ use std::process::Command;
 /// Each variable with Duka's value and why.
 pub const DEFAULTS: [(&str, &str); 6] = [
     // Software compositing: WebKit's page process uses about 115 MB less and the window is ready
-    // sooner. (The e2e tests set it to 0: WebDriver's first screenshot hangs without compositing.)
+    // sooner.
     ("WEBKIT_DISABLE_COMPOSITING_MODE", "1"),
     // The till's script is small and waits on Rust, not on the CPU: no JIT saves ~14 MB.
     ("JSC_useJIT", "0"),
@@ -31,12 +32,18 @@ pub const DEFAULTS: [(&str, &str); 6] = [
     ("MALLOC_ARENA_MAX", "2"),
 ];
 
+/// Set to `0`, Duka adds none of its defaults.
+pub const OPT_OUT: &str = "DUKA_WEBKIT_DEFAULTS";
+
 /// The defaults this process's environment lacks.
 pub fn missing() -> Vec<(&'static str, &'static str)> {
     missing_from(|name| std::env::var_os(name))
 }
 
 fn missing_from(lookup: impl Fn(&str) -> Option<OsString>) -> Vec<(&'static str, &'static str)> {
+    if lookup(OPT_OUT).is_some_and(|v| v == "0") {
+        return Vec::new();
+    }
     DEFAULTS.into_iter().filter(|(name, _)| lookup(name).is_none()).collect()
 }
 
@@ -64,5 +71,6 @@ mod tests {
         let chosen = missing_from(|name| (name == "WEBKIT_DISABLE_COMPOSITING_MODE").then(|| "0".into()));
         assert_eq!(chosen, DEFAULTS[1..].to_vec());
         assert!(missing_from(|_| Some("x".into())).is_empty());
+        assert!(missing_from(|name| (name == OPT_OUT).then(|| "0".into())).is_empty());
     }
 }

@@ -62,8 +62,6 @@ pub fn environment_ready(test: &str) -> bool {
 }
 
 const WEBKIT_DRIVER: &str = "/usr/bin/WebKitWebDriver";
-/// WebKit's switch for compositing (the app turns compositing off unless it is set).
-const NO_COMPOSITING: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
 
 fn tauri_driver() -> PathBuf {
     if let Some(p) = std::env::var_os("TAURI_DRIVER") {
@@ -90,14 +88,12 @@ pub struct Driver {
 }
 
 impl Driver {
-    /// Starts tauri-driver; the app it launches uses `data_dir` as its data folder. WebKit
-    /// composites as it does by default (`WEBKIT_DISABLE_COMPOSITING_MODE=0` unless the caller's
-    /// environment says otherwise): without compositing WebDriver's first screenshot hangs.
+    /// Starts tauri-driver; the app it launches uses `data_dir` as its data folder and WebKit's
+    /// own defaults (`DUKA_WEBKIT_DEFAULTS=0`): with Duka's settings (no compositing, no DMA-BUF
+    /// renderer, no GDK GL) WebDriver's screenshots hang.
     pub fn start(data_dir: &Path) -> Driver {
         let mut command = Command::new(tauri_driver());
-        if std::env::var_os(NO_COMPOSITING).is_none() {
-            command.env(NO_COMPOSITING, "0");
-        }
+        command.env("DUKA_WEBKIT_DEFAULTS", "0");
         Driver::spawn(command, data_dir)
     }
 

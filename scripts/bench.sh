@@ -19,6 +19,5 @@ cargo bench --locked -q -p sync --bench drain
 echo
 echo "## Desktop: cold start to an interactive till, memory after 1,000 sales"
 # The release build, as a shop runs it (the first release build of the Tauri tree takes ~15 minutes),
-# with the WebKit environment scripts/run.sh starts it with.
-export WEBKIT_DISABLE_COMPOSITING_MODE="${WEBKIT_DISABLE_COMPOSITING_MODE:-1}" JSC_useJIT="${JSC_useJIT:-0}"
+# with the WebKit environment the app sets itself (src-tauri/src/webkit_env.rs).
 DUKA_BENCH=1 xvfb-run -a -s "-screen 0 1280x800x24" cargo test --release --locked -q -p duka-desktop --test startup_bench

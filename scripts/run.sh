@@ -35,12 +35,10 @@ if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   exit 1
 fi
 
-# The till needs no GPU compositing; without it WebKit's page process uses about 115 MB less and the
-# window is ready sooner (README, desktop bench). Set the variable to 0 to compare.
-export WEBKIT_DISABLE_COMPOSITING_MODE="${WEBKIT_DISABLE_COMPOSITING_MODE:-1}"
-# Nor a JavaScript JIT: the till's script is small and waits on Rust, not on the CPU; without the
-# JIT the page process uses about 10 MB less (PSS). Set it to 1 to compare.
-export JSC_useJIT="${JSC_useJIT:-0}"
+# WebKit's settings (no GPU compositing, no JavaScript JIT, no OpenGL in the window process, two
+# malloc arenas) are set by the app itself at start (src-tauri/src/webkit_env.rs), so a user
+# launching the binary gets them too. Set a variable here to override one, for example
+# WEBKIT_DISABLE_COMPOSITING_MODE=0 scripts/run.sh.
 
 if [ "${1:-}" = "--release" ]; then
   exec cargo run --locked --release -p duka-desktop --features tauri/custom-protocol

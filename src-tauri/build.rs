@@ -55,6 +55,11 @@ const COMMANDS: &[&str] = &[
 ];
 
 fn main() {
+    // Relative relocations packed (DT_RELR, glibc 2.36 and later, Debian 12): the table the loader
+    // reads at every start shrinks from ~1 MB to a few KB, and so does the memory it stays in.
+    if std::env::var("CARGO_CFG_TARGET_OS").is_ok_and(|os| os == "linux") {
+        println!("cargo:rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
+    }
     let attributes = tauri_build::Attributes::new()
         .config_path("../tauri.conf.json")
         .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));

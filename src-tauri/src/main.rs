@@ -11,6 +11,8 @@ mod dto;
 mod error;
 mod events;
 mod local;
+#[cfg(target_os = "linux")]
+mod webkit_env;
 
 use std::time::Instant;
 
@@ -35,12 +37,19 @@ async fn till_ready(started: tauri::State<'_, Started>) -> error::Result<u64> {
 
 fn main() {
     let started = Instant::now();
+    // First of all: WebKit's and malloc's settings (this may start the binary again with them).
+    #[cfg(target_os = "linux")]
+    let environment = webkit_env::ensure();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn,duka_desktop=info".into()),
         )
         .with_writer(std::io::stderr)
         .init();
+    #[cfg(target_os = "linux")]
+    if let Err(reason) = environment {
+        tracing::warn!("{reason}; running without them (more memory)");
+    }
     if let Err(e) = run(started) {
         eprintln!("Duka could not start: {e:#}");
         std::process::exit(1);

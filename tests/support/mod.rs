@@ -88,11 +88,25 @@ pub struct Driver {
 }
 
 impl Driver {
-    /// Starts tauri-driver; the app it launches uses `data_dir` as its data folder.
+    /// Starts tauri-driver; the app it launches uses `data_dir` as its data folder and WebKit's
+    /// own defaults (`DUKA_WEBKIT_DEFAULTS=0`): with Duka's settings (no compositing, no DMA-BUF
+    /// renderer, no GDK GL) WebDriver's screenshots hang.
     pub fn start(data_dir: &Path) -> Driver {
+        let mut command = Command::new(tauri_driver());
+        command.env("DUKA_WEBKIT_DEFAULTS", "0");
+        Driver::spawn(command, data_dir)
+    }
+
+    /// Starts tauri-driver for an app that runs with the WebKit settings it gives itself
+    /// (`webkit_env`), as a shop runs it (the benchmarks).
+    pub fn start_as_shipped(data_dir: &Path) -> Driver {
+        Driver::spawn(Command::new(tauri_driver()), data_dir)
+    }
+
+    fn spawn(mut command: Command, data_dir: &Path) -> Driver {
         let port = free_port();
         let native_port = free_port();
-        let child = Command::new(tauri_driver())
+        let child = command
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .args(["--native-driver", WEBKIT_DRIVER])
             .env("DUKA_DATA_DIR", data_dir)

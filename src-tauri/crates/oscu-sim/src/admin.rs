@@ -59,7 +59,7 @@ pub fn add_supplier_sale(books: &mut Books, reference: &Reference, now: &str, bo
     kra::check_document_amounts(sale, reference)
         .map_err(|r| bad(OP, format!("KRA would not have accepted this sale: {}", r.message)))?;
     let key = kra::supplier_sale_key(&tin, &bhf, supplier, supplier_bhf, no);
-    if books.get(kind::SUPPLIER_SALE, &key).is_some() {
+    if books.get(kind::SUPPLIER_SALE, &key)?.is_some() {
         return Err(bad(OP, format!("supplier sale {supplier}/{supplier_bhf}/{no} for {tin}/{bhf} exists already")));
     }
     let mut stored = sale.clone();
@@ -96,7 +96,7 @@ pub fn add_notice(books: &mut Books, _reference: &Reference, now: &str, body: &V
     const OP: &str = "add a notice";
     let title = body.opt_text("title").ok_or_else(|| bad(OP, "\"title\" is required"))?;
     let cont = body.opt_text("cont").ok_or_else(|| bad(OP, "\"cont\" is required"))?;
-    let no = books.count(kind::NOTICE) as u64 + 1;
+    let no = books.count(kind::NOTICE)? as u64 + 1;
     let notice = json!({
         "noticeNo": no, "title": title, "cont": cont,
         "dtlUrl": body.get("dtlUrl").cloned().unwrap_or(Value::Null),
@@ -120,7 +120,9 @@ pub fn add_taxpayer(books: &mut Books, _reference: &Reference, now: &str, body: 
 pub fn state(books: &Books, what: &str, tin: &str, bhf: &str) -> Result<Value> {
     const OP: &str = "read the books";
     let prefix = format!("{tin}/{bhf}/");
-    let records = |k: &str| -> Value { Value::Array(books.scan(k, &prefix).map(|(_, r)| r.body.clone()).collect()) };
+    let records = |k: &str| -> Result<Value> {
+        Ok(Value::Array(books.scan(k, &prefix)?.into_iter().map(|(_, r)| r.body).collect()))
+    };
     Ok(match what {
         "devices" => Value::Array(
             books
@@ -142,22 +144,23 @@ pub fn state(books: &Books, what: &str, tin: &str, bhf: &str) -> Result<Value> {
                 "nextInvcNo": b.next_invc_no,
                 "nextPurchaseInvcNo": b.next_purchase_no,
                 "nextSarNo": b.next_sar_no,
-                "nextItemSeq": kra::next_item_sequence(books, tin),
+                "nextItemSeq": kra::next_item_sequence(books, tin)?,
             })
         }
-        "sales" => records(kind::SALE),
-        "purchases" => records(kind::PURCHASE),
-        "stock_io" => records(kind::STOCK_IO),
+        "sales" => records(kind::SALE)?,
+        "purchases" => records(kind::PURCHASE)?,
+        "stock_io" => records(kind::STOCK_IO)?,
         "stock" => Value::Array(
             books
-                .scan(kind::STOCK, &prefix)
+                .scan(kind::STOCK, &prefix)?
+                .into_iter()
                 .map(|(_, r)| {
                     let h = r.body.get("rsdQty100").and_then(Value::as_i64).unwrap_or(0);
                     json!({"itemCd": r.body["itemCd"], "rsdQty": domain::Qty::from_hundredths(h).plain(), "ioCount": r.body["ioCount"]})
                 })
                 .collect(),
         ),
-        "items" => Value::Array(books.scan(kind::ITEM, &format!("{tin}/")).map(|(_, r)| r.body.clone()).collect()),
+        "items" => Value::Array(books.scan(kind::ITEM, &format!("{tin}/"))?.into_iter().map(|(_, r)| r.body).collect()),
         other => {
             return Err(bad(
                 OP,

@@ -1,11 +1,13 @@
 //! KRA's books as the simulator keeps them: devices and their keys, per-branch counters, and every
-//! accepted record (items, sales, purchases, stock, customers, feeds). In memory, and with a state
-//! file also in SQLite: every accepted call's changes are written in one transaction, so a restart
+//! accepted record (items, sales, purchases, stock, customers, feeds). Records live in SQLite (the
+//! state file, or an in-memory database without one, so there is one code path) and are read from
+//! it when a rule needs them; devices, branches and the gateway credentials, a handful of rows, are
+//! also kept in memory. Every accepted call's changes are written in one transaction, so a restart
 //! loses nothing.
 
 use std::{collections::BTreeMap, path::Path};
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -82,20 +84,20 @@ pub mod kind {
 enum Touched {
     Device(String),
     Branch(String),
-    Record(String, String),
     Gateway,
 }
 
-/// The books. Callers check a request against them read-only, then write; `commit` makes the
-/// writes durable.
-#[derive(Debug, Default)]
+/// The books. Callers check a request against them, then write; `commit` makes the writes
+/// durable. Record writes go straight into an open SQLite transaction (so later reads of the same
+/// call see them); a write that fails is reported by `commit`, which then rolls the call back.
+#[derive(Debug)]
 pub struct Books {
     devices: BTreeMap<String, Device>,
     branches: BTreeMap<String, Branch>,
-    records: BTreeMap<(String, String), Record>,
     gateway: Option<GatewayCredentials>,
-    store: Option<Connection>,
+    conn: Connection,
     touched: Vec<Touched>,
+    failed_write: Option<rusqlite::Error>,
 }
 
 pub fn device_key(tin: &str, bhf_id: &str, serial: &str) -> String {
@@ -114,6 +116,12 @@ pub fn numbered_key(tin: &str, bhf_id: &str, n: u64) -> String {
 /// The state file's format version (`PRAGMA user_version`).
 const STATE_VERSION: i64 = 1;
 
+/// SQLite's page cache of the books, in KiB (SQLite's default is 2,000). The pages the rules
+/// read again and again (items, stock totals, the latest documents) fit; the OS caches the rest.
+const STATE_CACHE_KIB: i64 = 512;
+
+const PUT: &str = "INSERT OR REPLACE INTO records (kind, key, json) VALUES (?1, ?2, ?3)";
+
 const SCHEMA: &str = "
 PRAGMA journal_mode = WAL;
 PRAGMA synchronous = NORMAL;
@@ -130,12 +138,13 @@ fn parse<T: for<'de> Deserialize<'de>>(kind: &str, key: &str, json: &str) -> Res
 }
 
 impl Books {
-    /// Empty books in memory.
-    pub fn in_memory() -> Books {
-        Books::default()
+    /// Empty books in an in-memory database (tests, a simulator without a state file).
+    pub fn in_memory() -> Result<Books> {
+        let conn = Connection::open_in_memory().map_err(Error::ReadState)?;
+        Books::with_connection(conn, Path::new(":memory:"))
     }
 
-    /// Opens (or creates) a state file and loads everything in it.
+    /// Opens (or creates) a state file.
     pub fn open(path: &Path) -> Result<Books> {
         let conn = Connection::open(path).map_err(|source| Error::OpenState { path: path.into(), source })?;
         conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(Error::ReadState)?;
@@ -143,20 +152,35 @@ impl Books {
         if version > STATE_VERSION {
             return Err(Error::NewerState { path: path.into(), found: version, supported: STATE_VERSION });
         }
+        Books::with_connection(conn, path)
+    }
+
+    fn with_connection(conn: Connection, path: &Path) -> Result<Books> {
         conn.execute_batch(SCHEMA).map_err(|source| Error::OpenState { path: path.into(), source })?;
         conn.pragma_update(None, "user_version", STATE_VERSION).map_err(Error::WriteState)?;
-        let mut books = Books { store: Some(conn), ..Books::default() };
+        conn.pragma_update(None, "cache_size", -STATE_CACHE_KIB).map_err(Error::WriteState)?;
+        conn.set_prepared_statement_cache_capacity(32);
+        let mut books = Books {
+            devices: BTreeMap::new(),
+            branches: BTreeMap::new(),
+            gateway: None,
+            conn,
+            touched: Vec::new(),
+            failed_write: None,
+        };
         books.reload()?;
         Ok(books)
     }
 
+    /// Reads the devices, branches and gateway credentials back from the database.
     fn reload(&mut self) -> Result<()> {
-        let Some(conn) = &self.store else { return Ok(()) };
         let mut devices = BTreeMap::new();
         let mut branches = BTreeMap::new();
-        let mut records = BTreeMap::new();
         let mut gateway = None;
-        let mut stmt = conn.prepare("SELECT kind, key, json FROM records").map_err(Error::ReadState)?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT kind, key, json FROM records WHERE kind IN ('_device', '_branch', '_gateway')")
+            .map_err(Error::ReadState)?;
         let rows = stmt
             .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))
             .map_err(Error::ReadState)?;
@@ -169,57 +193,54 @@ impl Books {
                 "_branch" => {
                     branches.insert(key.clone(), parse(&k, &key, &json)?);
                 }
-                "_gateway" => gateway = Some(parse(&k, &key, &json)?),
-                _ => {
-                    let rec: Record = parse(&k, &key, &json)?;
-                    records.insert((k, key), rec);
-                }
+                _ => gateway = Some(parse(&k, &key, &json)?),
             }
         }
         self.devices = devices;
         self.branches = branches;
-        self.records = records;
         self.gateway = gateway;
         Ok(())
     }
 
-    /// Writes everything changed since the last commit in one transaction. On failure the books
-    /// are reloaded from the state file, so memory never holds what the file does not.
+    /// Opens the call's transaction unless it is open already.
+    fn begin(&self) -> rusqlite::Result<()> {
+        if self.conn.is_autocommit() { self.conn.execute_batch("BEGIN IMMEDIATE") } else { Ok(()) }
+    }
+
+    /// Writes everything changed since the last commit in one transaction. On failure the
+    /// transaction is rolled back and devices and branches are read back from the database, so
+    /// memory never holds what the database does not.
     pub fn commit(&mut self) -> Result<()> {
         let touched = std::mem::take(&mut self.touched);
-        let Some(conn) = self.store.as_mut() else { return Ok(()) };
-        if touched.is_empty() {
+        let failed = self.failed_write.take();
+        if touched.is_empty() && failed.is_none() && self.conn.is_autocommit() {
             return Ok(());
         }
-        let result = (|| -> rusqlite::Result<()> {
-            let tx = conn.transaction()?;
-            {
-                let mut put =
-                    tx.prepare_cached("INSERT OR REPLACE INTO records (kind, key, json) VALUES (?1, ?2, ?3)")?;
-                for t in &touched {
-                    let (kind, key, json) = match t {
-                        Touched::Device(key) => {
-                            ("_device", key.as_str(), serde_json::to_string(&self.devices.get(key)))
-                        }
-                        Touched::Branch(key) => {
-                            ("_branch", key.as_str(), serde_json::to_string(&self.branches.get(key)))
-                        }
-                        Touched::Gateway => ("_gateway", "gateway", serde_json::to_string(&self.gateway)),
-                        Touched::Record(kind, key) => (
-                            kind.as_str(),
-                            key.as_str(),
-                            serde_json::to_string(&self.records.get(&(kind.clone(), key.clone()))),
-                        ),
-                    };
-                    let json = json.map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
-                    put.execute(params![kind, key, json])?;
-                }
-            }
-            tx.commit()
-        })();
+        let result = match failed {
+            Some(e) => Err(e),
+            None => self.write_touched(&touched).and_then(|()| self.conn.execute_batch("COMMIT")),
+        };
         if let Err(e) = result {
+            if !self.conn.is_autocommit() {
+                let _ = self.conn.execute_batch("ROLLBACK");
+            }
             self.reload()?;
             return Err(Error::WriteState(e));
+        }
+        Ok(())
+    }
+
+    fn write_touched(&self, touched: &[Touched]) -> rusqlite::Result<()> {
+        self.begin()?;
+        let mut put = self.conn.prepare_cached(PUT)?;
+        for t in touched {
+            let (kind, key, json) = match t {
+                Touched::Device(key) => ("_device", key.as_str(), serde_json::to_string(&self.devices.get(key))),
+                Touched::Branch(key) => ("_branch", key.as_str(), serde_json::to_string(&self.branches.get(key))),
+                Touched::Gateway => ("_gateway", "gateway", serde_json::to_string(&self.gateway)),
+            };
+            let json = json.map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+            put.execute(params![kind, key, json])?;
         }
         Ok(())
     }
@@ -293,29 +314,61 @@ impl Books {
 
     // ---- records
 
-    pub fn get(&self, kind: &str, key: &str) -> Option<&Record> {
-        self.records.get(&(kind.to_owned(), key.to_owned()))
+    /// The record of a kind under `key`, read from the database (this call's writes included).
+    pub fn get(&self, kind: &str, key: &str) -> Result<Option<Record>> {
+        let json: Option<String> = self
+            .conn
+            .prepare_cached("SELECT json FROM records WHERE kind = ?1 AND key = ?2")
+            .and_then(|mut stmt| stmt.query_row(params![kind, key], |r| r.get(0)).optional())
+            .map_err(Error::ReadState)?;
+        json.map(|json| parse(kind, key, &json)).transpose()
     }
 
+    /// Writes a record into the call's transaction. A failed write is reported by `commit`.
     pub fn put(&mut self, kind: &str, key: &str, changed_at: &str, body: Value) {
-        self.records.insert((kind.to_owned(), key.to_owned()), Record { changed_at: changed_at.to_owned(), body });
-        self.touched.push(Touched::Record(kind.to_owned(), key.to_owned()));
+        if self.failed_write.is_some() {
+            return;
+        }
+        let record = Record { changed_at: changed_at.to_owned(), body };
+        let written = serde_json::to_string(&record)
+            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
+            .and_then(|json| {
+                self.begin()?;
+                self.conn.prepare_cached(PUT)?.execute(params![kind, key, json])
+            });
+        if let Err(e) = written {
+            self.failed_write = Some(e);
+        }
     }
 
     /// Records of a kind whose key starts with `prefix`, in key order.
-    pub fn scan<'a>(&'a self, kind: &str, prefix: &str) -> impl Iterator<Item = (&'a str, &'a Record)> + 'a {
-        let start = (kind.to_owned(), prefix.to_owned());
-        let kind = kind.to_owned();
-        let prefix = prefix.to_owned();
-        self.records
-            .range(start..)
-            .take_while(move |((k, key), _)| *k == kind && key.starts_with(&prefix))
-            .map(|((_, key), rec)| (key.as_str(), rec))
+    pub fn scan(&self, kind: &str, prefix: &str) -> Result<Vec<(String, Record)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT key, json FROM records WHERE kind = ?1 AND key >= ?2 ORDER BY key")
+            .map_err(Error::ReadState)?;
+        let mut rows = stmt.query(params![kind, prefix]).map_err(Error::ReadState)?;
+        let mut found = Vec::new();
+        while let Some(row) = rows.next().map_err(Error::ReadState)? {
+            let key: String = row.get(0).map_err(Error::ReadState)?;
+            if !key.starts_with(prefix) {
+                break;
+            }
+            let json: String = row.get(1).map_err(Error::ReadState)?;
+            let record = parse(kind, &key, &json)?;
+            found.push((key, record));
+        }
+        Ok(found)
     }
 
     /// The number of records of a kind (used to number notices).
-    pub fn count(&self, kind: &str) -> usize {
-        self.scan(kind, "").count()
+    pub fn count(&self, kind: &str) -> Result<usize> {
+        let n: i64 = self
+            .conn
+            .prepare_cached("SELECT count(*) FROM records WHERE kind = ?1")
+            .and_then(|mut stmt| stmt.query_row(params![kind], |r| r.get(0)))
+            .map_err(Error::ReadState)?;
+        Ok(usize::try_from(n).unwrap_or(0))
     }
 }
 
@@ -339,7 +392,12 @@ mod tests {
         }
         let books = Books::open(&path).unwrap();
         assert_eq!(books.branch("P051234567X", "00").unwrap().next_invc_no, 4);
-        let sales: Vec<_> = books.scan(kind::SALE, "P051234567X/00/").map(|(_, r)| r.body["invcNo"].clone()).collect();
+        let sales: Vec<_> = books
+            .scan(kind::SALE, "P051234567X/00/")
+            .unwrap()
+            .into_iter()
+            .map(|(_, r)| r.body["invcNo"].clone())
+            .collect();
         assert_eq!(sales, vec![json!(3)]);
         assert!(books.device(&device_key("P051234567X", "00", "SIM1")).is_some());
     }
@@ -356,13 +414,39 @@ mod tests {
     }
 
     #[test]
+    fn a_call_reads_its_own_writes_and_a_failed_commit_undoes_all_of_them() {
+        let mut books = Books::in_memory().unwrap();
+        books.ensure_device("P051234567X", "00", "SIM1");
+        books.commit().unwrap();
+        let key = numbered_key("P051234567X", "00", 1);
+        books.put(kind::SALE, &key, "20261121101010", json!({"invcNo": 1}));
+        books.branch_mut("P051234567X", "00").unwrap().next_invc_no = 2;
+        assert_eq!(books.get(kind::SALE, &key).unwrap().unwrap().body, json!({"invcNo": 1}));
+        // The branch counter cannot be written: the whole call is undone, the sale included.
+        books
+            .conn
+            .execute_batch(
+                "CREATE TEMP TRIGGER refuse_branches BEFORE INSERT ON records WHEN NEW.kind = '_branch' \
+                 BEGIN SELECT RAISE(ABORT, 'disk full'); END;",
+            )
+            .unwrap();
+        let err = books.commit().unwrap_err().to_string();
+        assert!(err.contains("disk full"), "{err}");
+        assert!(books.get(kind::SALE, &key).unwrap().is_none());
+        assert_eq!(books.branch("P051234567X", "00").unwrap().next_invc_no, 1);
+        assert_eq!(books.count(kind::SALE).unwrap(), 0);
+    }
+
+    #[test]
     fn scan_stays_inside_its_prefix() {
-        let mut books = Books::in_memory();
+        let mut books = Books::in_memory().unwrap();
         for (k, v) in [("A/00/1", 1), ("A/01/1", 2), ("A/00/2", 3), ("B/00/1", 4)] {
             books.put(kind::ITEM, k, "20260101000000", json!(v));
         }
         books.put(kind::SALE, "A/00/9", "20260101000000", json!(9));
-        let got: Vec<_> = books.scan(kind::ITEM, "A/00/").map(|(_, r)| r.body.clone()).collect();
+        books.commit().unwrap();
+        let got: Vec<_> = books.scan(kind::ITEM, "A/00/").unwrap().into_iter().map(|(_, r)| r.body).collect();
         assert_eq!(got, vec![json!(1), json!(3)]);
+        assert_eq!(books.count(kind::ITEM).unwrap(), 4);
     }
 }

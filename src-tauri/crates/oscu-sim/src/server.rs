@@ -98,7 +98,7 @@ pub async fn start(config: SimConfig) -> Result<RunningSim> {
     let reference = Reference::builtin()?;
     let mut books = match &config.state {
         Some(path) => Books::open(path)?,
-        None => Books::in_memory(),
+        None => Books::in_memory()?,
     };
     for d in &config.devices {
         books.ensure_device(&d.tin, &d.bhf_id, &d.serial);
@@ -316,7 +316,7 @@ fn process(s: &Shared, host: Host, function: Function, method: &Method, headers:
             let mut ctx = Ctx { books: &mut books, reference: &s.reference, host, now: now.clone(), caller };
             kra::handle(function, &mut ctx, &json)
         };
-        books.commit().map_err(|e| Refusal { code: "999", message: format!("Unknown error, contact KRA: {e}") })?;
+        books.commit()?;
         answer
     })();
     match &answer {

@@ -79,7 +79,7 @@ pub fn initialise(
     };
     let info = InitInfo {
         tin: Some(tin.to_owned()),
-        taxpr_nm: Some(taxpayer::name(books, tin)),
+        taxpr_nm: Some(taxpayer::name(books, tin)?),
         bsns_actv: None,
         bhf_id: Some(bhf.to_owned()),
         bhf_nm: Some(taxpayer::branch_name(bhf)),

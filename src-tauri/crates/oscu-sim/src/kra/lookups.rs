@@ -42,14 +42,14 @@ fn arr(v: Value) -> Vec<Value> {
 pub fn customer(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
     ctx.check(schema::CUSTOMER_LOOKUP, body)?;
     let tin = body.text("custmTin");
-    if !taxpayer::is_known(ctx.books, tin) {
+    if !taxpayer::is_known(ctx.books, tin)? {
         return Ok(Reply::Empty);
     }
-    let rec = ctx.books.get(kind::TAXPAYER, tin).map(|r| r.body.clone()).unwrap_or(Value::Null);
+    let rec = ctx.books.get(kind::TAXPAYER, tin)?.map(|r| r.body).unwrap_or(Value::Null);
     let field = |k: &str| rec.opt_text(k).map(str::to_owned);
     let info = CustomerInfo {
         tin: Some(tin.to_owned()),
-        taxpr_nm: Some(taxpayer::name(ctx.books, tin)),
+        taxpr_nm: Some(taxpayer::name(ctx.books, tin)?),
         taxpr_stts_cd: Some(field("taxprSttsCd").unwrap_or_else(|| "A".into())),
         prvnc_nm: field("prvncNm"),
         dstrt_nm: field("dstrtNm"),
@@ -92,7 +92,8 @@ pub fn notice_list(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
     let since = last_req_dt(body);
     let list = ctx
         .books
-        .scan(kind::NOTICE, "")
+        .scan(kind::NOTICE, "")?
+        .into_iter()
         .filter(|(_, r)| r.changed_at.as_str() > since)
         .map(|(_, r)| r.body.clone())
         .collect();
@@ -101,7 +102,7 @@ pub fn notice_list(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
 
 pub fn taxpayer_info(ctx: &mut Ctx<'_>) -> Answer {
     let data = TaxpayerInfoData {
-        info: Some(TaxpayerInfo { taxpr_nm: Some(taxpayer::name(ctx.books, ctx.tin())), vat_ty_cd: Some("1".into()) }),
+        info: Some(TaxpayerInfo { taxpr_nm: Some(taxpayer::name(ctx.books, ctx.tin())?), vat_ty_cd: Some("1".into()) }),
     };
     Ok(Reply::Data(wire(&data)?))
 }
@@ -111,7 +112,8 @@ pub fn customer_list(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
     let since = last_req_dt(body).to_owned();
     let list = ctx
         .books
-        .scan(kind::CUSTOMER, &ctx.branch_prefix())
+        .scan(kind::CUSTOMER, &ctx.branch_prefix())?
+        .into_iter()
         .filter(|(_, r)| r.changed_at > since)
         .map(|(_, r)| r.body.clone())
         .collect();

@@ -40,13 +40,14 @@ pub fn save_insurance(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
 }
 
 /// The next item-code sequence of a PIN: one more than the highest registered.
-pub fn next_item_sequence(books: &Books, tin: &str) -> u32 {
-    books
-        .scan(kind::ITEM, &format!("{tin}/"))
+pub fn next_item_sequence(books: &Books, tin: &str) -> crate::Result<u32> {
+    Ok(books
+        .scan(kind::ITEM, &format!("{tin}/"))?
+        .iter()
         .filter_map(|(_, r)| ItemCode::parse(r.body.text("itemCd")).ok()?.parts().map(|p| p.sequence))
         .max()
         .unwrap_or(0)
-        + 1
+        + 1)
 }
 
 /// Checks that the code's embedded country, type and units are the item's (SPEC §10).
@@ -92,9 +93,9 @@ pub fn save_item(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
     let code = body.text("itemCd");
     check_code_prefix(code, body)?;
     let key = item_key(ctx.tin(), code);
-    let existing = ctx.books.get(kind::ITEM, &key).is_some();
-    if !existing {
-        let next = next_item_sequence(ctx.books, ctx.tin());
+    let existing = ctx.books.get(kind::ITEM, &key)?;
+    if existing.is_none() {
+        let next = next_item_sequence(ctx.books, ctx.tin())?;
         let item_type = body.text("itemTyCd").parse().map_err(|_| Refusal::param("Incorrect ItemTyCd Prefix"))?;
         let parts = ItemCodeParts {
             origin: body.text("orgnNatCd").to_owned(),
@@ -113,11 +114,7 @@ pub fn save_item(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
     let mut stored = body.clone();
     if let Value::Object(m) = &mut stored {
         m.insert("tin".into(), json!(ctx.tin()));
-        let reg_bhf = ctx
-            .books
-            .get(kind::ITEM, &key)
-            .and_then(|r| r.body.get("regBhfId").cloned())
-            .unwrap_or_else(|| json!(ctx.bhf()));
+        let reg_bhf = existing.and_then(|r| r.body.get("regBhfId").cloned()).unwrap_or_else(|| json!(ctx.bhf()));
         m.insert("regBhfId".into(), reg_bhf);
         m.insert("rraModYn".into(), json!("N"));
     }
@@ -131,7 +128,8 @@ pub fn item_list(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
     let since = last_req_dt(body).to_owned();
     let list = ctx
         .books
-        .scan(kind::ITEM, &format!("{}/", ctx.tin()))
+        .scan(kind::ITEM, &format!("{}/", ctx.tin()))?
+        .into_iter()
         .filter(|(_, r)| r.changed_at > since)
         .map(|(_, r)| {
             let b = &r.body;
@@ -191,8 +189,8 @@ pub fn save_composition(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
     if !qty.is_positive() {
         return Err(Refusal::param("Invalid cpstQty: the component quantity must be more than 0"));
     }
-    if is_goods(component) {
-        let on_hand = stock::running_total(ctx.books, ctx.tin(), ctx.bhf(), component_cd);
+    if is_goods(&component) {
+        let on_hand = stock::running_total(ctx.books, ctx.tin(), ctx.bhf(), component_cd)?;
         if on_hand < qty {
             return Err(insufficient(component_cd, on_hand, qty));
         }
@@ -222,9 +220,10 @@ pub fn import_list(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
     let since = last_req_dt(body).to_owned();
     let list = ctx
         .books
-        .scan(kind::IMPORT, &ctx.branch_prefix())
+        .scan(kind::IMPORT, &ctx.branch_prefix())?
+        .into_iter()
         .filter(|(_, r)| r.changed_at > since)
-        .map(|(_, r)| r.body.clone())
+        .map(|(_, r)| r.body)
         .collect();
     list_reply("itemList", list)
 }
@@ -233,7 +232,7 @@ pub fn update_import(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
     ctx.check(schema::UPDATE_IMPORT, body)?;
     check_item_class(ctx, body)?;
     let key = import_key(ctx.tin(), ctx.bhf(), body.text("taskCd"), body.text("dclDe"), body.int("itemSeq"));
-    let Some(record) = ctx.books.get(kind::IMPORT, &key) else {
+    let Some(record) = ctx.books.get(kind::IMPORT, &key)? else {
         return Err(Refusal::param(format!(
             "Import item not found: no declaration line taskCd {}, dclDe {}, itemSeq {} for this branch",
             body.text("taskCd"),
@@ -256,7 +255,7 @@ pub fn update_import(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
         // Observed live (S2B): approving with remark null answered 999.
         return Err(Refusal { code: "999", message: "An unknown error occurred, please contact KRA".into() });
     }
-    let mut updated = record.body.clone();
+    let mut updated = record.body;
     updated["imptItemsttsCd"] = json!(status);
     updated["itemCd"] = json!(body.text("itemCd"));
     updated["itemClsCd"] = json!(body.text("itemClsCd"));

@@ -41,6 +41,13 @@ impl Refusal {
     }
 }
 
+/// The books could not be read: KRA's "unknown error" (the call is not recorded).
+impl From<crate::Error> for Refusal {
+    fn from(e: crate::Error) -> Refusal {
+        Refusal { code: "999", message: format!("Unknown error, contact KRA: {e}") }
+    }
+}
+
 /// A successful answer: `000` with data (or `null` for writes), or `001` (nothing found).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reply {
@@ -156,8 +163,8 @@ pub(crate) fn item_key(tin: &str, item_cd: &str) -> String {
 }
 
 /// The registered item, or KRA's "not in your inventory" refusal.
-pub(crate) fn registered_item<'b>(books: &'b Books, tin: &str, item_cd: &str) -> Result<&'b Value, Refusal> {
-    books.get(crate::books::kind::ITEM, &item_key(tin, item_cd)).map(|r| &r.body).ok_or_else(|| {
+pub(crate) fn registered_item(books: &Books, tin: &str, item_cd: &str) -> Result<Value, Refusal> {
+    books.get(crate::books::kind::ITEM, &item_key(tin, item_cd))?.map(|r| r.body).ok_or_else(|| {
         Refusal::param(format!(
             "Item {item_cd} does not exist in your inventory. Register it with saveItem before using it"
         ))

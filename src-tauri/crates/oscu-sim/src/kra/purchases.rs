@@ -38,27 +38,29 @@ fn named_supplier_sale(ctx: &Ctx<'_>, body: &Value) -> Result<String, Refusal> {
     }
     if let Some(supplier_bhf) = body.opt_text("spplrBhfId") {
         let key = format!("{prefix}{supplier_bhf}/{no:020}");
-        if ctx.books.get(kind::SUPPLIER_SALE, &key).is_some() {
+        if ctx.books.get(kind::SUPPLIER_SALE, &key)?.is_some() {
             return Ok(key);
         }
         // A state file written before the supplier's branch was part of the key.
         let legacy = format!("{prefix}{no:020}");
-        return match ctx.books.get(kind::SUPPLIER_SALE, &legacy) {
+        return match ctx.books.get(kind::SUPPLIER_SALE, &legacy)? {
             Some(r) if r.body.opt_text("spplrBhfId").unwrap_or("00") == supplier_bhf => Ok(legacy),
             _ => Err(missing()),
         };
     }
     let suffix = format!("/{no:020}");
-    let found: Vec<(&str, bool)> = ctx
+    let found: Vec<(String, bool)> = ctx
         .books
-        .scan(kind::SUPPLIER_SALE, &prefix)
+        .scan(kind::SUPPLIER_SALE, &prefix)?
+        .into_iter()
         .filter(|(k, _)| k.ends_with(&suffix))
         .map(|(k, r)| (k, r.body.get("_confirmedInvcNo").is_none()))
         .collect();
-    let open: Vec<&str> = found.iter().filter(|(_, open)| *open).map(|(k, _)| *k).collect();
+    let open: Vec<&str> = found.iter().filter(|(_, open)| *open).map(|(k, _)| k.as_str()).collect();
     match (found.as_slice(), open.as_slice()) {
         ([], _) => Err(missing()),
-        ([(one, _)], _) | (_, [one]) => Ok((*one).to_owned()),
+        ([(one, _)], _) => Ok(one.clone()),
+        (_, [one]) => Ok((*one).to_owned()),
         _ => Err(Refusal::param(format!(
             "Missing spplrBhfId: supplier {supplier} has an invoice {no} at more than one branch; name the branch"
         ))),
@@ -70,9 +72,10 @@ pub fn supplier_sales(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
     let since = last_req_dt(body).to_owned();
     let list = ctx
         .books
-        .scan(kind::SUPPLIER_SALE, &ctx.branch_prefix())
+        .scan(kind::SUPPLIER_SALE, &ctx.branch_prefix())?
+        .into_iter()
         .filter(|(_, r)| r.changed_at > since && r.body.get("_confirmedInvcNo").is_none())
-        .map(|(_, r)| r.body.clone())
+        .map(|(_, r)| r.body)
         .collect();
     list_reply("saleList", list)
 }
@@ -84,7 +87,7 @@ pub fn insert(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
     let (tin, bhf) = (ctx.tin().to_owned(), ctx.bhf().to_owned());
     let invc_no = body.int("invcNo");
     let key = numbered_key(&tin, &bhf, invc_no);
-    if let Some(rec) = ctx.books.get(kind::PURCHASE, &key)
+    if let Some(rec) = ctx.books.get(kind::PURCHASE, &key)?
         && rec.body == *body
     {
         return Err(Refusal::duplicate(format!("Purchase {invc_no} is already recorded (duplicate data)")));
@@ -96,7 +99,7 @@ pub fn insert(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
     let org = body.int("orgInvcNo");
     if body.text("rcptTyCd") == "R" {
         // A credit note after purchase names a recorded purchase (rcptTyCd P) of this branch.
-        let original = ctx.books.get(kind::PURCHASE, &numbered_key(&tin, &bhf, org));
+        let original = ctx.books.get(kind::PURCHASE, &numbered_key(&tin, &bhf, org))?;
         if original.is_none_or(|r| r.body.text("rcptTyCd") != "P") {
             return Err(Refusal::param(format!(
                 "orgInvcNo does not exist: there is no recorded purchase {org} at this branch"
@@ -109,7 +112,7 @@ pub fn insert(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
     if body.text("regTyCd") == "A" {
         let supplier = body.opt_text("spplrTin").unwrap_or("");
         let skey = named_supplier_sale(ctx, body)?;
-        match ctx.books.get(kind::SUPPLIER_SALE, &skey) {
+        match ctx.books.get(kind::SUPPLIER_SALE, &skey)? {
             None => return Err(Refusal::param("Missing purchase Record")),
             Some(r) if r.body.get("_confirmedInvcNo").is_some() => {
                 return Err(Refusal::duplicate(format!(
@@ -142,9 +145,9 @@ pub fn insert(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
     let now = ctx.now.clone();
     ctx.books.put(kind::PURCHASE, &key, &now, body.clone());
     if let Some(skey) = feed_key
-        && let Some(rec) = ctx.books.get(kind::SUPPLIER_SALE, &skey)
+        && let Some(rec) = ctx.books.get(kind::SUPPLIER_SALE, &skey)?
     {
-        let mut confirmed = rec.body.clone();
+        let mut confirmed = rec.body;
         confirmed["_confirmedInvcNo"] = json!(invc_no);
         ctx.books.put(kind::SUPPLIER_SALE, &skey, &now, confirmed);
     }
@@ -164,7 +167,7 @@ mod tests {
     #[test]
     fn a_confirmation_finds_supplier_sales_of_older_state_files() {
         let reference = Reference::builtin().unwrap();
-        let mut books = Books::in_memory();
+        let mut books = Books::in_memory().unwrap();
         let legacy = "P051234567X/00/P000000001Q/00000000000000000041";
         books.put(kind::SUPPLIER_SALE, legacy, "20261121090000", json!({"spplrBhfId": "00", "spplrInvcNo": 41}));
         let caller = Caller { tin: "P051234567X".into(), bhf_id: "00".into(), device_key: String::new() };

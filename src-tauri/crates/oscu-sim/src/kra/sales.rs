@@ -50,7 +50,7 @@ pub fn save(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
     let (tin, bhf) = (ctx.tin().to_owned(), ctx.bhf().to_owned());
     let invc_no = body.int("invcNo");
     let key = numbered_key(&tin, &bhf, invc_no);
-    if let Some(rec) = ctx.books.get(kind::SALE, &key)
+    if let Some(rec) = ctx.books.get(kind::SALE, &key)?
         && rec.body["request"] == *body
     {
         return Err(Refusal::duplicate(format!("Invoice {invc_no} is already recorded (duplicate data)")));
@@ -73,7 +73,7 @@ pub fn save(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
         }
         let original = ctx
             .books
-            .get(kind::SALE, &numbered_key(&tin, &bhf, org))
+            .get(kind::SALE, &numbered_key(&tin, &bhf, org))?
             .filter(|r| r.body["request"].text("rcptTyCd") == "S")
             .ok_or_else(|| {
                 Refusal::param(format!("orgInvcNo does not exist: there is no accepted sale {org} at this branch"))
@@ -125,7 +125,7 @@ pub fn save(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
                 )));
             }
         }
-        if master::is_goods(item) {
+        if master::is_goods(&item) {
             let w = wanted.entry(item_cd.to_owned()).or_default();
             *w = Qty::from_hundredths(w.hundredths().saturating_add(line.qty("qty").hundredths()));
         }
@@ -136,7 +136,7 @@ pub fn save(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
     amounts::check_totals(body, &totals)?;
     if !credit_note {
         for (item_cd, qty) in &wanted {
-            let on_hand = stock::running_total(ctx.books, &tin, &bhf, item_cd);
+            let on_hand = stock::running_total(ctx.books, &tin, &bhf, item_cd)?;
             if on_hand < *qty {
                 return Err(master::insufficient(item_cd, on_hand, *qty));
             }
@@ -258,7 +258,7 @@ fn readback(host: Host, record: &Value) -> Value {
 pub fn invoice_details(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
     ctx.check(schema::INVOICE_LOOKUP, body)?;
     let key = numbered_key(ctx.tin(), ctx.bhf(), body.int("invcNo"));
-    match ctx.books.get(kind::SALE, &key) {
+    match ctx.books.get(kind::SALE, &key)? {
         Some(rec) => list_reply("salesList", vec![readback(ctx.host, &rec.body)]),
         None => Ok(Reply::Empty),
     }
@@ -269,7 +269,8 @@ pub fn transactions(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
     let since = last_req_dt(body).to_owned();
     let list = ctx
         .books
-        .scan(kind::SALE, &ctx.branch_prefix())
+        .scan(kind::SALE, &ctx.branch_prefix())?
+        .into_iter()
         .filter(|(_, r)| r.changed_at > since)
         .map(|(_, r)| readback(ctx.host, &r.body))
         .collect();

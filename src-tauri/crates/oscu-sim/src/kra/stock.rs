@@ -20,14 +20,15 @@ fn stock_key(tin: &str, bhf: &str, item_cd: &str) -> String {
 }
 
 /// KRA's running total of an item at a branch, from accepted stock movements.
-pub fn running_total(books: &Books, tin: &str, bhf: &str, item_cd: &str) -> Qty {
-    books
-        .get(kind::STOCK, &stock_key(tin, bhf, item_cd))
-        .map_or(Qty::ZERO, |r| Qty::from_hundredths(r.body.get("rsdQty100").and_then(Value::as_i64).unwrap_or(0)))
+pub fn running_total(books: &Books, tin: &str, bhf: &str, item_cd: &str) -> crate::Result<Qty> {
+    Ok(total_and_count(books, tin, bhf, item_cd)?.0)
 }
 
-fn movement_count(books: &Books, tin: &str, bhf: &str, item_cd: &str) -> u64 {
-    books.get(kind::STOCK, &stock_key(tin, bhf, item_cd)).map_or(0, |r| r.body.int("ioCount"))
+/// KRA's running total of an item at a branch and the number of movements it came from.
+fn total_and_count(books: &Books, tin: &str, bhf: &str, item_cd: &str) -> crate::Result<(Qty, u64)> {
+    Ok(books.get(kind::STOCK, &stock_key(tin, bhf, item_cd))?.map_or((Qty::ZERO, 0), |r| {
+        (Qty::from_hundredths(r.body.get("rsdQty100").and_then(Value::as_i64).unwrap_or(0)), r.body.int("ioCount"))
+    }))
 }
 
 pub fn insert_io(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
@@ -36,7 +37,7 @@ pub fn insert_io(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
     let sar_no = body.int("sarNo");
     let expected = ctx.books.branch(&tin, &bhf).map_or(1, |b| b.next_sar_no);
     let key = numbered_key(&tin, &bhf, sar_no);
-    if let Some(rec) = ctx.books.get(kind::STOCK_IO, &key)
+    if let Some(rec) = ctx.books.get(kind::STOCK_IO, &key)?
         && rec.body == *body
     {
         return Err(Refusal::duplicate(format!("sarNo {sar_no} is already recorded (duplicate data)")));
@@ -45,7 +46,7 @@ pub fn insert_io(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
         return Err(Refusal::param(format!("Invalid sarNo: Expected: {expected} but found: {sar_no}")));
     }
     let org = body.int("orgSarNo");
-    if org != 0 && ctx.books.get(kind::STOCK_IO, &numbered_key(&tin, &bhf, org)).is_none() {
+    if org != 0 && ctx.books.get(kind::STOCK_IO, &numbered_key(&tin, &bhf, org))?.is_none() {
         return Err(Refusal::param(format!("Invalid orgSarNo: no stock movement {org} at this branch; send 0")));
     }
     let move_type: StockMoveType = body
@@ -59,7 +60,7 @@ pub fn insert_io(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
         let n = i + 1;
         let item_cd = line.text("itemCd");
         let item = registered_item(ctx.books, &tin, item_cd)?;
-        if !master::is_goods(item) {
+        if !master::is_goods(&item) {
             return Err(Refusal::param(format!(
                 "Item {item_cd} on item: {n} is a service (itemTyCd 3) and carries no stock"
             )));
@@ -81,8 +82,7 @@ pub fn insert_io(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
     let now = ctx.now.clone();
     for (item_cd, qty) in deltas {
         let skey = stock_key(&tin, &bhf, &item_cd);
-        let before = running_total(ctx.books, &tin, &bhf, &item_cd);
-        let count = movement_count(ctx.books, &tin, &bhf, &item_cd);
+        let (before, count) = total_and_count(ctx.books, &tin, &bhf, &item_cd)?;
         let signed = if move_type.is_incoming() { qty.hundredths() } else { -qty.hundredths() };
         let after = before.hundredths().saturating_add(signed);
         ctx.books.put(kind::STOCK, &skey, &now, json!({"itemCd": item_cd, "rsdQty100": after, "ioCount": count + 1}));
@@ -112,10 +112,10 @@ pub fn save_master(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
     let (tin, bhf) = (ctx.tin().to_owned(), ctx.bhf().to_owned());
     let item_cd = body.text("itemCd");
     registered_item(ctx.books, &tin, item_cd)?;
-    if movement_count(ctx.books, &tin, &bhf, item_cd) == 0 {
+    let (expected, movements) = total_and_count(ctx.books, &tin, &bhf, item_cd)?;
+    if movements == 0 {
         return Err(Refusal::param("Stock IO is empty, consider adding items to the stock IO first"));
     }
-    let expected = running_total(ctx.books, &tin, &bhf, item_cd);
     let found_qty = body.qty("rsdQty");
     if found_qty != expected {
         return Err(Refusal::param(format!(
@@ -134,9 +134,10 @@ pub fn move_list(ctx: &mut Ctx<'_>, body: &Value) -> Answer {
     let since = last_req_dt(body).to_owned();
     let list = ctx
         .books
-        .scan(kind::STOCK_MOVE, &ctx.branch_prefix())
+        .scan(kind::STOCK_MOVE, &ctx.branch_prefix())?
+        .into_iter()
         .filter(|(_, r)| r.changed_at > since)
-        .map(|(_, r)| r.body.clone())
+        .map(|(_, r)| r.body)
         .collect();
     list_reply("stockList", list)
 }

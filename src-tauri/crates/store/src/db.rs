@@ -46,6 +46,8 @@ pub const CHECKPOINT_IDLE: Duration = Duration::from_secs(1);
 /// Commits after which the background thread checkpoints even without a quiet moment (a 5-line
 /// sale writes ~90 KiB of WAL, so the WAL stays under ~45 MiB).
 pub const CHECKPOINT_FORCE_AFTER: u64 = 500;
+/// How soon a checkpoint round that could not start an oversized WAL over is tried again.
+const CHECKPOINT_RETRY: Duration = Duration::from_secs(1);
 /// Size of the WAL file above which the checkpointer makes sure the WAL starts over, and to which
 /// the file is cut back when it does.
 pub const WAL_SIZE_LIMIT: u64 = 32 * 1024 * 1024;
@@ -103,14 +105,21 @@ impl Checkpointer {
                 let mut checkpointed = 0;
                 let mut seen = 0;
                 let mut quiet = Duration::ZERO;
+                let mut retry_at: Option<std::time::Instant> = None;
                 // Runs until the store is dropped (the sender goes away).
                 while let Err(RecvTimeoutError::Timeout) = stop.recv_timeout(CHECKPOINT_POLL) {
                     let now = commits.load(Ordering::Relaxed);
                     quiet = if now == seen { quiet + CHECKPOINT_POLL } else { Duration::ZERO };
                     seen = now;
                     let idle_with_work = quiet >= CHECKPOINT_IDLE && now > checkpointed;
-                    if idle_with_work || now - checkpointed >= CHECKPOINT_FORCE_AFTER {
-                        checkpoint();
+                    // A round that could not start the WAL over (a commit or a reader in the way)
+                    // is tried again after CHECKPOINT_RETRY rather than after another batch of
+                    // commits, which let the WAL grow by a whole batch each time a RESTART lost the
+                    // race (a pending RESTART holds commits back, so not at every poll either).
+                    let retry = retry_at.is_some_and(|at| std::time::Instant::now() >= at);
+                    if idle_with_work || retry || now - checkpointed >= CHECKPOINT_FORCE_AFTER {
+                        retry_at = (checkpoint() == Checkpointed::Behind)
+                            .then(|| std::time::Instant::now() + CHECKPOINT_RETRY);
                         checkpointed = now;
                     }
                 }
@@ -127,17 +136,34 @@ fn wal_path(db: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// What a checkpoint round left behind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Checkpointed {
+    /// Every frame is in the database file, or the WAL is still under [`WAL_SIZE_LIMIT`].
+    Enough,
+    /// The WAL is over its limit and could not be started over this round.
+    Behind,
+}
+
 /// One checkpoint round: PASSIVE (never blocks the writer; a busy or partial checkpoint is finished
 /// by a later one, or when the last connection closes), then RESTART if the WAL has outgrown
-/// [`WAL_SIZE_LIMIT`] and PASSIVE could not copy all of it. Failures are left to the next round.
-fn checkpoint_wal(conn: &Connection, wal: &Path) {
-    let passive = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
-    });
-    let caught_up = matches!(passive, Ok((0, log, copied)) if log == copied);
+/// [`WAL_SIZE_LIMIT`] and PASSIVE could not copy all of it. Failures are left to the next round,
+/// which comes at the next poll when this one reports [`Checkpointed::Behind`].
+fn checkpoint_wal(conn: &Connection, wal: &Path) -> Checkpointed {
+    let frames = |mode: &str| {
+        conn.query_row(&format!("PRAGMA wal_checkpoint({mode})"), [], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
+        })
+    };
+    let caught_up = matches!(frames("PASSIVE"), Ok((0, log, copied)) if log == copied);
     let too_big = std::fs::metadata(wal).is_ok_and(|m| m.len() > WAL_SIZE_LIMIT);
-    if !caught_up && too_big {
-        let _ = conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(()));
+    if caught_up || !too_big {
+        return Checkpointed::Enough;
+    }
+    // RESTART answers busy = 1 when a commit or a reader kept it from finishing.
+    match frames("RESTART") {
+        Ok((0, log, copied)) if log == copied => Checkpointed::Enough,
+        _ => Checkpointed::Behind,
     }
 }
 
@@ -421,7 +447,16 @@ mod tests {
         // One checkpoint round on a connection of its own, as the background thread does, then the
         // next commit starts the WAL over and cuts the file back.
         let checkpointer = Connection::open(&path).unwrap();
-        checkpoint_wal(&checkpointer, &wal);
+        // A reader holding an old snapshot keeps the WAL from starting over: the round says so,
+        // and the background thread tries again at its next poll.
+        let reader = Connection::open(&path).unwrap();
+        reader.execute_batch("BEGIN").unwrap();
+        let _: i64 = reader.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0)).unwrap();
+        checkpointer.busy_timeout(Duration::from_millis(10)).unwrap();
+        write_burst(1);
+        assert_eq!(checkpoint_wal(&checkpointer, &wal), Checkpointed::Behind);
+        reader.execute_batch("COMMIT").unwrap();
+        assert_eq!(checkpoint_wal(&checkpointer, &wal), Checkpointed::Enough);
         write_burst(1);
         let after = std::fs::metadata(&wal).unwrap().len();
         assert!(after <= WAL_SIZE_LIMIT, "the WAL is still {after} bytes after starting over");
@@ -430,7 +465,7 @@ mod tests {
                 c.query_row("SELECT count(*) FROM audit_log WHERE action = 'x'", [], |r| r.get(0)).during("count")
             })
             .unwrap();
-        assert_eq!(rows, 10_100, "nothing was lost");
+        assert_eq!(rows, 10_200, "nothing was lost");
         drop(checkpointer);
         drop(store);
         let reopened = Store::open(&path).unwrap();

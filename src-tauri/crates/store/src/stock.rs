@@ -59,15 +59,24 @@ pub fn kra_quantity(conn: &Connection, code: &ItemCode) -> Result<Qty> {
         .map(|q| codec::qty(q.unwrap_or(0)))
 }
 
+/// Per item, what the movements of stock document `?1` add to KRA's running totals: the one query
+/// behind both the settle ([`add_to_kra_totals`]) and the stock lane's in-memory totals
+/// ([`kra_total_changes`]), so the two cannot drift apart.
+macro_rules! movement_totals_sql {
+    () => {
+        "SELECT item_code, sum(signed_qty) FROM stock_movements WHERE document_id = ?1 GROUP BY item_code"
+    };
+}
+
 /// KRA accepted the `insertStockIO` of stock document `document_id`: its movements join KRA's
 /// running totals. Called by [`outbox::mark_done`] in the settling transaction, once per document
 /// (a done row is final).
 pub(crate) fn add_to_kra_totals(tx: &Transaction<'_>, document_id: i64) -> Result<()> {
-    tx.prepare_cached(
-        "INSERT INTO kra_stock_totals (item_code, qty)
-         SELECT item_code, sum(signed_qty) FROM stock_movements WHERE document_id = ?1 GROUP BY item_code
-         ON CONFLICT (item_code) DO UPDATE SET qty = qty + excluded.qty",
-    )
+    tx.prepare_cached(concat!(
+        "INSERT INTO kra_stock_totals (item_code, qty) ",
+        movement_totals_sql!(),
+        " ON CONFLICT (item_code) DO UPDATE SET qty = qty + excluded.qty"
+    ))
     .and_then(|mut s| s.execute([document_id]))
     .during("add accepted stock to KRA's running total")?;
     Ok(())
@@ -89,8 +98,7 @@ pub fn kra_quantities(conn: &Connection) -> Result<Vec<(ItemCode, Qty)>> {
 pub fn kra_total_changes(conn: &Connection, document_id: i64) -> Result<Vec<(ItemCode, Qty)>> {
     item_quantities(
         conn,
-        "SELECT item_code, sum(signed_qty) FROM stock_movements WHERE document_id = ?1
-         GROUP BY item_code ORDER BY item_code",
+        concat!(movement_totals_sql!(), " ORDER BY item_code"),
         [document_id],
         "read what a stock movement adds to KRA's totals",
     )

@@ -32,6 +32,11 @@ struct TimedTransport {
     client: Arc<oscu::Client>,
     /// When each `saveTrnsSalesOsdc` call started and ended, in call order.
     sales_calls: Mutex<Vec<(Instant, Instant)>>,
+    /// Every other call (function, start, end), for `DRAIN_BENCH_CALLS`.
+    other_calls: Mutex<Vec<(Function, Instant, Instant)>>,
+    /// Woken when `sales_calls` reaches `expected` (the last sale was answered).
+    last_answer: tokio::sync::Notify,
+    expected: std::sync::atomic::AtomicUsize,
 }
 
 impl Transport for TimedTransport {
@@ -40,7 +45,13 @@ impl Transport for TimedTransport {
             let start = Instant::now();
             let answer = self.client.call(function, body).await;
             if function == Function::SaveTrnsSalesOsdc {
-                self.sales_calls.lock().unwrap().push((start, Instant::now()));
+                let mut calls = self.sales_calls.lock().unwrap();
+                calls.push((start, Instant::now()));
+                if calls.len() == self.expected.load(std::sync::atomic::Ordering::Relaxed) {
+                    self.last_answer.notify_one();
+                }
+            } else {
+                self.other_calls.lock().unwrap().push((function, start, Instant::now()));
             }
             answer
         })
@@ -104,7 +115,13 @@ async fn open_shop(stock: i64) -> Shop {
     let client = Arc::new(client);
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(Store::open(dir.path().join("duka.db")).unwrap());
-    let timed = Arc::new(TimedTransport { client: client.clone(), sales_calls: Mutex::new(Vec::new()) });
+    let timed = Arc::new(TimedTransport {
+        client: client.clone(),
+        sales_calls: Mutex::new(Vec::new()),
+        other_calls: Mutex::new(Vec::new()),
+        last_answer: tokio::sync::Notify::new(),
+        expected: std::sync::atomic::AtomicUsize::new(usize::MAX),
+    });
     let engine = Engine::with_transport(
         store.clone(),
         timed.clone(),
@@ -234,14 +251,18 @@ async fn drain_rate(latency_ms: u64, sales: usize) -> DrainRow {
         })
         .unwrap();
     shop.timed.sales_calls.lock().unwrap().clear();
+    shop.timed.expected.store(sales, std::sync::atomic::Ordering::Relaxed);
     let start = Instant::now();
-    // Watch for the last sale's signature while the drain runs (one indexed read every 2 ms, on a
-    // blocking thread: the store's lock is held through every claim and settle, and a read waiting
-    // for it on a runtime worker would hold up the calls being timed; the series is strict, so the
-    // last sale signed means every sale is).
+    // Watch for the last sale's signature: once KRA has answered the last sale (the series is
+    // strict, so every sale before it is answered too), one indexed read every 0.5 ms on a blocking
+    // thread (the store's lock is held through every claim and settle, and a read waiting for it on
+    // a runtime worker would hold up the calls being timed). Nothing polls before that answer: the
+    // watcher's own reads would compete with the drain for the two cores.
     let watcher = {
         let store = shop.store.clone();
+        let timed = shop.timed.clone();
         tokio::spawn(async move {
+            timed.last_answer.notified().await;
             loop {
                 let store = store.clone();
                 let signed = tokio::task::spawn_blocking(move || {
@@ -252,18 +273,45 @@ async fn drain_rate(latency_ms: u64, sales: usize) -> DrainRow {
                 if signed {
                     return start.elapsed();
                 }
-                tokio::time::sleep(Duration::from_millis(2)).await;
+                tokio::time::sleep(Duration::from_micros(500)).await;
             }
         })
     };
     let report = shop.engine.drain().await.unwrap();
     let elapsed = start.elapsed();
+    // Should the count of sales calls have passed `expected` without meeting it (a sale sent
+    // again), the watcher still stops: the drain is over, so the last sale is signed.
+    shop.timed.last_answer.notify_one();
     let sales_done = watcher.await.unwrap();
     let p = shop.engine.progress();
     assert_eq!((p.pending, p.parked), (0, 0), "{p:?} {report:?}");
     assert_eq!(report.accepted, sales * 3, "{report:?}");
     shop.sim.shutdown().await;
     let sales_calls = std::mem::take(&mut *shop.timed.sales_calls.lock().unwrap());
+    // DRAIN_BENCH_CALLS=<file>: each sales call's start (ms from the drain's start) and duration
+    // (ms), one per line, to see where the time went.
+    if let Some(path) = std::env::var_os("DRAIN_BENCH_CALLS") {
+        let lines: String = sales_calls
+            .iter()
+            .map(|(a, b)| {
+                format!("{:.3} {:.3}\n", ms(a.saturating_duration_since(start)), ms(b.saturating_duration_since(*a)))
+            })
+            .collect();
+        std::fs::write(&path, lines).unwrap();
+        let others: String = std::mem::take(&mut *shop.timed.other_calls.lock().unwrap())
+            .iter()
+            .filter(|(_, a, _)| *a >= start)
+            .map(|(f, a, b)| {
+                format!(
+                    "{:?} {:.3} {:.3}\n",
+                    f,
+                    ms(a.saturating_duration_since(start)),
+                    ms(b.saturating_duration_since(*a))
+                )
+            })
+            .collect();
+        std::fs::write(format!("{}.others", path.to_string_lossy()), others).unwrap();
+    }
     DrainRow { latency_ms, sales, rtt, sales_done, elapsed, sales_calls }
 }
 

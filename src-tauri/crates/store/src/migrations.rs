@@ -40,6 +40,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "reservations_ahead",
         sql: include_str!("../migrations/0008_reservations_ahead.sql"),
     },
+    Migration {
+        version: 9,
+        name: "outbox_last_done_index",
+        sql: include_str!("../migrations/0009_outbox_last_done_index.sql"),
+    },
 ];
 
 /// `PRAGMA application_id` of a Duka database ("DUKA").
@@ -143,6 +148,7 @@ mod tests {
         (6, "fb50e54270820e3013e0423550666eb34739ed66ba99b4d378a7507933f93020"),
         (7, "7f8a9efe3271a5d5457e12d1b5211d2cfc07134202ca75fb93523aa8081c4a55"),
         (8, "68bdd6593d0317319ec313665a65b5fc1587919bd863989f68c0b885f946c656"),
+        (9, "54b6d67ebe0fa3454793a306b62793a2adf034ea2f8d92db652b652b6a28f3d4"),
     ];
 
     #[test]

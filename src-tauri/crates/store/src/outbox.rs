@@ -448,6 +448,10 @@ pub fn requeue_in_flight(tx: &Transaction<'_>) -> Result<usize> {
     .during("requeue interrupted calls")
 }
 
+/// When KRA last accepted a call (through the partial index `outbox_last_done`: the status bar
+/// reads it at every progress update, and done rows are millions after a few years).
+const LAST_DONE: &str = "SELECT max(done_at) FROM outbox WHERE state = 'done'";
+
 /// Pending, in-flight and parked counts and the last success, for the status bar.
 pub fn counts(conn: &Connection) -> Result<OutboxCounts> {
     let mut c = OutboxCounts::default();
@@ -469,9 +473,8 @@ pub fn counts(conn: &Connection) -> Result<OutboxCounts> {
             OutboxState::Done => {}
         }
     }
-    let last: Option<String> = conn
-        .query_row("SELECT max(done_at) FROM outbox WHERE state = 'done'", [], |r| r.get(0))
-        .during("count calls for KRA")?;
+    let last: Option<String> =
+        conn.prepare_cached(LAST_DONE).and_then(|mut s| s.query_row([], |r| r.get(0))).during("count calls for KRA")?;
     c.last_success = last.as_deref().map(codec::datetime).transpose()?;
     Ok(c)
 }
@@ -521,6 +524,38 @@ mod tests {
         let row_a = store.read(|conn| row(conn, a)).unwrap();
         assert_eq!((row_a.state, row_a.kra_number), (OutboxState::Done, Some(41)));
         assert_eq!(store.read(|conn| row(conn, c)).unwrap().depends_on, [b]);
+    }
+
+    #[test]
+    fn the_last_success_is_the_latest_done_call_read_through_its_index() {
+        let store = Store::open_in_memory().unwrap();
+        let t = at("20261121100000");
+        let (a, b, c) = store
+            .write(|tx| {
+                let a = enqueue(tx, OutboxKind::Sale, doc(1), None, &[], t)?;
+                let b = enqueue(tx, OutboxKind::Sale, doc(2), None, &[], t)?;
+                let c = enqueue(tx, OutboxKind::Sale, doc(3), None, &[], t)?;
+                Ok((a, b, c))
+            })
+            .unwrap();
+        assert_eq!(store.read(counts).unwrap().last_success, None);
+        assert_eq!(claim(&store, "20261121100000"), [a, b, c]);
+        // Done out of row order: the last success is the latest time, not the highest row.
+        store.write(|tx| mark_done(tx, b, Some(2), at("20261121100205"))).unwrap();
+        store.write(|tx| mark_done(tx, a, Some(1), at("20261121100110"))).unwrap();
+        let n = store.read(counts).unwrap();
+        assert_eq!((n.last_success, n.in_flight, n.pending), (Some(at("20261121100205")), 1, 0));
+        // One step down the partial index, not a scan of every done row.
+        let plan: Vec<String> = store
+            .read(|conn| {
+                conn.prepare(&format!("EXPLAIN QUERY PLAN {LAST_DONE}"))
+                    .and_then(|mut s| s.query_map([], |r| r.get(3))?.collect())
+                    .during("plan")
+            })
+            .unwrap();
+        assert!(plan.iter().any(|p| p.contains("INDEX outbox_last_done")), "{plan:?}");
+        // The row still in flight has no say.
+        assert_eq!(store.read(|conn| row(conn, c)).unwrap().state, OutboxState::InFlight);
     }
 
     #[test]

@@ -33,8 +33,8 @@ async fn main() {
     // connected to that KRA instead, as a shop with a device runs (no simulator in the process).
     let kra = std::env::var("DUKA_BENCH_KRA").ok();
     {
-        let driver = Driver::start_as_shipped(data.path());
-        let c = driver.open_app().await;
+        // The driver stops (and the window with it) at the end of this block.
+        let (_driver, c) = Driver::open_shipped_app(data.path()).await;
         match &kra {
             None => click(&c, "#start-training").await,
             Some(url) => connect_to_kra(&c, url).await,
@@ -54,11 +54,13 @@ async fn main() {
     let median = starts[starts.len() / 2];
 
     // 1,000 sales in one session, through the same IPC the till uses, then the memory.
-    let driver = Driver::start_as_shipped(data.path());
-    let c = driver.open_app().await;
+    let (driver, c) = Driver::open_shipped_app(data.path()).await;
     shown(&c, "body[data-ready='true'] #scan-input").await;
     tokio::time::sleep(SETTLE).await;
     let at_start = Processes::measure();
+    if let Some(dir) = std::env::var_os("DUKA_BENCH_SMAPS") {
+        at_start.save_smaps(&std::path::Path::new(&dir).join("at-start"));
+    }
     let prepare = "const done = arguments[arguments.length - 1];\
         const inv = window.__TAURI__.core.invoke;\
         (async () => {\

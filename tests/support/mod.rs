@@ -99,7 +99,7 @@ impl Driver {
 
     /// Starts tauri-driver for an app that runs with the WebKit settings it gives itself
     /// (`webkit_env`), as a shop runs it (the benchmarks).
-    pub fn start_as_shipped(data_dir: &Path) -> Driver {
+    fn start_as_shipped(data_dir: &Path) -> Driver {
         Driver::spawn(Command::new(tauri_driver()), data_dir)
     }
 
@@ -125,6 +125,26 @@ impl Driver {
 
     /// Opens the app window (a new WebDriver session).
     pub async fn open_app(&self) -> Client {
+        self.try_open_app().await.expect("WebDriver session on the Duka window")
+    }
+
+    /// Starts tauri-driver for the app as a shop runs it and opens its window. The app re-executes
+    /// itself with its WebKit settings; once in a while tauri-driver drops the session request
+    /// while it does ("IncompleteMessage"), so a failed start is tried again with a fresh driver,
+    /// up to three times. The benchmarks use it; the e2e tests run WebKit's defaults.
+    pub async fn open_shipped_app(data_dir: &Path) -> (Driver, Client) {
+        let mut failures = Vec::new();
+        for _ in 0..3 {
+            let driver = Driver::start_as_shipped(data_dir);
+            match driver.try_open_app().await {
+                Ok(client) => return (driver, client),
+                Err(e) => failures.push(e.to_string()),
+            }
+        }
+        panic!("no WebDriver session on the Duka window in three tries: {failures:?}");
+    }
+
+    async fn try_open_app(&self) -> Result<Client, fantoccini::error::NewSessionError> {
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), serde_json::json!("wry"));
         caps.insert("tauri:options".into(), serde_json::json!({ "application": APP }));
@@ -132,7 +152,6 @@ impl Driver {
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{}", self.port))
             .await
-            .expect("WebDriver session on the Duka window")
     }
 }
 

@@ -1,9 +1,9 @@
 //! Pushes changes to the UI as events (the UI never polls). Sync progress comes from the sync
-//! worker's own channel (`Duka::subscribe_progress`): each change is emitted as `sync-progress`,
-//! and `parked-changed` when the parked count moves. KRA's purchase feed and notices arrive through
-//! the worker's pulls, which also publish progress, so their counts are re-read on every progress
-//! change, and at the latest every few seconds (a notice marked read or a purchase decided changes
-//! them without any sync).
+//! worker's own channel (`Duka::subscribe_progress`): its latest state is emitted as
+//! `sync-progress` (at most four rounds a second), and `parked-changed` when the parked count
+//! moves. KRA's purchase feed and notices arrive through the worker's pulls, which also publish
+//! progress, so their counts are re-read on every round, and at the latest every few seconds (a
+//! notice marked read or a purchase decided changes them without any sync).
 
 use std::time::Duration;
 
@@ -14,6 +14,11 @@ use crate::error::Result;
 
 /// The longest the purchase and notice counts go without being re-read.
 const FEED_RECHECK: Duration = Duration::from_secs(5);
+/// The shortest time between two rounds of events. The worker publishes its progress after every
+/// drain, dozens of times a second while the till sells quickly; each event is a script the page
+/// runs (and each round re-reads the purchase and notice counts here), while the window needs only
+/// the latest state. A change after a quiet spell still goes out at once.
+const ROUND_SPACING: Duration = Duration::from_millis(250);
 
 /// Sync progress from the outbox alone, for a till with no sync worker yet (not set up):
 /// "online" unless a waiting document's last attempt failed.
@@ -104,6 +109,9 @@ pub fn spawn(app: AppHandle, duka: app::Duka) {
             }
             match worker.as_mut() {
                 Some(rx) => {
+                    // Changes meanwhile are kept: the channel holds the latest, and `changed`
+                    // answers at once if there was one.
+                    tokio::time::sleep(ROUND_SPACING).await;
                     tokio::select! {
                         changed = rx.changed() => if changed.is_err() { worker = None },
                         () = tokio::time::sleep(FEED_RECHECK) => {}

@@ -303,10 +303,27 @@ fn settle(tx: &Transaction<'_>, counter: KraCounter, number: i64, state: &str, n
 
 /// KRA accepted the call carrying `number`: the counter moves past it.
 pub fn confirm(tx: &Transaction<'_>, counter: KraCounter, number: i64, now: DateTime) -> Result<()> {
-    settle(tx, counter, number, "confirmed", now)?;
-    tx.prepare_cached("UPDATE kra_counters SET next_value = ?2 WHERE counter = ?1")
-        .and_then(|mut s| s.execute(params![counter.as_str(), number + 1]))
-        .during("advance a KRA counter")?;
+    confirm_in_order(tx, counter, [number], now)
+}
+
+/// KRA accepted the calls carrying `numbers`, answered in this order (a settled group): each is
+/// confirmed, and the counter moves past the last one in a single write.
+pub fn confirm_in_order(
+    tx: &Transaction<'_>,
+    counter: KraCounter,
+    numbers: impl IntoIterator<Item = i64>,
+    now: DateTime,
+) -> Result<()> {
+    let mut last = None;
+    for number in numbers {
+        settle(tx, counter, number, "confirmed", now)?;
+        last = Some(number);
+    }
+    if let Some(number) = last {
+        tx.prepare_cached("UPDATE kra_counters SET next_value = ?2 WHERE counter = ?1")
+            .and_then(|mut s| s.execute(params![counter.as_str(), number + 1]))
+            .during("advance a KRA counter")?;
+    }
     Ok(())
 }
 
@@ -432,6 +449,35 @@ mod tests {
         assert_eq!(store.read(|conn| in_doubt(conn, c)).unwrap().map(|r| r.outbox_id), Some(rows[2]));
         store.write(|tx| crate::outbox::claim_ready(tx, t, 10)).unwrap();
         assert_eq!(store.read(|conn| in_doubt(conn, c)).unwrap(), None);
+    }
+
+    #[test]
+    fn a_settled_group_confirms_each_number_and_moves_the_counter_past_the_last() {
+        let store = Store::open_in_memory().unwrap();
+        let c = KraCounter::SalesInvoice;
+        let t = now();
+        let rows = queued_sales(&store, 4, t);
+        store.write(|tx| rows.iter().try_for_each(|&r| reserve_ahead(tx, c, r, t).map(drop))).unwrap();
+        store.write(|tx| confirm_in_order(tx, c, [1, 2, 3], t)).unwrap();
+        assert_eq!(store.read(|conn| next_kra_number(conn, c)).unwrap(), 4);
+        assert_eq!(store.read(|conn| open_reservation(conn, c)).unwrap().map(|r| r.number), Some(4));
+        let confirmed: i64 = store
+            .read(|conn| {
+                conn.query_row("SELECT count(*) FROM kra_reservations WHERE state = 'confirmed'", [], |r| r.get(0))
+                    .during("count")
+            })
+            .unwrap();
+        assert_eq!(confirmed, 3);
+        // A number with no open reservation fails the whole group: nothing of it is kept.
+        assert!(matches!(
+            store.write(|tx| confirm_in_order(tx, c, [4, 5], t)),
+            Err(Error::NoReservation { number: 5, .. })
+        ));
+        assert_eq!(store.read(|conn| next_kra_number(conn, c)).unwrap(), 4);
+        assert_eq!(store.read(|conn| open_reservation(conn, c)).unwrap().map(|r| r.number), Some(4));
+        // Nothing to confirm leaves the counter alone.
+        store.write(|tx| confirm_in_order(tx, c, [], t)).unwrap();
+        assert_eq!(store.read(|conn| next_kra_number(conn, c)).unwrap(), 4);
     }
 
     #[test]

@@ -338,15 +338,8 @@ pub(crate) fn write_signature(
     what: String,
     sig: &KraSignature,
 ) -> Result<()> {
-    // Cached statements: the drain settles signatures in groups of 64, and preparing these afresh
-    // parsed and compiled both statements again for every settled row.
-    let exists: bool = tx
-        .prepare_cached(&format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE {key} = ?1)"))
-        .and_then(|mut s| s.query_row([id], |r| r.get(0)))
-        .during("record KRA's signature")?;
-    if exists {
-        return Err(Error::AlreadySigned { document: what });
-    }
+    // One cached statement per settled row: the drain settles signatures in groups of 64. A second
+    // signature for the same document is refused by the table's primary key (the document's id).
     tx.prepare_cached(&format!(
         "INSERT INTO {table} ({key}, invoice_no, receipt_no, total_receipt_no, internal_data, receipt_signature,
                              sdc_id, mrc_no, signed_at, response_body)
@@ -366,7 +359,12 @@ pub(crate) fn write_signature(
             sig.response_body
         ])
     })
-    .during("record KRA's signature")?;
+    .map_err(|e| match e {
+        rusqlite::Error::SqliteFailure(ref f, _) if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
+            Error::AlreadySigned { document: what }
+        }
+        e => Error::Db { operation: "record KRA's signature", source: e },
+    })?;
     Ok(())
 }
 

@@ -797,6 +797,9 @@ impl Engine {
         self.store()
             .write(|tx| {
                 let device = store::settings::device_settings(tx)?;
+                // The numbers each counter confirms, in answer order: the counter itself is
+                // written once per group.
+                let mut confirmed: Vec<(KraCounter, Vec<i64>)> = Vec::new();
                 for accepted in group {
                     let Accepted { row, number, signature, balances_sent } = accepted;
                     if let Some(sig) = signature {
@@ -806,9 +809,15 @@ impl Engine {
                         outbox::freeze_request(tx, row.id, body)?;
                     }
                     if let (Some(n), Some(counter)) = (number, counter_of(row.kind)) {
-                        numbering::confirm(tx, counter, *n, now)?;
+                        match confirmed.iter_mut().find(|(c, _)| *c == counter) {
+                            Some((_, numbers)) => numbers.push(*n),
+                            None => confirmed.push((counter, vec![*n])),
+                        }
                     }
                     outbox::mark_done(tx, row.id, *number, now)?;
+                }
+                for (counter, numbers) in confirmed {
+                    numbering::confirm_in_order(tx, counter, numbers, now)?;
                 }
                 Ok(group.len())
             })

@@ -199,6 +199,22 @@ struct DrainRow {
     elapsed: Duration,
     /// The drain's own `saveTrnsSalesOsdc` exchanges, in order: (start, end).
     sales_calls: Vec<(Instant, Instant)>,
+    /// Share of the machine's CPU time the hypervisor gave to other guests while the sales were
+    /// drained (`steal` in `/proc/stat`); `None` where the kernel does not report it.
+    steal: Option<f64>,
+}
+
+/// The machine's CPU time so far, from the first line of `/proc/stat`: (steal, all), in ticks.
+fn cpu_ticks() -> Option<(u64, u64)> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let fields: Vec<u64> = stat.lines().next()?.split_whitespace().skip(1).map_while(|f| f.parse().ok()).collect();
+    Some((*fields.get(7)?, fields.iter().take(8).sum()))
+}
+
+/// Steal between two [`cpu_ticks`] readings, as a share of all CPU time.
+fn steal_between(before: Option<(u64, u64)>, after: Option<(u64, u64)>) -> Option<f64> {
+    let ((s0, t0), (s1, t1)) = (before?, after?);
+    (t1 > t0).then(|| s1.saturating_sub(s0) as f64 / (t1 - t0) as f64)
 }
 
 /// Where the sales lane's time went between its calls: the gap from one answer to the next
@@ -252,6 +268,7 @@ async fn drain_rate(latency_ms: u64, sales: usize) -> DrainRow {
         .unwrap();
     shop.timed.sales_calls.lock().unwrap().clear();
     shop.timed.expected.store(sales, std::sync::atomic::Ordering::Relaxed);
+    let ticks = cpu_ticks();
     let start = Instant::now();
     // Watch for the last sale's signature: once KRA has answered the last sale (the series is
     // strict, so every sale before it is answered too), one indexed read every 0.5 ms on a blocking
@@ -283,6 +300,7 @@ async fn drain_rate(latency_ms: u64, sales: usize) -> DrainRow {
     // again), the watcher still stops: the drain is over, so the last sale is signed.
     shop.timed.last_answer.notify_one();
     let sales_done = watcher.await.unwrap();
+    let steal = steal_between(ticks, cpu_ticks());
     let p = shop.engine.progress();
     assert_eq!((p.pending, p.parked), (0, 0), "{p:?} {report:?}");
     assert_eq!(report.accepted, sales * 3, "{report:?}");
@@ -312,7 +330,7 @@ async fn drain_rate(latency_ms: u64, sales: usize) -> DrainRow {
             .collect();
         std::fs::write(format!("{}.others", path.to_string_lossy()), others).unwrap();
     }
-    DrainRow { latency_ms, sales, rtt, sales_done, elapsed, sales_calls }
+    DrainRow { latency_ms, sales, rtt, sales_done, elapsed, sales_calls, steal }
 }
 
 struct LatencyRow {
@@ -377,9 +395,10 @@ fn main() {
         println!(
             "| added latency | sales queued | saveTrnsSalesOsdc round trip (median in the drain) | ideal (sales × \
              round trip) | last sale signed | sales/s | ratio to ideal | sales lane: in KRA calls | sales lane: local \
-             work per sale | everything accepted (stock tail) | selectInvoiceDetails probe |"
+             work per sale | everything accepted (stock tail) | selectInvoiceDetails probe | CPU stolen by other \
+             guests during the drain |"
         );
-        println!("|---|---|---|---|---|---|---|---|---|---|---|");
+        println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
         for r in &drains {
             let mut calls: Vec<Duration> = r.sales_calls.iter().map(|(a, b)| b.saturating_duration_since(*a)).collect();
             calls.sort();
@@ -388,7 +407,7 @@ fn main() {
             let ideal = median * u32::try_from(r.sales).unwrap();
             let local = r.sales_done.saturating_sub(in_calls) / u32::try_from(r.sales).unwrap();
             println!(
-                "| {} ms | {} | {:.2} ms | {:.1} s | {:.1} s | {:.0} | {:.2} | {:.1} s | {:.2} ms | {:.1} s | {:.2} ms |",
+                "| {} ms | {} | {:.2} ms | {:.1} s | {:.1} s | {:.0} | {:.2} | {:.1} s | {:.2} ms | {:.1} s | {:.2} ms | {} |",
                 r.latency_ms,
                 r.sales,
                 ms(median),
@@ -400,6 +419,7 @@ fn main() {
                 ms(local),
                 r.elapsed.as_secs_f64(),
                 ms(r.rtt),
+                r.steal.map_or_else(|| "n/a".to_owned(), |s| format!("{:.0} %", s * 100.0)),
             );
         }
         println!("\n### Sales lane between its calls (answer of one sale to the request of the next)\n");

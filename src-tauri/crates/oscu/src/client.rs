@@ -125,6 +125,17 @@ fn header_value(name: &str, value: &str) -> Result<HeaderValue> {
     })
 }
 
+/// Makes rustls's `ring` provider the process's TLS provider, unless one is installed already.
+/// reqwest is built without a provider of its own (its default, aws-lc, is ~1.9 MB more code in
+/// the till's memory) and refuses to build a client before one is installed: call this before any
+/// `reqwest::Client` is built ([`Client::new`] does).
+pub fn install_tls_provider() {
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // An error means another thread installed one meanwhile: that one serves.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+}
+
 impl Client {
     /// Builds a client, checking the configuration (URLs are trimmed: stray spaces broke gateway
     /// calls for other integrators).
@@ -160,6 +171,7 @@ impl Client {
         if let Some(key) = &config.cmc_key {
             header_value("communication key", key.expose())?;
         }
+        install_tls_provider();
         let http = reqwest::Client::builder()
             .timeout(config.timeout)
             .connect_timeout(config.connect_timeout)

@@ -393,6 +393,28 @@ async fn a_silent_server_times_out_and_is_retryable_with_an_unknown_outcome() {
 }
 
 #[tokio::test]
+async fn an_https_host_that_does_not_speak_tls_fails_the_handshake_before_anything_is_sent() {
+    // KRA is reached over TLS (rustls with the ring provider, installed by `Client::new`). A
+    // server answering the ClientHello in plain HTTP must end the handshake with an error.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut hello = [0u8; 5];
+        socket.read_exact(&mut hello).await.unwrap();
+        socket.write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n").await.unwrap();
+        // A TLS record starts with its content type: 22 is a handshake (the ClientHello).
+        hello[0]
+    });
+    let client = direct_client(&format!("https://{addr}"), Some(KEY));
+    let e = client.save_item(&item_request()).await.unwrap_err();
+    assert_eq!(server.await.unwrap(), 22, "the client opened with a TLS handshake");
+    assert!(matches!(e, Error::Connect { request_sent: false, .. }), "{e:?}");
+    assert!(!e.outcome_unknown());
+}
+
+#[tokio::test]
 async fn a_refused_connection_is_retryable_later() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

@@ -19,7 +19,7 @@ async fn the_binary_prints_its_address_when_ready() {
     let first = lines.next_line().await.unwrap().unwrap();
     let base = first.strip_prefix("listening on ").unwrap().to_owned();
     assert!(base.starts_with("http://127.0.0.1:"), "{first}");
-    let reply: Value = reqwest::Client::new()
+    let reply: Value = http()
         .post(format!("{base}/etims-api/selectInitOsdcInfo"))
         .json(&json!({"tin": PIN, "bhfId": "00", "dvcSrlNo": SERIAL_00}))
         .send()

@@ -40,7 +40,7 @@ async fn initialisation_issues_fresh_keys_once_per_device() {
 }
 
 async fn raw(sim: &oscu_sim::RunningSim, headers: &[(&str, &str)]) -> Value {
-    let mut req = reqwest::Client::new().post(format!("{}/selectCodeList", sim.base_url_direct()));
+    let mut req = http().post(format!("{}/selectCodeList", sim.base_url_direct()));
     for (k, v) in headers {
         req = req.header(*k, *v);
     }
@@ -68,7 +68,7 @@ async fn calls_need_the_three_headers_and_the_right_key() {
     let codes = client.select_codes("20180101000000").await.unwrap();
     assert!(!codes.is_empty());
     // Empty and non-JSON bodies.
-    let empty = reqwest::Client::new()
+    let empty = http()
         .post(format!("{}/selectCodeList", sim.base_url_direct()))
         .send()
         .await

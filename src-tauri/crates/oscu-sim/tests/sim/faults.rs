@@ -46,7 +46,7 @@ async fn each_fault_kind_hits_the_scripted_call_only() {
     assert!(!client.select_item_classes("20180101000000").await.unwrap().is_empty());
 
     // "The line is down": every call fails until the script is cleared.
-    let r = reqwest::Client::new()
+    let r = http()
         .post(format!("{}/faults", sim.admin_url()))
         .json(&json!([{"function": "*", "fault": {"kind": "http_status", "status": 502}}]))
         .send()
@@ -55,11 +55,11 @@ async fn each_fault_kind_hits_the_scripted_call_only() {
     assert!(r.status().is_success());
     assert!(client.select_codes("20180101000000").await.is_err());
     assert!(client.select_notices("20180101000000").await.is_err());
-    reqwest::Client::new().delete(format!("{}/faults", sim.admin_url())).send().await.unwrap();
+    http().delete(format!("{}/faults", sim.admin_url())).send().await.unwrap();
     client.select_codes("20180101000000").await.unwrap();
 
     // A script naming no function is refused.
-    let r = reqwest::Client::new()
+    let r = http()
         .post(format!("{}/faults", sim.admin_url()))
         .json(&json!([{"function": "sellEverything", "fault": {"kind": "reset"}}]))
         .send()

@@ -26,7 +26,7 @@ async fn the_gateway_needs_a_token_and_wraps_every_answer() {
     assert!(matches!(bad.initialize(SERIAL_00).await, Err(oscu::Error::Token { .. })));
 
     // Without a bearer token the gateway answers 401 before KRA sees the call.
-    let raw = reqwest::Client::new()
+    let raw = http()
         .post(format!("{}/selectCodeList", sim.base_url_gateway()))
         .json(&json!({"lastReqDt": "20180101000000"}))
         .send()
@@ -64,7 +64,7 @@ async fn the_gateway_needs_a_token_and_wraps_every_answer() {
 /// One raw gateway call with a fresh token, for checking the wire shape itself.
 async fn raw_gateway(sim: &oscu_sim::RunningSim, path: &str, key: &str, body: Value) -> (u16, Value) {
     let c = sim.gateway_credentials();
-    let http = reqwest::Client::new();
+    let http = http();
     let token: Value = http
         .get(format!("{}?grant_type=client_credentials", sim.token_url()))
         .basic_auth(&c.consumer_key, Some(&c.consumer_secret))
@@ -117,7 +117,7 @@ async fn gateway_wire_shape_matches_the_recorded_replies() {
     assert_eq!(status, 400);
     assert!(reply["responseHeader"]["debugMessage"].as_str().unwrap().contains("Missing Tin"), "{reply}");
 
-    let direct: Value = reqwest::Client::new()
+    let direct: Value = http()
         .post(format!("{}/selectInvoiceDetails", sim.base_url_direct()))
         .header("tin", PIN)
         .header("bhfId", "00")

@@ -203,11 +203,18 @@ pub fn assert_refused<T: std::fmt::Debug>(result: oscu::Result<T>, code: &str, t
 }
 
 pub async fn admin_post(sim: &RunningSim, path: &str, body: Value) -> Value {
-    let r = reqwest::Client::new().post(format!("{}/{path}", sim.admin_url())).json(&body).send().await.unwrap();
+    let r = http().post(format!("{}/{path}", sim.admin_url())).json(&body).send().await.unwrap();
     assert!(r.status().is_success(), "admin {path}: {}", r.text().await.unwrap());
     r.json().await.unwrap()
 }
 
 pub async fn admin_get(sim: &RunningSim, path: &str) -> Value {
     reqwest::get(format!("{}/{path}", sim.admin_url())).await.unwrap().json().await.unwrap()
+}
+
+/// A plain HTTP client for raw requests (malformed on purpose, or to the admin API), with the TLS
+/// provider `oscu::Client` uses installed first (reqwest is built without one of its own).
+pub fn http() -> reqwest::Client {
+    oscu::install_tls_provider();
+    reqwest::Client::new()
 }

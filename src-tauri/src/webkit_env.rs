@@ -13,7 +13,8 @@ use std::ffi::OsString;
 use std::os::unix::process::CommandExt;
 use std::process::Command;
 
-/// Each variable with Duka's value and why.
+/// Each variable with Duka's value and why (the render node's value is the machine's own, see
+/// [`render_node`]).
 pub const DEFAULTS: [(&str, &str); 6] = [
     // Software compositing: WebKit's page process uses about 115 MB less and the window is ready
     // sooner.
@@ -27,7 +28,7 @@ pub const DEFAULTS: [(&str, &str); 6] = [
     // with the window through shared memory. (The page process still opens EGL: WebKit requires it.)
     ("GDK_GL", "disable"),
     ("WEBKIT_DISABLE_DMABUF_RENDERER", "1"),
-    ("WEBKIT_WEB_RENDER_DEVICE_FILE", "/dev/dri/renderD128"),
+    (RENDER_DEVICE, FIRST_RENDER_NODE),
     // Two malloc arenas instead of one per thread (8 per core): fewer half-empty heaps.
     ("MALLOC_ARENA_MAX", "2"),
 ];
@@ -35,16 +36,43 @@ pub const DEFAULTS: [(&str, &str); 6] = [
 /// Set to `0`, Duka adds none of its defaults.
 pub const OPT_OUT: &str = "DUKA_WEBKIT_DEFAULTS";
 
-/// The defaults this process's environment lacks.
-pub fn missing() -> Vec<(&'static str, &'static str)> {
-    missing_from(|name| std::env::var_os(name))
+/// The variable naming the GPU render node WebKit hands its page process.
+const RENDER_DEVICE: &str = "WEBKIT_WEB_RENDER_DEVICE_FILE";
+/// The kernel's first render node, named when the machine has none (a VM without a GPU): the
+/// value then only keeps WebKit from probing EGL for one.
+const FIRST_RENDER_NODE: &str = "/dev/dri/renderD128";
+
+/// The machine's first GPU render node (`/dev/dri/renderD*`, lowest number), or the kernel's first
+/// name when there is none.
+fn render_node(dri: &std::path::Path) -> String {
+    let mut nodes: Vec<(u32, String)> = std::fs::read_dir(dri)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name().into_string().ok()?;
+            let number = name.strip_prefix("renderD")?.parse().ok()?;
+            Some((number, entry.path().to_string_lossy().into_owned()))
+        })
+        .collect();
+    nodes.sort();
+    nodes.into_iter().next().map_or_else(|| FIRST_RENDER_NODE.to_owned(), |(_, path)| path)
 }
 
-fn missing_from(lookup: impl Fn(&str) -> Option<OsString>) -> Vec<(&'static str, &'static str)> {
+/// The defaults this process's environment lacks.
+pub fn missing() -> Vec<(&'static str, String)> {
+    missing_from(|name| std::env::var_os(name), || render_node(std::path::Path::new("/dev/dri")))
+}
+
+fn missing_from(lookup: impl Fn(&str) -> Option<OsString>, node: impl Fn() -> String) -> Vec<(&'static str, String)> {
     if lookup(OPT_OUT).is_some_and(|v| v == "0") {
         return Vec::new();
     }
-    DEFAULTS.into_iter().filter(|(name, _)| lookup(name).is_none()).collect()
+    DEFAULTS
+        .into_iter()
+        .filter(|(name, _)| lookup(name).is_none())
+        .map(|(name, value)| (name, if name == RENDER_DEVICE { node() } else { value.to_owned() }))
+        .collect()
 }
 
 /// Starts this binary again with the missing defaults added, unless none is missing. Returns only
@@ -64,13 +92,34 @@ pub fn ensure() -> Result<(), String> {
 mod tests {
     use super::*;
 
+    fn owned(defaults: &[(&'static str, &'static str)]) -> Vec<(&'static str, String)> {
+        defaults.iter().map(|(name, value)| (*name, (*value).to_owned())).collect()
+    }
+
     #[test]
     fn only_unset_variables_are_added_and_a_chosen_value_is_kept() {
-        let none = missing_from(|_| None);
-        assert_eq!(none, DEFAULTS.to_vec());
-        let chosen = missing_from(|name| (name == "WEBKIT_DISABLE_COMPOSITING_MODE").then(|| "0".into()));
-        assert_eq!(chosen, DEFAULTS[1..].to_vec());
-        assert!(missing_from(|_| Some("x".into())).is_empty());
-        assert!(missing_from(|name| (name == OPT_OUT).then(|| "0".into())).is_empty());
+        let node = || FIRST_RENDER_NODE.to_owned();
+        let none = missing_from(|_| None, node);
+        assert_eq!(none, owned(&DEFAULTS));
+        let chosen = missing_from(|name| (name == "WEBKIT_DISABLE_COMPOSITING_MODE").then(|| "0".into()), node);
+        assert_eq!(chosen, owned(&DEFAULTS[1..]));
+        assert!(missing_from(|_| Some("x".into()), node).is_empty());
+        assert!(missing_from(|name| (name == OPT_OUT).then(|| "0".into()), node).is_empty());
+    }
+
+    #[test]
+    fn the_render_node_is_the_machines_lowest_numbered_one() {
+        let dri = tempfile::tempdir().unwrap();
+        // No GPU (no folder, or no render node in it): the kernel's first name.
+        assert_eq!(render_node(&dri.path().join("absent")), FIRST_RENDER_NODE);
+        std::fs::write(dri.path().join("card1"), "").unwrap();
+        assert_eq!(render_node(dri.path()), FIRST_RENDER_NODE);
+        for name in ["renderD130", "renderD129", "renderDx"] {
+            std::fs::write(dri.path().join(name), "").unwrap();
+        }
+        assert_eq!(render_node(dri.path()), dri.path().join("renderD129").to_string_lossy());
+        let set = missing_from(|_| None, || render_node(dri.path()));
+        let value = set.iter().find(|(name, _)| *name == RENDER_DEVICE).map(|(_, v)| v.clone());
+        assert_eq!(value, Some(dri.path().join("renderD129").to_string_lossy().into_owned()));
     }
 }

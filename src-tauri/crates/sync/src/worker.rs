@@ -79,7 +79,7 @@ async fn run(
             next_pull = tokio::time::Instant::now() + engine.config().pull_every;
         }
         let _ = engine.drain().await;
-        progress.send_replace(engine.progress());
+        publish(&engine, &progress).await;
         let sleep = engine.next_wake_in().min(next_pull.saturating_duration_since(tokio::time::Instant::now()));
         tokio::select! {
             _ = stop.changed() => break,
@@ -88,7 +88,7 @@ async fn run(
                 Some(Command::SyncNow(reply)) => {
                     let report = engine.drain().await;
                     let _ = engine.pull(&[crate::PullList::All]).await;
-                    progress.send_replace(engine.progress());
+                    publish(&engine, &progress).await;
                     let _ = reply.send(report);
                 }
                 None => break,
@@ -99,5 +99,15 @@ async fn run(
             break;
         }
     }
-    progress.send_replace(engine.progress());
+    publish(&engine, &progress).await;
+}
+
+/// Publishes the engine's progress. Its counts are a store read, which waits for the store's lock
+/// behind a claim or a settle (an fsync): it runs on a blocking thread, not on the runtime's.
+async fn publish(engine: &Engine, progress: &watch::Sender<Progress>) {
+    let engine = engine.clone();
+    // An error means the runtime is shutting down: nobody is left to read the progress.
+    if let Ok(now) = tokio::task::spawn_blocking(move || engine.progress()).await {
+        progress.send_replace(now);
+    }
 }

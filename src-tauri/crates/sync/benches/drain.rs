@@ -307,28 +307,25 @@ async fn drain_rate(latency_ms: u64, sales: usize) -> DrainRow {
     shop.sim.shutdown().await;
     let sales_calls = std::mem::take(&mut *shop.timed.sales_calls.lock().unwrap());
     // DRAIN_BENCH_CALLS=<file>: each sales call's start (ms from the drain's start) and duration
-    // (ms), one per line, to see where the time went.
+    // (ms), one per line, to see where the time went; every other call in `<file>.others`, after
+    // its function's name. The drain with added latency writes `<file>.<latency>ms` (and its
+    // `.others`), so a full run keeps both.
     if let Some(path) = std::env::var_os("DRAIN_BENCH_CALLS") {
-        let lines: String = sales_calls
-            .iter()
-            .map(|(a, b)| {
-                format!("{:.3} {:.3}\n", ms(a.saturating_duration_since(start)), ms(b.saturating_duration_since(*a)))
-            })
-            .collect();
+        let mut path = path.to_string_lossy().into_owned();
+        if latency_ms > 0 {
+            path = format!("{path}.{latency_ms}ms");
+        }
+        let timing = |a: &Instant, b: &Instant| {
+            format!("{:.3} {:.3}", ms(a.saturating_duration_since(start)), ms(b.saturating_duration_since(*a)))
+        };
+        let lines: String = sales_calls.iter().map(|(a, b)| format!("{}\n", timing(a, b))).collect();
         std::fs::write(&path, lines).unwrap();
         let others: String = std::mem::take(&mut *shop.timed.other_calls.lock().unwrap())
             .iter()
             .filter(|(_, a, _)| *a >= start)
-            .map(|(f, a, b)| {
-                format!(
-                    "{:?} {:.3} {:.3}\n",
-                    f,
-                    ms(a.saturating_duration_since(start)),
-                    ms(b.saturating_duration_since(*a))
-                )
-            })
+            .map(|(f, a, b)| format!("{f:?} {}\n", timing(a, b)))
             .collect();
-        std::fs::write(format!("{}.others", path.to_string_lossy()), others).unwrap();
+        std::fs::write(format!("{path}.others"), others).unwrap();
     }
     DrainRow { latency_ms, sales, rtt, sales_done, elapsed, sales_calls, steal }
 }

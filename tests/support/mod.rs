@@ -115,17 +115,30 @@ impl Driver {
             .spawn()
             .expect("tauri-driver starts");
         let driver = Driver { child, port };
+        // tauri-driver forwards each request to WebKitWebDriver, which it starts beside itself: a
+        // session asked for before WebKitWebDriver listens is cut off ("IncompleteMessage").
         let until = Instant::now() + PATIENCE;
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < until, "tauri-driver did not open port {port}");
-            std::thread::sleep(Duration::from_millis(50));
+        for (what, port) in [("tauri-driver", port), ("WebKitWebDriver", native_port)] {
+            while TcpStream::connect(("127.0.0.1", port)).is_err() {
+                assert!(Instant::now() < until, "{what} did not open port {port}");
+                std::thread::sleep(Duration::from_millis(50));
+            }
         }
         driver
     }
 
-    /// Opens the app window (a new WebDriver session).
+    /// Opens the app window (a new WebDriver session). A session request that tauri-driver cuts
+    /// off is asked again, up to three times in all.
     pub async fn open_app(&self) -> Client {
-        self.try_open_app().await.expect("WebDriver session on the Duka window")
+        let mut failures = Vec::new();
+        for _ in 0..3 {
+            match self.try_open_app().await {
+                Ok(client) => return client,
+                Err(e) => failures.push(e.to_string()),
+            }
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+        panic!("no WebDriver session on the Duka window in three tries: {failures:?}");
     }
 
     /// Starts tauri-driver for the app as a shop runs it and opens its window. The app re-executes

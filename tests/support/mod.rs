@@ -141,20 +141,12 @@ impl Driver {
         panic!("no WebDriver session on the Duka window in three tries: {failures:?}");
     }
 
-    /// Starts tauri-driver for the app as a shop runs it and opens its window. The app re-executes
-    /// itself with its WebKit settings; once in a while tauri-driver drops the session request
-    /// while it does ("IncompleteMessage"), so a failed start is tried again with a fresh driver,
-    /// up to three times. The benchmarks use it; the e2e tests run WebKit's defaults.
+    /// Starts tauri-driver for the app as a shop runs it and opens its window (the benchmarks;
+    /// the e2e tests run WebKit's defaults).
     pub async fn open_shipped_app(data_dir: &Path) -> (Driver, Client) {
-        let mut failures = Vec::new();
-        for _ in 0..3 {
-            let driver = Driver::start_as_shipped(data_dir);
-            match driver.try_open_app().await {
-                Ok(client) => return (driver, client),
-                Err(e) => failures.push(e.to_string()),
-            }
-        }
-        panic!("no WebDriver session on the Duka window in three tries: {failures:?}");
+        let driver = Driver::start_as_shipped(data_dir);
+        let client = driver.open_app().await;
+        (driver, client)
     }
 
     async fn try_open_app(&self) -> Result<Client, fantoccini::error::NewSessionError> {

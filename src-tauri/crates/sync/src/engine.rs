@@ -24,6 +24,7 @@ use crate::{
     error::{During, Error},
     explain, requests,
     sender_lock::SenderLock,
+    store_thread::{StoreJob, StoreThread},
 };
 
 /// How the engine behaves.
@@ -244,6 +245,8 @@ struct Inner {
     new_work: tokio::sync::Notify,
     /// The running drain's hold on [`SenderLock::draining`], lent to its store work.
     drain_hold: Mutex<Weak<DrainHold>>,
+    /// Where the drain's store work runs (one thread, at a lower CPU priority).
+    store_thread: StoreThread,
 }
 
 /// A drain's hold on the one-drain-at-a-time lock.
@@ -315,6 +318,7 @@ impl Engine {
                 sender: Mutex::new(None),
                 new_work: tokio::sync::Notify::new(),
                 drain_hold: Mutex::new(Weak::new()),
+                store_thread: StoreThread::default(),
             }),
         }
     }
@@ -475,22 +479,23 @@ impl Engine {
         }
     }
 
-    /// Runs `f` (store work: fsync'd transactions) on tokio's blocking threads, so the lanes'
+    /// Runs `f` (store work: fsync'd transactions) on the engine's store thread, so the lanes'
     /// answers from KRA are read while one of them waits for the disk.
     async fn off_runtime<T: Send + 'static>(&self, f: impl FnOnce(&Engine) -> Result<T> + Send + 'static) -> Result<T> {
-        self.spawn_store_work(f).await.map_err(|_| Error::StoreThread)?
+        self.spawn_store_work(f).await
     }
 
-    /// Starts `f` on the blocking threads, holding the running drain's lock until it returns: a
-    /// drain dropped midway (a cancelled task) lets the next drain start only once its last
+    /// Queues `f` on the engine's store thread (see [`StoreThread`]: one thread, at a lower CPU
+    /// priority than the sends and the till), holding the running drain's lock until it returns:
+    /// a drain dropped midway (a cancelled task) lets the next drain start only once its last
     /// transaction has finished, so the next drain's recovery sees every row it claimed.
     fn spawn_store_work<T: Send + 'static>(
         &self,
         f: impl FnOnce(&Engine) -> Result<T> + Send + 'static,
-    ) -> tokio::task::JoinHandle<Result<T>> {
+    ) -> StoreJob<T> {
         let engine = self.clone();
         let hold = self.inner.drain_hold.lock().unwrap_or_else(PoisonError::into_inner).upgrade();
-        tokio::task::spawn_blocking(move || {
+        self.inner.store_thread.run(move || {
             let result = f(&engine);
             drop(hold);
             result
@@ -657,7 +662,7 @@ impl Engine {
                         coord.send_if_modified(|c| !std::mem::replace(&mut c.series_running, true));
                     }
                 }
-                let (claims, next_from) = next.await.map_err(|_| Error::StoreThread)??;
+                let (claims, next_from) = next.await?;
                 *from = next_from;
                 if claims.is_empty() {
                     return Ok(true);
@@ -758,7 +763,7 @@ impl Engine {
     async fn put_back(&self, pipe: &mut Pipeline, from: &mut i64) -> Result<()> {
         let mut unsent: Vec<Claim> = pipe.batch.drain(..).collect();
         if let Some(next) = pipe.next.take() {
-            let (claims, _) = next.await.map_err(|_| Error::StoreThread)??;
+            let (claims, _) = next.await?;
             unsent.extend(claims);
         }
         let Some(lowest) = unsent.iter().map(|(row, _)| row.id).min() else { return Ok(()) };
@@ -1585,7 +1590,7 @@ const FAST_LINE: Duration = Duration::from_millis(5);
 /// accepted answers being settled.
 struct Pipeline {
     batch: VecDeque<Claim>,
-    next: Option<tokio::task::JoinHandle<Result<Claimed>>>,
+    next: Option<StoreJob<Claimed>>,
     settling: Settler,
     /// The stock lane: KRA's running total per item, as of the last answer (see [`StockTotals`]).
     kra_stock: HashMap<ItemCode, Qty>,
@@ -1629,12 +1634,12 @@ struct Accepted {
     balances_sent: Option<String>,
 }
 
-/// Group commits of accepted answers, run on the blocking threads beside the sends: while one
+/// Group commits of accepted answers, run on the store thread beside the sends: while one
 /// commit runs, newly accepted answers queue up and go into the next one.
 #[derive(Default)]
 struct Settler {
     queued: Vec<Accepted>,
-    running: Option<tokio::task::JoinHandle<Result<usize>>>,
+    running: Option<StoreJob<usize>>,
 }
 
 impl Settler {
@@ -1644,10 +1649,10 @@ impl Settler {
     /// now. Never waits for a commit in progress.
     async fn pump(&mut self, engine: &Engine, gather: bool) -> Result<usize> {
         let mut settled = 0;
-        if self.running.as_ref().is_some_and(tokio::task::JoinHandle::is_finished)
+        if self.running.as_ref().is_some_and(StoreJob::is_finished)
             && let Some(done) = self.running.take()
         {
-            settled += done.await.map_err(|_| Error::StoreThread)??;
+            settled += done.await?;
         }
         let worth_a_commit = !gather || self.queued.len() >= SETTLE_GROUP;
         if self.running.is_none() && !self.queued.is_empty() && worth_a_commit {
@@ -1662,7 +1667,7 @@ impl Settler {
         let mut settled = 0;
         loop {
             if let Some(running) = self.running.take() {
-                settled += running.await.map_err(|_| Error::StoreThread)??;
+                settled += running.await?;
             }
             if self.queued.is_empty() {
                 return Ok(settled);

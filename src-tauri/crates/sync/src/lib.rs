@@ -19,6 +19,7 @@ mod pull;
 mod readback;
 mod requests;
 mod sender_lock;
+mod store_thread;
 mod transport;
 mod worker;
 

@@ -29,7 +29,7 @@ pub(crate) struct SenderLock {
     /// Held open while locked (`None` for an in-memory store: no other process can reach it).
     _file: Option<File>,
     /// One drain at a time across the engines of this process. A drain's store work on the
-    /// blocking threads holds it too, so a drain that was dropped midway keeps it until that
+    /// engine's store thread holds it too, so a drain that was dropped midway keeps it until that
     /// work has finished.
     pub(crate) draining: Arc<tokio::sync::Mutex<()>>,
 }

@@ -24,7 +24,7 @@ use crate::{
     error::{During, Error},
     explain, requests,
     sender_lock::SenderLock,
-    store_thread::{StoreJob, StoreThread},
+    store_thread::{StoreJob, StoreThread, let_others_run},
 };
 
 /// How the engine behaves.
@@ -805,7 +805,8 @@ impl Engine {
                 // The numbers each counter confirms, in answer order: the counter itself is
                 // written once per group.
                 let mut confirmed: Vec<(KraCounter, Vec<i64>)> = Vec::new();
-                for accepted in group {
+                for (done, accepted) in group.iter().enumerate() {
+                    let_others_run(done);
                     let Accepted { row, number, signature, balances_sent } = accepted;
                     if let Some(sig) = signature {
                         record_signature(tx, row, &with_device(sig.clone(), device.as_ref()))?;
@@ -878,10 +879,11 @@ impl Engine {
                             Some(first) => first,
                             None => outbox::end_of_queue(tx)?,
                         };
-                        for (id, dependencies_done) in window {
+                        for (seen, (id, dependencies_done)) in window.into_iter().enumerate() {
                             if claims.len() == limit {
                                 break;
                             }
+                            let_others_run(seen);
                             if dependencies_done || dependencies_met(tx, lane, id)? {
                                 claims.push(claiming.claim(tx, id)?);
                             }

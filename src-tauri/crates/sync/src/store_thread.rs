@@ -9,6 +9,11 @@
 //! still gets the core when they wait, which on a till is nearly all the time. Every job of the
 //! engine goes through the store's one writer connection anyway, so one thread running them in
 //! the order they came costs no parallelism.
+//!
+//! A lower priority alone does not let a waking thread in at once: the kernel's scheduler (EEVDF,
+//! Linux 6.6 on) protects the running thread until it has used its slice. So the jobs' long loops
+//! (a group commit's rows, a claim's rows) also give the core up every [`YIELD_EVERY`] rows
+//! ([`let_others_run`]): a `sched_yield`, which returns at once when nothing else is waiting.
 
 use std::{
     future::Future,
@@ -27,6 +32,21 @@ use crate::{Error, Result};
 /// under full load still gets about a tenth of a core, so a transaction holding the store's
 /// writer cannot stall a sale's commit for long.
 pub(crate) const NICER_BY: i32 = 10;
+
+/// Rows a job's loop handles between two offers of the core to the threads waiting for it.
+pub(crate) const YIELD_EVERY: usize = 8;
+
+/// Called with the number of rows a job's loop has handled so far: every [`YIELD_EVERY`] rows the
+/// thread offers the core to the threads waiting for it (see the module's comment).
+pub(crate) fn let_others_run(rows_done: usize) {
+    if offers_the_core_after(rows_done) {
+        std::thread::yield_now();
+    }
+}
+
+fn offers_the_core_after(rows_done: usize) -> bool {
+    rows_done > 0 && rows_done.is_multiple_of(YIELD_EVERY)
+}
 
 type Job = Box<dyn FnOnce() + Send>;
 
@@ -124,6 +144,12 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
+
+    #[test]
+    fn a_loop_offers_the_core_every_few_rows_but_not_before_the_first() {
+        let offers: Vec<usize> = (0..=3 * YIELD_EVERY).filter(|&n| offers_the_core_after(n)).collect();
+        assert_eq!(offers, vec![YIELD_EVERY, 2 * YIELD_EVERY, 3 * YIELD_EVERY]);
+    }
 
     #[tokio::test]
     async fn runs_jobs_in_order_on_one_thread() {

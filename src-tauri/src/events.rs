@@ -52,11 +52,11 @@ fn pushed(p: &app::SyncProgress) -> ProgressView {
 
 /// Where a round's events go: the window (a recorder in the tests).
 trait Window {
-    fn emit(&self, event: &str, payload: serde_json::Value);
+    fn emit<T: serde::Serialize + Clone>(&self, event: &str, payload: T);
 }
 
 impl Window for AppHandle {
-    fn emit(&self, event: &str, payload: serde_json::Value) {
+    fn emit<T: serde::Serialize + Clone>(&self, event: &str, payload: T) {
         if let Err(e) = Emitter::emit(self, event, payload) {
             tracing::warn!("could not send the {event} event to the window: {e}");
         }
@@ -103,7 +103,7 @@ impl Sent {
             window.emit("parked-changed", serde_json::json!({ "parked": now.parked }));
         }
         if self.progress.as_ref() != Some(&now) {
-            window.emit("sync-progress", serde_json::to_value(&now).unwrap_or_default());
+            window.emit("sync-progress", &now);
             self.progress = Some(now);
         }
     }
@@ -176,7 +176,8 @@ mod tests {
     struct Recorder(Arc<Mutex<Vec<(Instant, String, serde_json::Value)>>>);
 
     impl Window for Recorder {
-        fn emit(&self, event: &str, payload: serde_json::Value) {
+        fn emit<T: serde::Serialize + Clone>(&self, event: &str, payload: T) {
+            let payload = serde_json::to_value(payload).unwrap();
             self.0.lock().unwrap().push((Instant::now(), event.to_owned(), payload));
         }
     }

@@ -94,8 +94,11 @@ mod tests {
 
     #[test]
     fn tcp_printer_that_is_off_gives_a_clear_error() {
-        // Bind then drop to get a local port nobody listens on.
-        let addr = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().to_string();
+        // A port held (bound) for the whole test but never listened on refuses every connection.
+        // A port bound then dropped is not enough: a test running alongside may be given it.
+        let held = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+        held.bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into()).unwrap();
+        let addr = held.local_addr().unwrap().as_socket().unwrap().to_string();
         let err = to_tcp(&addr, b"x").unwrap_err().to_string();
         assert!(err.contains(&addr) && err.contains("switched on"), "{err}");
         let err = to_tcp("not an address", b"x").unwrap_err().to_string();

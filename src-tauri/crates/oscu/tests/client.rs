@@ -416,9 +416,11 @@ async fn an_https_host_that_does_not_speak_tls_fails_the_handshake_before_anythi
 
 #[tokio::test]
 async fn a_refused_connection_is_retryable_later() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    drop(listener);
+    // A port held (bound) for the whole test but never listened on refuses every connection;
+    // one bound then dropped could be handed to a test running alongside.
+    let held = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    held.bind(&std::net::SocketAddr::from(([127, 0, 0, 1], 0)).into()).unwrap();
+    let addr = held.local_addr().unwrap().as_socket().unwrap();
     let client = direct_client(&format!("http://{addr}"), Some(KEY));
     let e = client.save_item(&item_request()).await.unwrap_err();
     assert!(matches!(e, Error::Connect { request_sent: false, .. }), "{e:?}");

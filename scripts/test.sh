@@ -26,9 +26,10 @@ tauri-driver --help >/dev/null 2>&1 || cargo install tauri-driver --locked --ver
 # A one-off build gains nothing from incremental compilation, and skipping it saves minutes in CI.
 [ "${CI:-}" = true ] && export CARGO_INCREMENTAL=0
 cargo fmt --all -- --check
-# Lints every target (benches included); `cargo test` then builds and runs everything but the benches.
+# Lints every target (benches included); `cargo test` then builds and runs everything but the benches,
+# every test binary even after one fails (a red run lists all its failures, not just the first).
 cargo clippy --locked --workspace --all-targets -- -D warnings
-cargo test --locked --workspace
+cargo test --locked --workspace --no-fail-fast
 # The desktop app's end-to-end tests drive the real window under Xvfb (they skip above, without a display).
 E2E_REQUIRED=1 timeout 20m xvfb-run -a -s "-screen 0 1280x800x24" \
   cargo test --locked -p duka-desktop --test e2e -- --test-threads=1

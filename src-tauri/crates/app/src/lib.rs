@@ -38,4 +38,4 @@ pub use shop::{AppOptions, Duka};
 pub use stock::StockLineRequest;
 pub use store::{Environment, ShopDetails, default_db_path};
 pub use sync::{Clock, ManualClock, Progress as SyncProgress, SystemClock};
-pub use training::TrainingRequest;
+pub use training::{TrainingRequest, state_file as training_state_file};

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use oscu::Function;
 use serde_json::Value;
-use store::DeviceSettings;
+use store::{DeviceSettings, Environment};
 use sync::{Engine, PullList, Reply, SyncConfig, Transport};
 
 use crate::{
@@ -39,16 +39,15 @@ fn sync_error(operation: &'static str, source: sync::Error) -> Error {
 }
 
 /// The engine for this shop's device.
-pub(crate) fn engine(duka: &Duka, _settings: &DeviceSettings, client: Arc<oscu::Client>) -> Result<Engine> {
+pub(crate) fn engine(duka: &Duka, settings: &DeviceSettings, client: Arc<oscu::Client>) -> Result<Engine> {
     let user = &duka.options().user;
     let id: String = user.chars().take(20).collect();
     let name: String = user.chars().take(60).collect();
-    Ok(Engine::new(
-        duka.store().clone(),
-        ClientTransport(client),
-        duka.options().clock.clone(),
-        SyncConfig::new(&id, &name),
-    ))
+    let mut config = SyncConfig::new(&id, &name);
+    if settings.environment == Environment::Training {
+        config.practice_records = Some(crate::training::state_file(duka.db_path()));
+    }
+    Ok(Engine::new(duka.store().clone(), ClientTransport(client), duka.options().clock.clone(), config))
 }
 
 pub(crate) async fn refresh(duka: &Duka) -> Result<RefreshResult> {

@@ -378,3 +378,24 @@ fn output_into_a_closed_pipe_ends_quietly() {
     assert_eq!(out.status.code(), Some(0), "stderr: {stderr}");
     assert!(stderr.is_empty(), "no panic, no complaint: {stderr}");
 }
+
+/// A practice shop whose practice KRA records were deleted: the practice KRA starts blank and no
+/// longer knows the till, and the refusal says so and names the file, instead of sending the
+/// shopkeeper to KRA to check a device that does not exist.
+#[test]
+fn a_practice_shop_whose_kra_records_are_gone_names_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    ok(&db, &["training", "--demo"]);
+    ok(&db, &["sync", "--once"]);
+    let records = app::training_state_file(&db);
+    for suffix in ["", "-wal", "-shm"] {
+        let mut name = records.clone().into_os_string();
+        name.push(suffix);
+        let _ = std::fs::remove_file(name);
+    }
+    assert!(!records.exists());
+    ok(&db, &["sale", "--item", "2009900000019:1"]);
+    let r = refused(&db, &["sync", "--once"], "The practice KRA does not know this till any more");
+    assert!(r.stderr.contains(&records.display().to_string()) && !r.stderr.contains("Settings > KRA"), "{}", r.stderr);
+}

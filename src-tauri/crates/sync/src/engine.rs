@@ -42,6 +42,10 @@ pub struct SyncConfig {
     pub pull_every: Duration,
     /// How often an idle worker looks at the outbox without being woken.
     pub idle_check_every: Duration,
+    /// A training shop's practice KRA keeps its records in this file: when it does not know the
+    /// device, that file was deleted or replaced, and the explanation says so instead of sending
+    /// the shopkeeper to KRA. `None` for a shop with a real KRA device.
+    pub practice_records: Option<std::path::PathBuf>,
 }
 
 impl SyncConfig {
@@ -54,6 +58,7 @@ impl SyncConfig {
             max_backoff: Duration::from_secs(300),
             pull_every: Duration::from_secs(3600),
             idle_check_every: Duration::from_secs(60),
+            practice_records: None,
         }
     }
 }
@@ -1246,7 +1251,8 @@ impl Engine {
             }),
             None => None,
         };
-        ExplainContext { document, item_name }
+        let practice_records = self.inner.config.practice_records.as_ref().map(|p| p.display().to_string());
+        ExplainContext { document, item_name, practice_records }
     }
 
     /// A balance of the pipelined stock lane, built now from KRA's running totals (see

@@ -9,6 +9,8 @@ pub struct ExplainContext {
     pub document: Option<String>,
     /// The item the refusal is about, by name (`Sugar 1kg`).
     pub item_name: Option<String>,
+    /// A training shop's practice KRA records file ([`crate::SyncConfig::practice_records`]).
+    pub practice_records: Option<String>,
 }
 
 /// A refusal explained: what happened and what to do.
@@ -84,6 +86,15 @@ pub fn explain(kind: OutboxKind, kra_code: Option<&str>, kra_message: &str, cont
         )
     } else {
         match kra_code {
+            Some("900" | "901" | "902") if context.practice_records.is_some() => (
+                "The practice KRA does not know this till any more".to_owned(),
+                format!(
+                    "its records ({}) were deleted or replaced after this practice shop started. Put that file \
+                     back as it was, or start a new practice shop in a new data folder (practice documents \
+                     never reach KRA)",
+                    context.practice_records.as_deref().unwrap_or_default()
+                ),
+            ),
             Some("901") => (
                 "KRA does not recognise this device".to_owned(),
                 "check the PIN, branch and serial under Settings > KRA, and that KRA has approved the device"
@@ -112,7 +123,11 @@ mod tests {
 
     #[test]
     fn refusals_are_explained_with_a_fix() {
-        let ctx = ExplainContext { document: Some("INV-000007".into()), item_name: Some("Sugar 1kg".into()) };
+        let ctx = ExplainContext {
+            document: Some("INV-000007".into()),
+            item_name: Some("Sugar 1kg".into()),
+            practice_records: None,
+        };
         let cases = [
             (
                 OutboxKind::Sale,
@@ -141,5 +156,19 @@ mod tests {
         }
         let bare = explain(OutboxKind::Sale, Some("910"), "Insufficient Stock", &ExplainContext::default());
         assert_eq!(bare.message, "KRA has no stock of this item, so it refused the sale");
+    }
+
+    #[test]
+    fn a_practice_kra_that_lost_the_device_points_at_its_records_not_at_kra() {
+        let practice =
+            ExplainContext { practice_records: Some("/shop/duka.db.training-kra".into()), ..Default::default() };
+        for code in ["900", "901", "902"] {
+            let e = explain(OutboxKind::Sale, Some(code), "This device is not valid", &practice);
+            assert!(e.message.contains("practice KRA") && !e.fix.contains("Settings > KRA"), "{code}: {e}");
+            assert!(e.fix.contains("/shop/duka.db.training-kra") && e.fix.contains("new practice shop"), "{e}");
+        }
+        // Other refusals read the same in a practice shop.
+        let e = explain(OutboxKind::Sale, Some("910"), "Insufficient Stock", &practice);
+        assert!(e.message.starts_with("KRA has no stock"), "{e}");
     }
 }

@@ -484,20 +484,13 @@ impl Engine {
         }
     }
 
-    /// Runs `f` (store work: fsync'd transactions) on the engine's store thread, so the lanes'
-    /// answers from KRA are read while one of them waits for the disk.
-    async fn off_runtime<T: Send + 'static>(&self, f: impl FnOnce(&Engine) -> Result<T> + Send + 'static) -> Result<T> {
-        self.spawn_store_work(f).await
-    }
-
-    /// Queues `f` on the engine's store thread (see [`StoreThread`]: one thread, at a lower CPU
-    /// priority than the sends and the till), holding the running drain's lock until it returns:
-    /// a drain dropped midway (a cancelled task) lets the next drain start only once its last
-    /// transaction has finished, so the next drain's recovery sees every row it claimed.
-    fn spawn_store_work<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&Engine) -> Result<T> + Send + 'static,
-    ) -> StoreJob<T> {
+    /// Queues `f` (store work: fsync'd transactions) on the engine's store thread (see
+    /// [`StoreThread`]: one thread, at a lower CPU priority than the sends and the till), so the
+    /// lanes' answers from KRA are read while one of them waits for the disk. It holds the running
+    /// drain's lock until it returns: a drain dropped midway (a cancelled task) lets the next drain
+    /// start only once its last transaction has finished, so the next drain's recovery sees every
+    /// row it claimed.
+    fn off_runtime<T: Send + 'static>(&self, f: impl FnOnce(&Engine) -> Result<T> + Send + 'static) -> StoreJob<T> {
         let engine = self.clone();
         let hold = self.inner.drain_hold.lock().unwrap_or_else(PoisonError::into_inner).upgrade();
         self.inner.store_thread.run(move || {
@@ -648,7 +641,7 @@ impl Engine {
             if pipe.next.is_none() && full && !give_way {
                 // Claim the next group while this one goes out (its numbers follow this group's).
                 let start = *from;
-                pipe.next = Some(self.spawn_store_work(move |e| e.claim_batch(lane, start, Scan::Continue, ahead)));
+                pipe.next = Some(self.off_runtime(move |e| e.claim_batch(lane, start, Scan::Continue, ahead)));
             }
             let Some((row, prepared)) = pipe.batch.pop_front() else {
                 let Some(next) = pipe.next.take() else { return Ok(true) };
@@ -1665,7 +1658,7 @@ impl Settler {
         let worth_a_commit = !gather || self.queued.len() >= SETTLE_GROUP;
         if self.running.is_none() && !self.queued.is_empty() && worth_a_commit {
             let group = std::mem::take(&mut self.queued);
-            self.running = Some(engine.spawn_store_work(move |e| e.settle_group(&group)));
+            self.running = Some(engine.off_runtime(move |e| e.settle_group(&group)));
         }
         Ok(settled)
     }

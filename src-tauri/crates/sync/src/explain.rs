@@ -85,26 +85,25 @@ pub fn explain(kind: OutboxKind, kra_code: Option<&str>, kra_message: &str, cont
             "pick the item's classification again from KRA's list under Items, then retry".to_owned(),
         )
     } else {
-        match kra_code {
-            Some("900" | "901" | "902") if context.practice_records.is_some() => (
+        match (kra_code, context.practice_records.as_deref()) {
+            (Some("900" | "901" | "902"), Some(records)) => (
                 "The practice KRA does not know this till any more".to_owned(),
                 format!(
-                    "its records ({}) were deleted or replaced after this practice shop started. Put that file \
+                    "its records ({records}) were deleted or replaced after this practice shop started. Put that file \
                      back as it was, or start a new practice shop in a new data folder (practice documents \
-                     never reach KRA)",
-                    context.practice_records.as_deref().unwrap_or_default()
+                     never reach KRA)"
                 ),
             ),
-            Some("901") => (
+            (Some("901"), _) => (
                 "KRA does not recognise this device".to_owned(),
                 "check the PIN, branch and serial under Settings > KRA, and that KRA has approved the device"
                     .to_owned(),
             ),
-            Some("900" | "902") => (
+            (Some("900" | "902"), _) => (
                 "KRA refused this device's key".to_owned(),
                 "initialise the device again under Settings > KRA".to_owned(),
             ),
-            Some("999") => (
+            (Some("999"), _) => (
                 format!("KRA had an unknown error with {doc}"),
                 "retry later; if it stays, contact KRA support with the document number".to_owned(),
             ),

@@ -17,8 +17,15 @@ pub struct Tree {
     files: BTreeMap<String, String>,
 }
 
-/// Folders never read: build output, version control, fuzzing output, generated Tauri files.
-const SKIPPED_DIRS: [&str; 6] = [".git", "target", "node_modules", "corpus", "artifacts", "gen"];
+/// Whether the folder at `relative` (named `name`) is never read: build output, version control and
+/// other hidden folders, fuzzing output, files Tauri generates.
+fn skipped(relative: &str, name: &str) -> bool {
+    matches!(name, "target" | "node_modules")
+        || name.starts_with("target-")
+        || name.starts_with('.')
+        || relative == "src-tauri/gen"
+        || (relative.contains("/fuzz/") && matches!(name, "corpus" | "artifacts" | "coverage"))
+}
 
 /// The files read besides every `.rs` file and every `Cargo.toml`.
 const NAMED_FILES: [&str; 2] = ["tauri.conf.json", "ui/lib/ipc.js"];
@@ -38,7 +45,7 @@ impl Tree {
             let name = entry.file_name().to_string_lossy().into_owned();
             let relative = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
             if entry.file_type()?.is_dir() {
-                if !SKIPPED_DIRS.contains(&name.as_str()) && !name.starts_with("target-") && !name.starts_with('.') {
+                if !skipped(&relative, &name) {
                     self.read_dir(root, &path)?;
                 }
             } else if name.ends_with(".rs")

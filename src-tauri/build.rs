@@ -56,9 +56,11 @@ const COMMANDS: &[&str] = &[
 
 fn main() {
     // Relative relocations packed (DT_RELR, glibc 2.36 and later, Debian 12): the table the loader
-    // reads at every start shrinks from ~1 MB to a few KB, and so does the memory it stays in.
+    // reads at every start shrinks from ~1 MB to a few KB, and so does the memory it stays in. The
+    // bench's bare window (examples/bare_window.rs) is linked the same way.
     if std::env::var("CARGO_CFG_TARGET_OS").is_ok_and(|os| os == "linux") {
         println!("cargo:rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
+        println!("cargo:rustc-link-arg-examples=-Wl,-z,pack-relative-relocs");
     }
     let attributes = tauri_build::Attributes::new()
         .config_path("../tauri.conf.json")

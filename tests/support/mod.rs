@@ -130,29 +130,40 @@ impl Driver {
     /// Opens the app window (a new WebDriver session). A session request that tauri-driver cuts
     /// off is asked again, up to three times in all.
     pub async fn open_app(&self) -> Client {
+        self.open(Path::new(APP)).await
+    }
+
+    /// Opens the window of the Tauri program `app` (the app, or the bench's bare window).
+    async fn open(&self, app: &Path) -> Client {
         let mut failures = Vec::new();
         for _ in 0..3 {
-            match self.try_open_app().await {
+            match self.try_open(app).await {
                 Ok(client) => return client,
                 Err(e) => failures.push(e.to_string()),
             }
             tokio::time::sleep(Duration::from_millis(500)).await;
         }
-        panic!("no WebDriver session on the Duka window in three tries: {failures:?}");
+        panic!("no WebDriver session on the {} window in three tries: {failures:?}", app.display());
     }
 
     /// Starts tauri-driver for the app as a shop runs it and opens its window (the benchmarks;
     /// the e2e tests run WebKit's defaults).
     pub async fn open_shipped_app(data_dir: &Path) -> (Driver, Client) {
+        Driver::open_shipped(Path::new(APP), data_dir).await
+    }
+
+    /// Starts tauri-driver for the Tauri program `app` with the WebKit settings it gives itself,
+    /// and opens its window.
+    pub async fn open_shipped(app: &Path, data_dir: &Path) -> (Driver, Client) {
         let driver = Driver::start_as_shipped(data_dir);
-        let client = driver.open_app().await;
+        let client = driver.open(app).await;
         (driver, client)
     }
 
-    async fn try_open_app(&self) -> Result<Client, fantoccini::error::NewSessionError> {
+    async fn try_open(&self, app: &Path) -> Result<Client, fantoccini::error::NewSessionError> {
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), serde_json::json!("wry"));
-        caps.insert("tauri:options".into(), serde_json::json!({ "application": APP }));
+        caps.insert("tauri:options".into(), serde_json::json!({ "application": app }));
         ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{}", self.port))

@@ -1,6 +1,9 @@
-//! The `duka report`, `export`, `import`, `backup` and `restore` commands.
+//! The books: `report`, `export`, `import`, `backup` and `restore`.
 
-use std::path::PathBuf;
+use std::{
+    path::{Path, PathBuf},
+    process::ExitCode,
+};
 
 use anyhow::Context as _;
 use app::{
@@ -8,32 +11,151 @@ use app::{
     exchange::{Accounting, ExportOptions, ImportDefaults},
     reports::{Report, ReportFormat},
 };
-use domain::{Date, ItemType, Qty};
+use clap::{Args, Subcommand};
+use domain::{ItemType, Qty};
 
-use super::{
-    ExportArgs, ExportCommand, ImportFileCommand, ReportCommand, ReportOutput, emit, paper, parse, qty, usage,
+use crate::{
+    input::{date, month, paper, parse, qty, usage},
+    output::emit,
 };
+
+#[derive(Debug, Args)]
+pub(crate) struct ReportOutput {
+    /// Write the printable report here (PDF, or ESC/POS with --escpos, or text with --text).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// 80, 58 or a4.
+    #[arg(long, default_value = "80")]
+    paper: String,
+    /// ESC/POS bytes for a thermal printer instead of a PDF.
+    #[arg(long, conflicts_with = "text")]
+    escpos: bool,
+    /// The text layout instead of a PDF.
+    #[arg(long)]
+    text: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ReportCommand {
+    /// The X report: everything since the last Z report (closes nothing).
+    X {
+        #[command(flatten)]
+        output: ReportOutput,
+    },
+    /// Issue the next Z report (closes the day), or print an issued one again (a copy).
+    Z {
+        /// Reprint Z report NUMBER (marked COPY) instead of issuing a new one.
+        #[arg(long)]
+        number: Option<i64>,
+        #[command(flatten)]
+        output: ReportOutput,
+    },
+    /// Sales and credit notes of a period (dates YYYY-MM-DD, both included).
+    Sales {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        until: String,
+        #[command(flatten)]
+        output: ReportOutput,
+    },
+    /// Confirmed purchases of a period.
+    Purchases {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        until: String,
+        #[command(flatten)]
+        output: ReportOutput,
+    },
+    /// Stock on hand, valued at cost and at price.
+    Stock {
+        /// Flag items at or below this quantity as low.
+        #[arg(long, default_value = "5")]
+        low: String,
+        #[command(flatten)]
+        output: ReportOutput,
+    },
+    /// The VAT summary of a month (YYYY-MM).
+    Vat {
+        #[arg(long)]
+        month: String,
+        #[command(flatten)]
+        output: ReportOutput,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExportArgs {
+    /// xero or quickbooks.
+    #[arg(long = "for")]
+    tool: String,
+    #[arg(long)]
+    from: String,
+    #[arg(long)]
+    until: String,
+    /// The CSV file to write.
+    #[arg(long)]
+    out: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ExportCommand {
+    /// Sales and credit notes as a sales invoice import file.
+    Sales(ExportArgs),
+    /// Confirmed purchases as a bill import file.
+    Purchases(ExportArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ImportFileCommand {
+    /// Items from a CSV file: previewed, then imported all together or not at all.
+    Items {
+        file: PathBuf,
+        /// Only show what would be imported.
+        #[arg(long)]
+        preview: bool,
+        /// KRA item classification for rows that have none (Xero/QuickBooks lists).
+        #[arg(long = "class")]
+        class_code: Option<String>,
+        /// 1 raw material, 2 finished product, 3 service (Xero/QuickBooks lists).
+        #[arg(long = "type", default_value = "2")]
+        item_type: String,
+        #[arg(long, default_value = "KE")]
+        origin: String,
+        #[arg(long, default_value = "NO")]
+        unit: String,
+        #[arg(long, default_value = "NT")]
+        pkg: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct BackupArgs {
+    /// Write the backup here (e.g. a USB stick) instead of the backups folder.
+    #[arg(long)]
+    to: Option<PathBuf>,
+    /// Put the communication key beside the backup, encrypted with DUKA_BACKUP_PASSPHRASE.
+    #[arg(long)]
+    with_key: bool,
+    /// List the backups in the backups folder instead.
+    #[arg(long, conflicts_with_all = ["to", "with_key"])]
+    list: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RestoreArgs {
+    backup: PathBuf,
+    /// Restore the communication key too, with the passphrase in DUKA_BACKUP_PASSPHRASE.
+    #[arg(long)]
+    with_key: bool,
+}
 
 /// The backup passphrase, from the environment (never from the command line, where other users
 /// of the computer could see it).
-pub(crate) fn passphrase() -> anyhow::Result<String> {
+fn passphrase() -> anyhow::Result<String> {
     std::env::var("DUKA_BACKUP_PASSPHRASE")
         .map_err(|_| usage("set DUKA_BACKUP_PASSPHRASE to the passphrase that protects the communication key"))
-}
-
-/// `2026-11-21` or `20261121`.
-fn date(input: &str) -> anyhow::Result<Date> {
-    let digits: String = input.chars().filter(char::is_ascii_digit).collect();
-    Date::parse_kra(&digits).map_err(|_| usage(format!("date \"{input}\": write it as YYYY-MM-DD")))
-}
-
-fn month(input: &str) -> anyhow::Result<(u16, u8)> {
-    let digits: String = input.chars().filter(char::is_ascii_digit).collect();
-    let bad = || usage(format!("month \"{input}\": write it as YYYY-MM"));
-    if digits.len() != 6 {
-        return Err(bad());
-    }
-    Ok((digits[..4].parse().map_err(|_| bad())?, digits[4..].parse().map_err(|_| bad())?))
 }
 
 fn write_report(
@@ -170,7 +292,8 @@ pub(crate) fn import(duka: &Duka, json: bool, c: ImportFileCommand) -> anyhow::R
     })
 }
 
-pub(crate) fn backup(duka: &Duka, json: bool, to: Option<PathBuf>, with_key: bool, list: bool) -> anyhow::Result<()> {
+pub(crate) fn backup(duka: &Duka, json: bool, a: BackupArgs) -> anyhow::Result<()> {
+    let BackupArgs { to, with_key, list } = a;
     if list {
         let backups = duka.backups()?;
         return emit(json, &backups, |b| {
@@ -195,4 +318,26 @@ pub(crate) fn backup(duka: &Duka, json: bool, to: Option<PathBuf>, with_key: boo
             emit(json, &b, |b| format!("Backup written to {}", b.path))
         }
     }
+}
+
+/// `duka restore`: stages the checked backup and swaps it in by opening the database (the
+/// shop's own connection is never open here).
+pub(crate) fn restore(db: &Path, a: &RestoreArgs, json: bool) -> anyhow::Result<ExitCode> {
+    use app::Clock as _;
+    let passphrase = if a.with_key { Some(passphrase()?) } else { None };
+    let plan = app::backup::stage_restore(db, &a.backup, passphrase.as_deref(), app::SystemClock.now())?;
+    drop(store::Store::open(db)?);
+    emit(json, &plan, |p| {
+        format!(
+            "Restored {} ({} sales, {} credit notes, {} purchases, {} Z reports){}. The replaced database is kept in \
+             the backups folder",
+            p.backup,
+            p.sales,
+            p.credit_notes,
+            p.purchases,
+            p.z_reports,
+            if p.key_restored { ", with the communication key" } else { "; the communication key was not restored" }
+        )
+    })?;
+    Ok(ExitCode::SUCCESS)
 }

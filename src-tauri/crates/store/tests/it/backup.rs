@@ -1,7 +1,7 @@
 //! Backups: a pre-migration copy when an old database is upgraded, online copies without the
 //! secrets, rotation, and restores that check the backup before anything is replaced.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rusqlite::Connection;
 use store::{
@@ -10,12 +10,7 @@ use store::{
     migrations, sales, settings,
 };
 
-fn fixture_copy() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let path = dir.path().join("duka.db");
-    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/v1.db"), &path).expect("the v1 fixture");
-    (dir, path)
-}
+use crate::fixture::fixture_copy;
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)

@@ -7,12 +7,7 @@ use store::{
     KraCounter, KraStatus, SecretName, Store, items, migrations, numbering, outbox, reference, sales, settings, stock,
 };
 
-fn fixture_copy() -> (tempfile::TempDir, std::path::PathBuf) {
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let path = dir.path().join("duka.db");
-    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/v1.db"), &path).expect("the v1 fixture");
-    (dir, path)
-}
+use crate::fixture::fixture_copy;
 
 fn code(s: &str) -> ItemCode {
     ItemCode::parse(s).expect("a valid item code")

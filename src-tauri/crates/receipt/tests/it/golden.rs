@@ -7,14 +7,14 @@
 // The helpers below run only inside tests; a failed unwrap is the test failure.
 #![allow(clippy::unwrap_used)]
 
-mod fixtures;
-
 use std::{
     path::{Path, PathBuf},
     process::Command,
 };
 
 use receipt::{Paper, Receipt, format, render_escpos, render_pdf, render_text};
+
+use crate::fixtures;
 
 type Case = (&'static str, fn() -> Receipt);
 

@@ -7,7 +7,7 @@
 //! 200 trials by default (each a sale and a sync, three in four killed at a random moment of
 //! their run, measured as the machine goes; a seeded
 //! generator makes failures reproducible: `DUKA_CRASH_SEED`). Soak with more:
-//! `DUKA_CRASH_TRIALS=2000 cargo test -p app --test crash`.
+//! `DUKA_CRASH_TRIALS=2000 cargo test -p cli --test it crash`.
 
 // Test helpers set the lab up; a failed step should stop the test where it happened.
 #![allow(clippy::unwrap_used)]

@@ -1,5 +1,4 @@
 //! A full day at the till against the strict simulator: initialise, refresh, 20 items, opening
-#![recursion_limit = "256"]
 //! stock, 200 sales, 3 partial credit notes, a purchase confirmed (and its mapping remembered), an
 //! import accepted; then KRA's books (the simulator's state) must equal ours, every document
 //! signed exactly once.

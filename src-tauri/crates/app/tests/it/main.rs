@@ -1,0 +1,9 @@
+//! The app crate's integration tests, one binary: the use cases against `oscu-sim` on loopback
+//! (a full day, the gateway front door, the receipt preview, the background worker).
+// The full day's `json!` of KRA's purchase is deep.
+#![recursion_limit = "256"]
+
+mod full_day;
+mod gateway;
+mod preview;
+mod worker;

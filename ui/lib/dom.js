@@ -112,6 +112,7 @@ function placeAtField(box, field, message) {
     return true;
   }
   let slot = box.querySelector(`.error[data-for="${CSS.escape(field)}"]`);
+  let name = slot ? slot.dataset.field : "";
   if (!slot) {
     const input = box.querySelector(`[name="${CSS.escape(field)}"]`);
     if (!input) return false;
@@ -122,9 +123,10 @@ function placeAtField(box, field, message) {
       slot = h("span", { class: "error field-error", role: "alert" });
       if (label) label.append(slot); else input.after(slot);
     }
+    const words = label && label.firstChild && label.firstChild.nodeType === Node.TEXT_NODE ? label.firstChild.textContent.trim() : "";
+    name = slot.dataset.field || words;
   }
   // The label already names the field: "Supplier PIN: 123 is not a KRA PIN" reads "123 is not a KRA PIN" there.
-  const name = slot.dataset.field;
   slot.textContent = name && message.startsWith(name + ": ") ? message.slice(name.length + 2) : message;
   return true;
 }

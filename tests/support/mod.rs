@@ -35,6 +35,7 @@ pub mod key {
     pub const F5: &str = "\u{E035}";
     pub const F6: &str = "\u{E036}";
     pub const F8: &str = "\u{E038}";
+    pub const F10: &str = "\u{E03A}";
     pub const F12: &str = "\u{E03C}";
 }
 

@@ -1,0 +1,72 @@
+// The Tauri commands the UI calls: one function per command, named after it; screens call these,
+// never `invoke`. A tidy test compares this list with the shell's (src-tauri/build.rs and main.rs):
+// keep each command on one line of exactly this form,
+//   export const <command> = (input) => call("<command>", { input });   (a command taking input)
+//   export const <command> = () => call("<command>");                   (a command taking none)
+
+const tauri = window.__TAURI__;
+
+/** Calls a Rust command. Every failure is a {code, message, field?} written for the shopkeeper. */
+async function call(command, args) {
+  try {
+    return await tauri.core.invoke(command, args === undefined ? {} : args);
+  } catch (e) {
+    if (e && typeof e === "object" && "message" in e) throw e;
+    throw { code: "internal", message: `The window could not get an answer from Duka (${String(e)}): close Duka and open it again.` };
+  }
+}
+
+/** Runs `handler(payload)` each time Rust pushes the event `name` (not a command). */
+export async function listen(name, handler) {
+  await tauri.event.listen(name, (ev) => handler(ev.payload));
+}
+
+export const till_ready = () => call("till_ready");
+export const shop_status = () => call("shop_status");
+export const start_training = () => call("start_training");
+export const connect_device = (input) => call("connect_device", { input });
+export const item_choices = () => call("item_choices");
+export const find_items = (input) => call("find_items", { input });
+export const scan_item = (input) => call("scan_item", { input });
+export const quote_sale = (input) => call("quote_sale", { input });
+export const make_sale = (input) => call("make_sale", { input });
+export const lookup_buyer = (input) => call("lookup_buyer", { input });
+export const receipt_preview = (input) => call("receipt_preview", { input });
+export const print_receipt = (input) => call("print_receipt", { input });
+export const list_sales = () => call("list_sales");
+export const sale_detail = (input) => call("sale_detail", { input });
+export const issue_credit_note = (input) => call("issue_credit_note", { input });
+export const list_items = (input) => call("list_items", { input });
+export const save_item = (input) => call("save_item", { input });
+export const search_classes = (input) => call("search_classes", { input });
+export const import_items_csv = (input) => call("import_items_csv", { input });
+export const stock_levels = () => call("stock_levels");
+export const adjust_stock = (input) => call("adjust_stock", { input });
+export const stock_movements = (input) => call("stock_movements", { input });
+export const set_reorder_level = (input) => call("set_reorder_level", { input });
+export const list_purchases = () => call("list_purchases");
+export const confirm_purchase = (input) => call("confirm_purchase", { input });
+export const reject_purchase = (input) => call("reject_purchase", { input });
+export const record_purchase = (input) => call("record_purchase", { input });
+export const list_imports = () => call("list_imports");
+export const accept_import = (input) => call("accept_import", { input });
+export const reject_import = (input) => call("reject_import", { input });
+export const sync_status = () => call("sync_status");
+export const sync_now = () => call("sync_now");
+export const refresh_lists = () => call("refresh_lists");
+export const parked_documents = () => call("parked_documents");
+export const retry_parked = (input) => call("retry_parked", { input });
+export const list_notices = () => call("list_notices");
+export const mark_notice_read = (input) => call("mark_notice_read", { input });
+export const get_settings = () => call("get_settings");
+export const save_settings = (input) => call("save_settings", { input });
+export const save_cart = (input) => call("save_cart", { input });
+export const load_cart = () => call("load_cart");
+export const books_report = (input) => call("books_report", { input });
+export const books_issue_z = (input) => call("books_issue_z", { input });
+export const books_export = (input) => call("books_export", { input });
+export const books_preview_items = (input) => call("books_preview_items", { input });
+export const books_import_items = (input) => call("books_import_items", { input });
+export const books_backups = () => call("books_backups");
+export const books_backup_now = (input) => call("books_backup_now", { input });
+export const books_stage_restore = (input) => call("books_stage_restore", { input });

@@ -1,0 +1,44 @@
+// Settings: the shop's details printed on receipts, the printer, selling below zero, the KRA device.
+
+import { $, clearFieldErrors, h, showError, showFieldError, showOk } from "../lib/dom.js";
+import { get_settings, save_settings, shop_status } from "../lib/ipc.js";
+import { shop } from "../lib/shop.js";
+
+export const name = "settings";
+export const key = "F8";
+
+const TEXT_FIELDS = ["name", "address", "phone", "email", "footer", "printer_kind", "paper", "printer_target"];
+
+export async function load() {
+  const s = await get_settings();
+  const f = $("settings-form");
+  for (const k of TEXT_FIELDS) f[k].value = s[k] || "";
+  f.sell_beyond_stock.checked = !!s.sell_beyond_stock;
+  const d = s.device;
+  $("device-facts").replaceChildren(...[
+    ["Mode", d.training ? "Training (built-in KRA simulator)" : (d.environment || "")],
+    ["KRA PIN", d.pin], ["Branch", d.branch_id], ["Device serial", d.serial], ["Control unit ID", d.scu_id],
+    ["KRA address", d.base_url], ["Communication key", d.communication_key_masked || "not set"],
+  ].flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v || "")]));
+}
+
+/** Wires the settings form. */
+export function wire() {
+  $("settings-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const f = $("settings-form");
+    const input = {};
+    for (const k of TEXT_FIELDS) input[k] = f[k].value.trim() || null;
+    input.sell_beyond_stock = f.sell_beyond_stock.checked;
+    clearFieldErrors(f);
+    showError("settings-error", null);
+    try {
+      await save_settings(input);
+      showOk("settings-ok", "Saved. New receipts use these details.");
+      shop.status = await shop_status();
+      $("shop-name").textContent = shop.status.shop_name || "Duka";
+    } catch (e) {
+      showFieldError(f, "settings-error", e);
+    }
+  });
+}

@@ -1,22 +1,23 @@
-//! The Tauri commands: thin adapters that parse the UI's input (dto), call `app`, and return plain
-//! data or one `UiError`. Every command here is listed in build.rs and granted in tauri.conf.json.
+//! The Tauri commands: each reads the UI's input (dto), makes one `app` call, and returns its plain
+//! data or one `UiError`. build.rs finds every `#[tauri::command]` here, in books.rs and main.rs:
+//! it registers them with tauri-build and generates main.rs's handler list.
 
 use tauri::State;
 
 use crate::dto::{
-    Cart, CartDraft, CreditNoteDone, CreditNoteForm, CsvImport, DeviceForm, DeviceView, DocumentQuery, IdQuery,
-    ImportCount, ImportDecision, ItemForm, ItemSave, ItemSearch, NoticeQuery, ParkedView, PinQuery, ProgressView,
-    PurchaseDecision, PurchaseForm, ReceiptPreview, ReorderLevelForm, SaleDone, SaleQuery, SettingsForm, SettingsView,
-    StatusView, StockAdjustment, TextQuery,
+    Cart, CartDraft, CreditNoteForm, CsvImport, DocumentQuery, IdQuery, ImportCount, ImportDecision, ItemForm,
+    ItemSave, ItemSearch, NoticeQuery, PinQuery, PurchaseDecision, PurchaseForm, ReorderLevelForm, SaleQuery,
+    StockAdjustment, TextQuery,
 };
-use crate::error::{Result, UiError};
-use crate::local::{DataDir, Printer};
-use crate::{csv_items, events};
+use crate::error::Result;
+use app::printing::{CreditNoteDone, SaleDone};
 use app::queries::{Choices, ClassView, ItemRow, Quote, SaleDetail, StockMovementView, StockView};
+use app::settings::{SettingsForm, SettingsView};
 use app::views::{
     BuyerView, DecisionResult, FeedPurchaseView, ImportView, ItemView, NoticeView, PurchaseResult, RefreshResult,
     SaleSummaryView, StockResult, SyncResult,
 };
+use app::{DeviceSetup, ParkedView, ProgressView, ReceiptPreview, StatusView};
 
 /// What every command works on: the open shop and its data folder. When the shop database could
 /// not be opened (damaged, or from a newer Duka), every command answers with that reason, so the
@@ -24,7 +25,7 @@ use app::views::{
 #[derive(Debug)]
 pub struct Shop {
     pub opened: Result<app::Duka>,
-    pub data: DataDir,
+    pub data: app::DataFolder,
 }
 
 impl Shop {
@@ -33,32 +34,24 @@ impl Shop {
     }
 }
 
-const TRAINING_SHOP_NAME: &str = "Duka Training Shop";
-
-async fn status_view(duka: &app::Duka) -> Result<StatusView> {
-    Ok(StatusView { status: duka.status()?, training_kra_url: duka.training_admin_url().await })
-}
+/// How many of the latest sales the Sales screen lists.
+const SALES_SHOWN: usize = 200;
+/// How many of an item's latest movements the Stock screen shows.
+const MOVEMENTS_SHOWN: usize = 50;
 
 #[tauri::command]
 pub async fn shop_status(shop: State<'_, Shop>) -> Result<StatusView> {
-    status_view(shop.duka()?).await
+    Ok(shop.duka()?.status_view().await?)
 }
 
 #[tauri::command]
 pub async fn start_training(shop: State<'_, Shop>) -> Result<StatusView> {
-    shop.duka()?.start_training(&app::TrainingRequest { shop_name: TRAINING_SHOP_NAME.into() }).await?;
-    shop.duka()?.seed_demo_catalogue()?;
-    status_view(shop.duka()?).await
+    Ok(shop.duka()?.start_training_shop().await?)
 }
 
 #[tauri::command]
-pub async fn connect_device(shop: State<'_, Shop>, input: DeviceForm) -> Result<StatusView> {
-    match input.into_request()? {
-        (_, Some(import)) => shop.duka()?.import_communication_key(&import).await?,
-        (device, None) => shop.duka()?.initialise_device(&device).await?,
-    };
-    shop.duka()?.refresh().await?;
-    status_view(shop.duka()?).await
+pub async fn connect_device(shop: State<'_, Shop>, input: DeviceSetup) -> Result<StatusView> {
+    Ok(shop.duka()?.connect_device(input).await?)
 }
 
 #[tauri::command]
@@ -68,10 +61,7 @@ pub async fn item_choices(shop: State<'_, Shop>) -> Result<Choices> {
 
 #[tauri::command]
 pub async fn find_items(shop: State<'_, Shop>, input: TextQuery) -> Result<Vec<ItemView>> {
-    let mut items = shop.duka()?.items(Some(&input.text))?;
-    items.retain(|i| i.active);
-    items.truncate(input.limit.unwrap_or(20));
-    Ok(items)
+    Ok(shop.duka()?.find_items(&input.text, input.limit)?)
 }
 
 #[tauri::command]
@@ -86,17 +76,7 @@ pub async fn quote_sale(shop: State<'_, Shop>, input: Cart) -> Result<Quote> {
 
 #[tauri::command]
 pub async fn make_sale(shop: State<'_, Shop>, input: Cart) -> Result<SaleDone> {
-    let sale = shop.duka()?.make_sale(&input.into_request()?)?;
-    let printed = print_after_commit(&shop, &sale.trader_no);
-    Ok(SaleDone { sale, printed })
-}
-
-/// The sale is committed whatever the printer does: a printer problem is reported, never an error.
-fn print_after_commit(shop: &Shop, document: &str) -> String {
-    match shop.data.printer().and_then(|p| p.print(shop.duka()?, &shop.data, document, false)) {
-        Ok(done) => done,
-        Err(e) => format!("The sale is saved, but the receipt did not print: {} (use Print again)", e.message),
-    }
+    Ok(shop.duka()?.make_sale_and_print(&input.into_request()?)?)
 }
 
 #[tauri::command]
@@ -106,38 +86,17 @@ pub async fn lookup_buyer(shop: State<'_, Shop>, input: PinQuery) -> Result<Buye
 
 #[tauri::command]
 pub async fn receipt_preview(shop: State<'_, Shop>, input: DocumentQuery) -> Result<ReceiptPreview> {
-    let doc = app::DocumentNo(input.document);
-    let model = shop.duka()?.receipt_model(&doc, input.copy)?;
-    let paper = shop.data.printer()?.paper()?;
-    let paper = if paper == app::Paper::A4 { app::Paper::Roll80 } else { paper };
-    Ok(ReceiptPreview {
-        title: receipt::document_title(&model),
-        signed: matches!(model.state, receipt::SignatureState::Signed(_)),
-        text: printable(&receipt::render_text(&model, paper)?),
-        svg: receipt::render_svg(&model, paper)?,
-    })
-}
-
-/// The receipt crate's text dump marks each row with its print size and weight ("2B|TOTAL"); the
-/// preview shows only what is printed.
-fn printable(dump: &str) -> String {
-    dump.lines()
-        .map(|row| match row.split_once('|') {
-            Some((marks, text)) if marks.len() <= 3 && marks.starts_with(|c: char| c.is_ascii_digit()) => text,
-            _ => row,
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    Ok(shop.duka()?.receipt_preview(&app::DocumentNo(input.document), input.copy)?)
 }
 
 #[tauri::command]
 pub async fn print_receipt(shop: State<'_, Shop>, input: DocumentQuery) -> Result<String> {
-    shop.data.printer()?.print(shop.duka()?, &shop.data, &input.document, input.copy)
+    Ok(shop.duka()?.print_receipt(&input.document, input.copy)?)
 }
 
 #[tauri::command]
 pub async fn list_sales(shop: State<'_, Shop>) -> Result<Vec<SaleSummaryView>> {
-    Ok(shop.duka()?.sales(200)?)
+    Ok(shop.duka()?.sales(SALES_SHOWN)?)
 }
 
 #[tauri::command]
@@ -147,9 +106,7 @@ pub async fn sale_detail(shop: State<'_, Shop>, input: SaleQuery) -> Result<Sale
 
 #[tauri::command]
 pub async fn issue_credit_note(shop: State<'_, Shop>, input: CreditNoteForm) -> Result<CreditNoteDone> {
-    let note = shop.duka()?.issue_credit_note(&input.into_request()?)?;
-    let printed = print_after_commit(&shop, &note.trader_no);
-    Ok(CreditNoteDone { note, printed })
+    Ok(shop.duka()?.issue_credit_note_and_print(&input.into_request()?)?)
 }
 
 #[tauri::command]
@@ -170,18 +127,17 @@ pub async fn search_classes(shop: State<'_, Shop>, input: TextQuery) -> Result<V
     Ok(shop.duka()?.search_classifications(&input.text)?)
 }
 
+/// Imports the Items screen's CSV file (Duka's own layout or a Xero/QuickBooks item list, all rows
+/// or none); rows whose barcode is already registered are skipped.
 #[tauri::command]
 pub async fn import_items_csv(shop: State<'_, Shop>, input: CsvImport) -> Result<ImportCount> {
-    csv_items::import(shop.duka()?, &input.csv)
+    Ok(shop.duka()?.import_items(&input.csv, &app::exchange::ImportDefaults::default())?.into())
 }
 
 #[tauri::command]
 pub async fn stock_levels(shop: State<'_, Shop>) -> Result<Vec<StockView>> {
     Ok(shop.duka()?.stock_overview()?)
 }
-
-/// How many of an item's latest movements the Stock screen shows.
-const MOVEMENTS_SHOWN: usize = 50;
 
 #[tauri::command]
 pub async fn stock_movements(shop: State<'_, Shop>, input: TextQuery) -> Result<Vec<StockMovementView>> {
@@ -226,12 +182,7 @@ pub async fn list_imports(shop: State<'_, Shop>) -> Result<Vec<ImportView>> {
 
 #[tauri::command]
 pub async fn accept_import(shop: State<'_, Shop>, input: ImportDecision) -> Result<DecisionResult> {
-    let item = input.item.filter(|i| !i.trim().is_empty()).ok_or_else(|| {
-        UiError::invalid(
-            "Your item",
-            "choose which of your items this import is (add it under Items first if it is new)",
-        )
-    })?;
+    let item = input.item()?;
     Ok(shop.duka()?.accept_import(input.id, &item, None)?)
 }
 
@@ -242,7 +193,7 @@ pub async fn reject_import(shop: State<'_, Shop>, input: IdQuery) -> Result<Deci
 
 #[tauri::command]
 pub async fn sync_status(shop: State<'_, Shop>) -> Result<ProgressView> {
-    events::progress(shop.duka()?)
+    Ok(shop.duka()?.sync_progress()?)
 }
 
 #[tauri::command]
@@ -257,17 +208,7 @@ pub async fn refresh_lists(shop: State<'_, Shop>) -> Result<RefreshResult> {
 
 #[tauri::command]
 pub async fn parked_documents(shop: State<'_, Shop>) -> Result<Vec<ParkedView>> {
-    Ok(shop
-        .duka()?
-        .outbox(0)?
-        .rows
-        .into_iter()
-        .filter(|r| r.state == "parked")
-        .map(|r| {
-            let (reason, fix) = ParkedView::split(r.last_error.as_deref());
-            ParkedView { id: r.id, document: r.document, what: r.kind.replace('_', " "), reason, fix }
-        })
-        .collect())
+    Ok(shop.duka()?.parked_documents()?)
 }
 
 #[tauri::command]
@@ -287,57 +228,21 @@ pub async fn mark_notice_read(shop: State<'_, Shop>, input: NoticeQuery) -> Resu
 
 #[tauri::command]
 pub async fn get_settings(shop: State<'_, Shop>) -> Result<SettingsView> {
-    let details = shop.duka()?.shop_details()?;
-    let printer = shop.data.printer()?;
-    let status = shop.duka()?.status()?;
-    Ok(SettingsView {
-        form: SettingsForm {
-            name: details.as_ref().map(|d| d.name.clone()),
-            address: details.as_ref().and_then(|d| d.address.clone()),
-            phone: details.as_ref().and_then(|d| d.phone.clone()),
-            email: details.as_ref().and_then(|d| d.email.clone()),
-            footer: details.as_ref().and_then(|d| d.receipt_footer.clone()),
-            printer_kind: Some(printer.kind),
-            paper: Some(printer.paper),
-            printer_target: printer.target,
-            sell_beyond_stock: shop.duka()?.stock_policy()? == domain::StockPolicy::AllowNegative,
-        },
-        device: DeviceView {
-            training: status.training,
-            environment: status.environment,
-            pin: status.pin,
-            branch_id: status.branch_id,
-            serial: status.serial,
-            scu_id: status.scu_id,
-            base_url: status.base_url,
-            communication_key_masked: status.has_communication_key.then(|| "•••••••• (stored, never shown)".to_owned()),
-        },
-    })
+    Ok(shop.duka()?.settings()?)
 }
 
 #[tauri::command]
 pub async fn save_settings(shop: State<'_, Shop>, input: SettingsForm) -> Result<()> {
-    let printer = Printer::from_form(&input)?;
-    shop.duka()?.set_shop_details(&app::ShopDetails {
-        name: input.name.unwrap_or_default(),
-        address: input.address,
-        phone: input.phone,
-        email: input.email,
-        receipt_footer: input.footer,
-    })?;
-    let policy = if input.sell_beyond_stock { domain::StockPolicy::AllowNegative } else { domain::StockPolicy::Refuse };
-    if shop.duka()?.stock_policy()? != policy {
-        shop.duka()?.set_stock_policy(policy)?;
-    }
-    shop.data.save_printer(&printer)
+    Ok(shop.duka()?.save_settings(&input)?)
 }
 
+/// The draft cart lives in the data folder, so it is kept even when the shop could not open.
 #[tauri::command]
 pub async fn save_cart(shop: State<'_, Shop>, input: CartDraft) -> Result<()> {
-    shop.data.save_cart(&input.cart)
+    Ok(shop.data.save_cart(&input.cart)?)
 }
 
 #[tauri::command]
 pub async fn load_cart(shop: State<'_, Shop>) -> Result<Option<String>> {
-    shop.data.load_cart()
+    Ok(shop.data.load_cart()?)
 }

@@ -1,5 +1,5 @@
-//! What crosses the IPC edge: the inputs the UI sends (parsed here into `app`'s requests, with
-//! errors next to the field that caused them) and the few views the shell assembles itself.
+//! What crosses the IPC edge: the inputs the UI sends, parsed here into `app`'s requests; each
+//! error names the field that caused it (`UiError::field`, e.g. `lines.2.qty`).
 //! Amounts and quantities travel as exact decimal strings, never as floating-point numbers.
 
 use domain::{CreditNoteReason, Discount, ItemType, Money, PaymentType, Qty, StockMoveType, TaxBand};
@@ -7,120 +7,25 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Result, UiError};
 
-fn money(field: &str, text: &str) -> Result<Money> {
-    Money::parse(text.trim()).map_err(|e| UiError::invalid(field, e))
+fn money(label: &str, field: impl Into<String>, text: &str) -> Result<Money> {
+    Money::parse(text.trim()).map_err(|e| UiError::invalid(label, field, e))
 }
 
-fn quantity(field: &str, text: &str) -> Result<Qty> {
-    Qty::parse(text.trim()).map_err(|e| UiError::invalid(field, e))
+fn quantity(label: &str, field: impl Into<String>, text: &str) -> Result<Qty> {
+    Qty::parse(text.trim()).map_err(|e| UiError::invalid(label, field, e))
 }
 
 fn non_empty(text: Option<String>) -> Option<String> {
     text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
 }
 
-fn code<T: std::str::FromStr<Err = domain::Error>>(field: &str, text: &str) -> Result<T> {
-    text.trim().parse().map_err(|e| UiError::invalid(field, e))
+fn code<T: std::str::FromStr<Err = domain::Error>>(label: &str, field: impl Into<String>, text: &str) -> Result<T> {
+    text.trim().parse().map_err(|e| UiError::invalid(label, field, e))
 }
 
-#[derive(Debug, Deserialize)]
-pub struct DeviceForm {
-    pub pin: String,
-    pub branch: String,
-    pub serial: String,
-    /// "sandbox" or "production".
-    pub environment: String,
-    /// "direct" or "gateway".
-    pub front_door: String,
-    pub base_url: Option<String>,
-    pub gateway_app_id: Option<String>,
-    pub gateway_key: Option<String>,
-    pub gateway_secret: Option<String>,
-    pub gateway_token_url: Option<String>,
-    pub cmc_key: Option<String>,
-    pub scu_id: Option<String>,
-    pub mrc_no: Option<String>,
-}
-
-/// KRA's published addresses (SPEC §1); the form may override them. KRA has not confirmed the
-/// production gateway's addresses, so those must be typed in from KRA's onboarding letter.
-const SANDBOX_DIRECT: &str = "https://etims-api-sbx.kra.go.ke/etims-api";
-const PRODUCTION_DIRECT: &str = "https://etims-api.kra.go.ke/etims-api";
-const SANDBOX_GATEWAY: &str = "https://sbx.kra.go.ke/etims-oscu/api/v1";
-const SANDBOX_TOKEN: &str = "https://sbx.kra.go.ke/v1/token/generate";
-const ASK_KRA: &str =
-    "KRA has not published the production gateway address: type the one from your GavaConnect onboarding";
-
-impl DeviceForm {
-    pub fn into_request(self) -> Result<(app::InitRequest, Option<app::KeyImport>)> {
-        let production = match self.environment.as_str() {
-            "sandbox" => false,
-            "production" => true,
-            other => {
-                return Err(UiError::invalid("Environment", format!("\"{other}\" is neither sandbox nor production")));
-            }
-        };
-        let gateway = match self.front_door.as_str() {
-            "direct" => false,
-            "gateway" => true,
-            other => {
-                return Err(UiError::invalid("How to reach KRA", format!("\"{other}\" is neither direct nor gateway")));
-            }
-        };
-        let base_url = match (non_empty(self.base_url), production, gateway) {
-            (Some(url), _, _) => url,
-            (None, false, false) => SANDBOX_DIRECT.to_owned(),
-            (None, true, false) => PRODUCTION_DIRECT.to_owned(),
-            (None, false, true) => SANDBOX_GATEWAY.to_owned(),
-            (None, true, true) => return Err(UiError::invalid("Address", ASK_KRA)),
-        };
-        let gateway_access = if gateway {
-            let app_id = non_empty(self.gateway_app_id).ok_or_else(|| {
-                UiError::invalid("Gateway app ID", "the gateway needs the App ID from developer.go.ke")
-            })?;
-            let token_url = match (non_empty(self.gateway_token_url), production) {
-                (Some(url), _) => url,
-                (None, false) => SANDBOX_TOKEN.to_owned(),
-                (None, true) => return Err(UiError::invalid("Token address", ASK_KRA)),
-            };
-            let key = non_empty(self.gateway_key).ok_or_else(|| {
-                UiError::invalid("Gateway consumer key", "the gateway needs the consumer key from the developer portal")
-            })?;
-            let secret = non_empty(self.gateway_secret).ok_or_else(|| {
-                UiError::invalid(
-                    "Gateway consumer secret",
-                    "the gateway needs the consumer secret from the developer portal",
-                )
-            })?;
-            Some(app::GatewayAccess { token_url, apigee_app_id: app_id, consumer_key: key, consumer_secret: secret })
-        } else {
-            None
-        };
-        let device = app::InitRequest {
-            pin: self.pin.trim().to_ascii_uppercase(),
-            branch_id: self.branch.trim().to_owned(),
-            serial: self.serial.trim().to_owned(),
-            base_url,
-            environment: if production { app::Environment::Production } else { app::Environment::Sandbox },
-            gateway: gateway_access,
-            shop_name: None,
-        };
-        let import = match non_empty(self.cmc_key) {
-            None => None,
-            Some(key) => Some(app::KeyImport {
-                device: device.clone(),
-                communication_key: key,
-                scu_id: non_empty(self.scu_id).ok_or_else(|| {
-                    UiError::invalid(
-                        "Control unit ID",
-                        "with an existing key, give the SCU ID printed on an earlier receipt",
-                    )
-                })?,
-                mrc_no: non_empty(self.mrc_no),
-            }),
-        };
-        Ok((device, import))
-    }
+/// The field of the `n`th line of a request (from 1, as messages number lines).
+fn line(n: usize, key: &str) -> String {
+    app::fields::line(n, key)
 }
 
 #[derive(Debug, Deserialize)]
@@ -157,16 +62,21 @@ impl Cart {
             let discount = match non_empty(l.discount) {
                 None => Discount::None,
                 Some(d) if d.ends_with('%') => {
-                    let pct = Qty::parse(d.trim_end_matches('%').trim())
-                        .map_err(|e| UiError::invalid(&format!("Discount on line {line}"), e))?;
+                    let pct = Qty::parse(d.trim_end_matches('%').trim()).map_err(|e| {
+                        UiError::invalid(&format!("Discount on line {line}"), self::line(line, "discount"), e)
+                    })?;
                     Discount::Percent(pct.hundredths())
                 }
-                Some(d) => Discount::Amount(money(&format!("Discount on line {line}"), &d)?),
+                Some(d) => {
+                    Discount::Amount(money(&format!("Discount on line {line}"), self::line(line, "discount"), &d)?)
+                }
             };
             lines.push(app::SaleLineRequest {
                 item: l.item,
-                qty: quantity(&format!("Quantity on line {line}"), &l.qty)?,
-                price: non_empty(l.price).map(|p| money(&format!("Price on line {line}"), &p)).transpose()?,
+                qty: quantity(&format!("Quantity on line {line}"), self::line(line, "qty"), &l.qty)?,
+                price: non_empty(l.price)
+                    .map(|p| money(&format!("Price on line {line}"), self::line(line, "price"), &p))
+                    .transpose()?,
                 discount,
             });
         }
@@ -174,7 +84,7 @@ impl Cart {
             lines,
             buyer_pin: non_empty(self.buyer_pin).map(|p| p.to_ascii_uppercase()),
             buyer_name: non_empty(self.buyer_name),
-            payment: code::<PaymentType>("Payment", &self.payment)?,
+            payment: code::<PaymentType>("Payment", "payment", &self.payment)?,
         })
     }
 }
@@ -213,16 +123,21 @@ pub struct CreditNoteForm {
 impl CreditNoteForm {
     pub fn into_request(self) -> Result<app::CreditNoteRequest> {
         if self.lines.is_empty() {
-            return Err(UiError::invalid("Credit note", "type the quantity to credit next to each returned item"));
+            return Err(UiError::invalid(
+                "Credit note",
+                "lines",
+                "type the quantity to credit next to each returned item",
+            ));
         }
         let lines = self
             .lines
             .into_iter()
-            .map(|l| Ok((l.item, quantity("Quantity to credit", &l.qty)?)))
+            .enumerate()
+            .map(|(n, l)| Ok((l.item, quantity("Quantity to credit", line(n + 1, "qty"), &l.qty)?)))
             .collect::<Result<Vec<_>>>()?;
         Ok(app::CreditNoteRequest {
             invoice: self.invoice,
-            reason: code::<CreditNoteReason>("Reason", &self.reason)?,
+            reason: code::<CreditNoteReason>("Reason", "reason", &self.reason)?,
             lines,
         })
     }
@@ -255,10 +170,14 @@ pub enum ItemSave {
 
 impl ItemForm {
     pub fn into_request(self) -> Result<ItemSave> {
-        let price = money("Price", &self.price)?;
-        let band: TaxBand = code("Tax band", &self.tax_band)?;
+        let price = money("Price", "price", &self.price)?;
+        let band: TaxBand = code("Tax band", "tax_band", &self.tax_band)?;
         if self.class_code.trim().is_empty() {
-            return Err(UiError::invalid("KRA classification", "search for the item's classification and choose one"));
+            return Err(UiError::invalid(
+                "KRA classification",
+                "class_code",
+                "search for the item's classification and choose one",
+            ));
         }
         Ok(match non_empty(self.code) {
             Some(code) => ItemSave::Change(
@@ -275,7 +194,7 @@ impl ItemForm {
             None => ItemSave::New(app::NewItem {
                 name: self.name,
                 class_code: self.class_code,
-                item_type: code::<ItemType>("Item type", &self.item_type)?,
+                item_type: code::<ItemType>("Item type", "item_type", &self.item_type)?,
                 origin: self.origin,
                 pkg_unit: self.pkg_unit,
                 qty_unit: self.qty_unit,
@@ -319,6 +238,7 @@ impl PurchaseForm {
                 domain::KraPin::parse(&p).map(|p| p.as_str().to_owned()).map_err(|_| {
                     UiError::invalid(
                         "Supplier PIN",
+                        "supplier_pin",
                         format!("\"{p}\" is not a KRA PIN: it is a letter, 9 digits and a letter, e.g. P051234567X"),
                     )
                 })
@@ -329,6 +249,7 @@ impl PurchaseForm {
                 n.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
                     UiError::invalid(
                         "Invoice number",
+                        "invoice_no",
                         format!("\"{n}\" is not an invoice number: type the number printed on the supplier's invoice, digits only"),
                     )
                 })
@@ -339,27 +260,32 @@ impl PurchaseForm {
                 domain::Date::parse_kra(&d.replace('-', "")).map_err(|_| {
                     UiError::invalid(
                         "Invoice date",
+                        "date",
                         format!("\"{d}\" is not a date: pick the date printed on the invoice"),
                     )
                 })
             })
             .transpose()?;
         if self.lines.is_empty() {
-            return Err(UiError::invalid("Lines", "add at least one item you bought (Add line)"));
+            return Err(UiError::invalid("Lines", "lines", "add at least one item you bought (Add line)"));
         }
         let mut lines = Vec::with_capacity(self.lines.len());
         for (n, l) in self.lines.into_iter().enumerate() {
             let line = n + 1;
             if l.item.trim().is_empty() {
-                return Err(UiError::invalid(&format!("Line {line} item"), "choose which of your items this is"));
+                return Err(UiError::invalid(
+                    &format!("Line {line} item"),
+                    self::line(line, "item"),
+                    "choose which of your items this is",
+                ));
             }
             lines.push(app::ManualPurchaseLine {
                 item: l.item,
-                qty: quantity(&format!("Line {line} quantity"), &l.qty)?,
-                unit_price: money(&format!("Line {line} unit cost"), &l.unit_cost)?,
+                qty: quantity(&format!("Line {line} quantity"), self::line(line, "qty"), &l.qty)?,
+                unit_price: money(&format!("Line {line} unit cost"), self::line(line, "unit_cost"), &l.unit_cost)?,
                 discount: domain::Money::ZERO,
                 band: non_empty(l.tax_band)
-                    .map(|b| code::<TaxBand>(&format!("Line {line} tax band"), &b))
+                    .map(|b| code::<TaxBand>(&format!("Line {line} tax band"), self::line(line, "tax_band"), &b))
                     .transpose()?,
             });
         }
@@ -368,7 +294,7 @@ impl PurchaseForm {
             supplier_name: non_empty(self.supplier_name),
             supplier_invoice_no,
             date,
-            payment: code::<PaymentType>("Payment", &self.payment)?,
+            payment: code::<PaymentType>("Payment", "payment", &self.payment)?,
             lines,
         })
     }
@@ -383,7 +309,7 @@ pub struct ReorderLevelForm {
 
 impl ReorderLevelForm {
     pub fn level(&self) -> Result<Option<Qty>> {
-        non_empty(self.level.clone()).map(|text| quantity("Reorder below", &text)).transpose()
+        non_empty(self.level.clone()).map(|text| quantity("Reorder below", "level", &text)).transpose()
     }
 }
 
@@ -403,12 +329,13 @@ impl StockAdjustment {
             Some(rest) => (true, rest),
             None => (false, text.strip_prefix('+').unwrap_or(text)),
         };
-        let qty = quantity("Change", magnitude)?;
-        let kind: StockMoveType = code("Reason", &self.reason)?;
+        let qty = quantity("Change", "qty", magnitude)?;
+        let kind: StockMoveType = code("Reason", "reason", &self.reason)?;
         let kind_out = kind.code().starts_with('1');
         if sign_out != kind_out {
             return Err(UiError::invalid(
                 "Change",
+                "qty",
                 format!(
                     "\"{}\" {} stock, so the change must be {} (e.g. {}2)",
                     kind.label(),
@@ -443,6 +370,7 @@ impl PurchaseDecision {
                 if m.item.trim().is_empty() {
                     Err(UiError::invalid(
                         &format!("Line {}", m.seq),
+                        line(usize::from(m.seq), "item"),
                         "choose which of your items this supplier line is (add the item under Items first if it is new)",
                     ))
                 } else {
@@ -457,6 +385,19 @@ impl PurchaseDecision {
 pub struct ImportDecision {
     pub id: i64,
     pub item: Option<String>,
+}
+
+impl ImportDecision {
+    /// The shop's item the import is received as.
+    pub fn item(&self) -> Result<String> {
+        self.item.clone().filter(|i| !i.trim().is_empty()).ok_or_else(|| {
+            UiError::invalid(
+                "Your item",
+                "item",
+                "choose which of your items this import is (add it under Items first if it is new)",
+            )
+        })
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -480,114 +421,19 @@ pub struct CsvImport {
     pub csv: String,
 }
 
-/// The settings form: shop details (in the shop database) and the printer (next to it).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-pub struct SettingsForm {
-    pub name: Option<String>,
-    pub address: Option<String>,
-    pub phone: Option<String>,
-    pub email: Option<String>,
-    pub footer: Option<String>,
-    pub printer_kind: Option<String>,
-    pub paper: Option<String>,
-    pub printer_target: Option<String>,
-    /// The shop's stock policy: sell more than is on hand (stock goes negative) or refuse.
-    #[serde(default)]
-    pub sell_beyond_stock: bool,
-}
+// ---------- what the shell answers itself ----------
 
-// ---------- views the shell assembles ----------
-
-#[derive(Debug, Serialize)]
-pub struct SaleDone {
-    #[serde(flatten)]
-    pub sale: app::views::SaleResult,
-    /// What happened to the printout, in words ("Printed on ...", "Saved as PDF ...").
-    pub printed: String,
-}
-
-#[derive(Debug, Serialize)]
-pub struct CreditNoteDone {
-    #[serde(flatten)]
-    pub note: app::views::CreditNoteResult,
-    pub printed: String,
-}
-
-#[derive(Debug, Serialize)]
-pub struct ReceiptPreview {
-    pub title: String,
-    pub signed: bool,
-    /// The printed words, row by row (the image's alt text).
-    pub text: String,
-    /// The printout drawn as SVG from the same layout.
-    pub svg: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ProgressView {
-    pub pending: i64,
-    pub in_flight: i64,
-    pub parked: i64,
-    pub online: bool,
-    pub last_success: Option<String>,
-    pub last_error: Option<String>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct ParkedView {
-    pub id: i64,
-    pub document: String,
-    pub what: String,
-    pub reason: String,
-    pub fix: Option<String>,
-}
-
-impl ParkedView {
-    /// Sync parks a row with "what is wrong — how to fix it. (KRA: what KRA said)"; the Sync screen
-    /// shows the fix on a line of its own. Any other text is shown whole.
-    pub fn split(text: Option<&str>) -> (String, Option<String>) {
-        let Some(text) = text else { return ("KRA refused it without giving a reason".to_owned(), None) };
-        match text.split_once(" — ") {
-            Some((reason, rest)) => match rest.split_once(". (KRA: ") {
-                Some((fix, kra)) => (format!("{reason} (KRA said: {}", kra.trim_end()), Some(fix.to_owned())),
-                None => (reason.to_owned(), Some(rest.to_owned())),
-            },
-            None => (text.to_owned(), None),
-        }
-    }
-}
-
-#[derive(Debug, Serialize)]
-pub struct StatusView {
-    #[serde(flatten)]
-    pub status: app::views::ShopStatus,
-    /// The in-process simulator's admin address in training mode.
-    pub training_kra_url: Option<String>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct SettingsView {
-    #[serde(flatten)]
-    pub form: SettingsForm,
-    pub device: DeviceView,
-}
-
-#[derive(Debug, Serialize)]
-pub struct DeviceView {
-    pub training: bool,
-    pub environment: Option<String>,
-    pub pin: Option<String>,
-    pub branch_id: Option<String>,
-    pub serial: Option<String>,
-    pub scu_id: Option<String>,
-    pub base_url: Option<String>,
-    pub communication_key_masked: Option<String>,
-}
-
+/// The Items screen's import: how many items were added and how many skipped.
 #[derive(Debug, Serialize)]
 pub struct ImportCount {
     pub added: usize,
     pub skipped: usize,
+}
+
+impl From<app::exchange::ImportOutcome> for ImportCount {
+    fn from(outcome: app::exchange::ImportOutcome) -> ImportCount {
+        ImportCount { added: outcome.added, skipped: outcome.skipped }
+    }
 }
 
 #[cfg(test)]
@@ -618,15 +464,16 @@ mod tests {
         assert_eq!((ok.supplier_name.as_deref(), ok.supplier_invoice_no), (Some("Mama Soap"), Some(4471)));
         assert_eq!(ok.date.map(|d| d.to_string()).as_deref(), Some("2026-11-20"));
         assert_eq!((ok.lines[0].qty, ok.lines[0].unit_price), (Qty::whole(6), Money::from_cents(9_550)));
-        for (form, field) in [
-            (purchase("123", "4471", "", "6", "95"), "Supplier PIN: "),
-            (purchase("", "INV-9", "", "6", "95"), "Invoice number: "),
-            (purchase("", "", "2026-02-30", "6", "95"), "Invoice date: "),
-            (purchase("", "", "", "six", "95"), "Line 1 quantity: "),
-            (purchase("", "", "", "6", "9x"), "Line 1 unit cost: "),
+        for (form, label, field) in [
+            (purchase("123", "4471", "", "6", "95"), "Supplier PIN: ", "supplier_pin"),
+            (purchase("", "INV-9", "", "6", "95"), "Invoice number: ", "invoice_no"),
+            (purchase("", "", "2026-02-30", "6", "95"), "Invoice date: ", "date"),
+            (purchase("", "", "", "six", "95"), "Line 1 quantity: ", "lines.1.qty"),
+            (purchase("", "", "", "6", "9x"), "Line 1 unit cost: ", "lines.1.unit_cost"),
         ] {
-            let message = form.expect_err(field).message;
-            assert!(message.starts_with(field), "{message}");
+            let e = form.expect_err(label);
+            assert!(e.message.starts_with(label), "{}", e.message);
+            assert_eq!(e.field.as_deref(), Some(field), "{}", e.message);
         }
         let empty = PurchaseForm {
             supplier_pin: None,
@@ -671,23 +518,8 @@ mod tests {
             payment: "01".into(),
         };
         let e = cart.into_request().expect_err("bad quantity");
-        assert_eq!(e.code, "invalid_input");
+        assert_eq!((e.code, e.field.as_deref()), (app::ErrorCode::InvalidInput, Some("lines.2.qty")));
         assert!(e.message.starts_with("Quantity on line 2"), "{}", e.message);
-    }
-
-    #[test]
-    fn parked_reasons_show_the_fix_apart() {
-        for (text, reason, fix) in [
-            (
-                Some("KRA has no stock of Sugar 1kg — record the delivery first. (KRA: insufficient stock)"),
-                "KRA has no stock of Sugar 1kg (KRA said: insufficient stock)",
-                Some("record the delivery first"),
-            ),
-            (Some("refused"), "refused", None),
-            (None, "KRA refused it without giving a reason", None),
-        ] {
-            assert_eq!(ParkedView::split(text), (reason.to_owned(), fix.map(str::to_owned)), "{text:?}");
-        }
     }
 
     #[test]

@@ -1,54 +1,33 @@
-//! The one error the UI ever sees: `{code, message}`, the message written for the shopkeeper.
+//! The one error the UI ever sees: `{code, message, field?}`. `code` is `app::ErrorCode` (the same
+//! snake_case names the UI has always received), `message` is written for the shopkeeper, and
+//! `field`, when known, names the input it belongs to as the command's input names it
+//! (`buyer_pin`, `lines.2.qty`: see `app::fields`), so the screen puts the message next to it.
 
 use serde::Serialize;
 
-/// What a command returns when it fails. `code` is stable (the UI and tests branch on it);
-/// `message` says what went wrong and how to fix it.
+/// What a command returns when it fails.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
 #[error("{message}")]
 pub struct UiError {
-    pub code: &'static str,
+    pub code: app::ErrorCode,
     pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
 }
 
 pub type Result<T, E = UiError> = std::result::Result<T, E>;
 
 impl UiError {
-    /// Input the shell itself refuses before it reaches `app` (e.g. "2x" as a quantity).
-    pub fn invalid(field: &str, reason: impl std::fmt::Display) -> UiError {
-        UiError { code: "invalid_input", message: format!("{field}: {reason}") }
-    }
-
-    /// A file the shell keeps beside the database (draft cart, printer choice) could not be used.
-    pub fn local_file(operation: &str, source: impl std::fmt::Display) -> UiError {
-        UiError {
-            code: "io",
-            message: format!(
-                "Duka could not {operation} ({source}): check that the disk is not full and that Duka's data folder \
-                 can be written to, then try again"
-            ),
-        }
+    /// Input the shell refuses while reading the UI's request (e.g. "2x" as a quantity): `label`
+    /// starts the message as the form names the input, `field` names it as the request does.
+    pub fn invalid(label: &str, field: impl Into<String>, reason: impl std::fmt::Display) -> UiError {
+        UiError { code: app::ErrorCode::InvalidInput, message: format!("{label}: {reason}"), field: Some(field.into()) }
     }
 }
 
 impl From<app::Error> for UiError {
     fn from(e: app::Error) -> UiError {
-        UiError { code: e.code(), message: sentence(&e.to_string()) }
-    }
-}
-
-impl From<receipt::Error> for UiError {
-    fn from(e: receipt::Error) -> UiError {
-        UiError { code: "receipt", message: sentence(&e.to_string()) }
-    }
-}
-
-/// Starts the message with a capital letter, as a sentence on screen should.
-fn sentence(message: &str) -> String {
-    let mut chars = message.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => "Something went wrong, but no reason was given: try again".to_owned(),
+        UiError { code: e.code(), message: e.sentence(), field: e.field() }
     }
 }
 
@@ -57,20 +36,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn messages_read_as_sentences() {
-        for (input, expected) in [
-            ("could not reach KRA", "Could not reach KRA"),
-            ("KRA refused", "KRA refused"),
-            ("", "Something went wrong, but no reason was given: try again"),
-        ] {
-            assert_eq!(sentence(input), expected, "{input:?}");
-        }
-    }
-
-    #[test]
-    fn app_errors_keep_their_code() {
+    fn app_errors_keep_their_code_and_field() {
         let e = UiError::from(app::Error::NotInitialised);
-        assert_eq!(e.code, "not_initialised");
+        assert_eq!((e.code, e.field.as_deref()), (app::ErrorCode::NotInitialised, None));
         assert!(e.message.starts_with("This till is not connected to KRA yet"), "{}", e.message);
+        assert_eq!(
+            serde_json::to_value(&e).unwrap()["code"],
+            serde_json::json!("not_initialised"),
+            "the UI branches on the same names as before"
+        );
+        let setup = app::DeviceSetup { environment: "staging".into(), ..app::DeviceSetup::default() };
+        let e = UiError::from(setup.into_request().unwrap_err());
+        assert_eq!(
+            serde_json::to_value(&e).unwrap(),
+            serde_json::json!({
+                "code": "invalid_input",
+                "message": "Environment: \"staging\" is neither sandbox nor production",
+                "field": "environment",
+            })
+        );
     }
 }

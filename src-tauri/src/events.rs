@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use tauri::{AppHandle, Emitter};
 
-use crate::dto::ProgressView;
+use app::ProgressView;
+
 use crate::error::Result;
 
 /// The longest the purchase and notice counts go without being re-read.
@@ -19,36 +20,6 @@ const FEED_RECHECK: Duration = Duration::from_secs(5);
 /// runs (and each round re-reads the purchase and notice counts here), while the window needs only
 /// the latest state. A change after a quiet spell still goes out at once.
 const ROUND_SPACING: Duration = Duration::from_millis(250);
-
-/// Sync progress from the outbox alone, for a till with no sync worker yet (not set up):
-/// "online" unless a waiting document's last attempt failed.
-pub fn progress(duka: &app::Duka) -> Result<ProgressView> {
-    if let Some(rx) = duka.subscribe_progress() {
-        return Ok(pushed(&rx.borrow()));
-    }
-    let outbox = duka.outbox(0)?;
-    let failing = outbox.rows.iter().find(|r| r.state == "pending" && r.last_error.is_some());
-    Ok(ProgressView {
-        pending: outbox.summary.pending,
-        in_flight: outbox.summary.in_flight,
-        parked: outbox.summary.parked,
-        online: failing.is_none(),
-        last_success: outbox.summary.last_success,
-        last_error: failing.and_then(|r| r.last_error.clone()),
-    })
-}
-
-/// The worker's progress as the UI shows it.
-fn pushed(p: &app::SyncProgress) -> ProgressView {
-    ProgressView {
-        pending: p.pending,
-        in_flight: p.in_flight,
-        parked: p.parked,
-        online: p.online,
-        last_success: p.last_success.map(|d| d.to_string()),
-        last_error: p.last_error.clone(),
-    }
-}
 
 /// Where a round's events go: the window (a recorder in the tests).
 trait Window {
@@ -79,7 +50,7 @@ impl Shop for app::Duka {
     }
 
     fn outbox_progress(&self) -> Result<ProgressView> {
-        progress(self)
+        Ok(self.sync_progress()?)
     }
 
     fn feeds(&self) -> Result<(usize, usize)> {
@@ -136,7 +107,7 @@ async fn pump(window: impl Window, shop: impl Shop) {
             worker = shop.worker();
         }
         let now = match worker.as_mut() {
-            Some(rx) => Ok(pushed(&rx.borrow_and_update())),
+            Some(rx) => Ok(ProgressView::from(&*rx.borrow_and_update())),
             None => shop.outbox_progress(),
         };
         match now.and_then(|now| {
@@ -144,7 +115,7 @@ async fn pump(window: impl Window, shop: impl Shop) {
             shop.feeds().map(|feeds| sent.feeds(&window, feeds))
         }) {
             Ok(()) => {}
-            Err(e) => tracing::warn!(code = e.code, "could not read the shop for UI events: {}", e.message),
+            Err(e) => tracing::warn!(code = %e.code, "could not read the shop for UI events: {}", e.message),
         }
         match worker.as_mut() {
             Some(rx) => {

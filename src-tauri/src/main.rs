@@ -1,16 +1,15 @@
 //! Duka desktop: the Tauri v2 shell that opens the till window over the `app` crate's use cases.
-//! It opens the shop database (in `DUKA_DATA_DIR` or Duka's data folder), runs the sync worker in
-//! the background for the life of the window, and pushes changes to the UI as events.
+//! It opens the shop database (in `DUKA_DATA_DIR` or Duka's data folder, as `app::DataFolder`
+//! finds it), runs the sync worker in the background for the life of the window, and pushes
+//! changes to the UI as events.
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod books;
 mod commands;
-mod csv_items;
 mod dto;
 mod error;
 mod events;
-mod local;
 #[cfg(target_os = "linux")]
 mod webkit_env;
 
@@ -20,7 +19,6 @@ use anyhow::Context;
 use tauri::{Manager, RunEvent};
 
 use crate::commands::Shop;
-use crate::local::DataDir;
 
 /// When the process started: the till reports how long it took to become usable.
 #[derive(Debug)]
@@ -57,20 +55,22 @@ fn main() {
 }
 
 fn run(started: Instant) -> anyhow::Result<()> {
-    let data = DataDir::locate()?;
+    let data = app::DataFolder::locate().map_err(|e| anyhow::anyhow!("{}", e.sentence()))?;
     let options = app::AppOptions { user: "till".into(), spawn_sync_worker: true, ..app::AppOptions::default() };
     let db = data.db_path();
     let opened = tauri::async_runtime::block_on(app::Duka::open(&db, options)).map_err(|e| {
         let e = error::UiError::from(e);
-        tracing::error!(code = e.code, "the shop database {} could not be opened: {}", db.display(), e.message);
+        tracing::error!(code = %e.code, "the shop database {} could not be opened: {}", db.display(), e.message);
         error::UiError {
             code: e.code,
             message: format!(
                 "{} (database {}). Nothing was changed or deleted: keep a copy of that file and ask for help \
-                 restoring it, or start Duka with DUKA_DATA_DIR pointing to another folder.",
+                 restoring it, or start Duka with {} pointing to another folder.",
                 e.message,
-                db.display()
+                db.display(),
+                app::files::DATA_DIR_VARIABLE,
             ),
+            field: None,
         }
     });
     let events_duka = opened.as_ref().ok().cloned();
@@ -83,57 +83,9 @@ fn run(started: Instant) -> anyhow::Result<()> {
             }
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            till_ready,
-            commands::shop_status,
-            commands::start_training,
-            commands::connect_device,
-            commands::item_choices,
-            commands::find_items,
-            commands::scan_item,
-            commands::quote_sale,
-            commands::make_sale,
-            commands::lookup_buyer,
-            commands::receipt_preview,
-            commands::print_receipt,
-            commands::list_sales,
-            commands::sale_detail,
-            commands::issue_credit_note,
-            commands::list_items,
-            commands::save_item,
-            commands::search_classes,
-            commands::import_items_csv,
-            commands::stock_levels,
-            commands::adjust_stock,
-            commands::stock_movements,
-            commands::set_reorder_level,
-            commands::list_purchases,
-            commands::confirm_purchase,
-            commands::reject_purchase,
-            commands::record_purchase,
-            commands::list_imports,
-            commands::accept_import,
-            commands::reject_import,
-            commands::sync_status,
-            commands::sync_now,
-            commands::refresh_lists,
-            commands::parked_documents,
-            commands::retry_parked,
-            commands::list_notices,
-            commands::mark_notice_read,
-            commands::get_settings,
-            commands::save_settings,
-            commands::save_cart,
-            commands::load_cart,
-            books::books_report,
-            books::books_issue_z,
-            books::books_export,
-            books::books_preview_items,
-            books::books_import_items,
-            books::books_backups,
-            books::books_backup_now,
-            books::books_stage_restore,
-        ])
+        // Every `#[tauri::command]` of this crate, as build.rs found them (the list tauri-build
+        // permits and tauri.conf.json grants).
+        .invoke_handler(include!(concat!(env!("OUT_DIR"), "/invoke_handler.rs")))
         .build(tauri::generate_context!("../tauri.conf.json"))
         .context("the window could not be created")?;
     app.run(move |handle, event| {

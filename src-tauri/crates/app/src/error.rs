@@ -1,5 +1,5 @@
-//! The one error every use case returns: a stable `code()` for the shell and scripts, and a
-//! message written for the shopkeeper that says how to fix the problem.
+//! The one error every use case returns: a typed `code()` for the shell and scripts, the input it
+//! belongs to (`field()`) when known, and a message for the shopkeeper that says how to fix it.
 
 use domain::Violations;
 
@@ -9,8 +9,10 @@ pub enum Error {
     NotInitialised,
     #[error("this till is already set up for {pin} branch {branch}: {hint}")]
     AlreadyInitialised { pin: String, branch: String, hint: &'static str },
+    /// `field` labels the input in the message; `input` names it as the request does (see
+    /// [`crate::fields`]) when it is one input of the request.
     #[error("{field}: {reason}")]
-    InvalidInput { field: &'static str, reason: String },
+    InvalidInput { field: &'static str, reason: String, input: Option<&'static str> },
     #[error("{0}")]
     Refused(Violations),
     #[error("{what} {id} was not found: {hint}")]
@@ -25,10 +27,19 @@ pub enum Error {
     Poisoned { what: &'static str },
     #[error("could not make the receipt: {0}")]
     Receipt(#[from] receipt::Error),
+    /// The printer did not take the receipt (its message says why and what to check).
+    #[error("{0}")]
+    Print(receipt::Error),
     #[error("could not start the training KRA simulator: {0}")]
     Simulator(#[from] oscu_sim::Error),
     #[error("could not {operation}: {source}")]
     Io { operation: &'static str, source: std::io::Error },
+    /// A file Duka keeps in its data folder (draft cart, printer choice, saved PDFs and exports).
+    #[error(
+        "Duka could not {operation} ({source}): check that the disk is not full and that Duka's data folder can be \
+         written to, then try again"
+    )]
+    DataFolder { operation: &'static str, source: std::io::Error },
     #[error(
         "{} row(s) of the item file are wrong, so nothing was imported: {}. Fix them and import the file again",
         errors.len(),
@@ -41,15 +52,114 @@ pub enum Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-impl Error {
-    /// A stable identifier for the kind of failure (the shell's `UiError.code`, scripts).
-    pub fn code(&self) -> &'static str {
+/// The kind of a failure: what the shell sends the UI as `code` and what scripts branch on. It
+/// serialises as the snake_case names the UI has always received ("invalid_input", "kra_refused").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The till is not set up with KRA (or training) yet.
+    NotInitialised,
+    /// The till is already set up.
+    AlreadyInitialised,
+    /// A value the user typed is not valid; `field` names it when known.
+    InvalidInput,
+    /// A business rule refused the request (stock, credit, duplicates, a wrong item file ...).
+    Refused,
+    /// The document, item or report asked for does not exist.
+    NotFound,
+    /// The shop database failed.
+    Storage,
+    /// KRA answered and refused.
+    KraRefused,
+    /// KRA could not be reached (or answered with a retryable failure).
+    KraUnreachable,
+    /// The sync engine failed.
+    Sync,
+    /// An earlier failure left a shared resource unusable: restart.
+    Poisoned,
+    /// A receipt could not be rendered or printed.
+    Receipt,
+    /// The training simulator could not start.
+    Training,
+    /// A file could not be read or written.
+    Io,
+    /// The built-in demo catalogue is damaged.
+    DemoCatalogue,
+}
+
+impl ErrorCode {
+    pub const ALL: [ErrorCode; 14] = [
+        ErrorCode::NotInitialised,
+        ErrorCode::AlreadyInitialised,
+        ErrorCode::InvalidInput,
+        ErrorCode::Refused,
+        ErrorCode::NotFound,
+        ErrorCode::Storage,
+        ErrorCode::KraRefused,
+        ErrorCode::KraUnreachable,
+        ErrorCode::Sync,
+        ErrorCode::Poisoned,
+        ErrorCode::Receipt,
+        ErrorCode::Training,
+        ErrorCode::Io,
+        ErrorCode::DemoCatalogue,
+    ];
+
+    /// The name the UI and scripts see.
+    pub fn as_str(self) -> &'static str {
         match self {
-            Error::NotInitialised => "not_initialised",
-            Error::AlreadyInitialised { .. } => "already_initialised",
-            Error::InvalidInput { .. } => "invalid_input",
-            Error::Refused(_) => "refused",
-            Error::NotFound { .. } => "not_found",
+            ErrorCode::NotInitialised => "not_initialised",
+            ErrorCode::AlreadyInitialised => "already_initialised",
+            ErrorCode::InvalidInput => "invalid_input",
+            ErrorCode::Refused => "refused",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::Storage => "storage",
+            ErrorCode::KraRefused => "kra_refused",
+            ErrorCode::KraUnreachable => "kra_unreachable",
+            ErrorCode::Sync => "sync",
+            ErrorCode::Poisoned => "poisoned",
+            ErrorCode::Receipt => "receipt",
+            ErrorCode::Training => "training",
+            ErrorCode::Io => "io",
+            ErrorCode::DemoCatalogue => "demo_catalogue",
+        }
+    }
+
+    /// True when the shop's input or KRA refused the request (as opposed to a broken set-up):
+    /// what the CLI reports with exit code 1 either way, but the shell may colour differently.
+    pub fn is_refusal(self) -> bool {
+        matches!(
+            self,
+            ErrorCode::Refused
+                | ErrorCode::InvalidInput
+                | ErrorCode::KraRefused
+                | ErrorCode::NotFound
+                | ErrorCode::AlreadyInitialised
+        )
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for ErrorCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl Error {
+    /// The kind of failure (the shell's `UiError.code`, scripts).
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::NotInitialised => ErrorCode::NotInitialised,
+            Error::AlreadyInitialised { .. } => ErrorCode::AlreadyInitialised,
+            Error::InvalidInput { .. } => ErrorCode::InvalidInput,
+            Error::Refused(_) => ErrorCode::Refused,
+            Error::NotFound { .. } => ErrorCode::NotFound,
             Error::Store(e) => match e {
                 store::Error::ItemExists { .. }
                 | store::Error::ItemIdentityChanged { .. }
@@ -59,28 +169,42 @@ impl Error {
                 | store::Error::MixedStockMoves { .. }
                 | store::Error::ItemNotFound { .. }
                 | store::Error::TaxRates { .. }
-                | store::Error::Domain(_) => "refused",
-                store::Error::DocumentNotFound { .. } => "not_found",
-                _ => "storage",
+                | store::Error::Domain(_) => ErrorCode::Refused,
+                store::Error::DocumentNotFound { .. } => ErrorCode::NotFound,
+                _ => ErrorCode::Storage,
             },
             Error::Kra { source, .. } => match source.retry() {
-                oscu::Retry::Never => "kra_refused",
-                _ => "kra_unreachable",
+                oscu::Retry::Never => ErrorCode::KraRefused,
+                _ => ErrorCode::KraUnreachable,
             },
-            Error::Sync { .. } => "sync",
-            Error::Poisoned { .. } => "poisoned",
-            Error::Receipt(_) => "receipt",
-            Error::Simulator(_) => "training",
-            Error::Io { .. } => "io",
-            Error::DemoCatalogue { .. } => "demo_catalogue",
-            Error::ImportRows { .. } => "refused",
+            Error::Sync { .. } => ErrorCode::Sync,
+            Error::Poisoned { .. } => ErrorCode::Poisoned,
+            Error::Receipt(_) | Error::Print(_) => ErrorCode::Receipt,
+            Error::Simulator(_) => ErrorCode::Training,
+            Error::Io { .. } | Error::DataFolder { .. } => ErrorCode::Io,
+            Error::DemoCatalogue { .. } => ErrorCode::DemoCatalogue,
+            Error::ImportRows { .. } => ErrorCode::Refused,
         }
     }
 
-    /// True when the shop's input or KRA refused the request (as opposed to a broken set-up):
-    /// what the CLI reports with exit code 1 either way, but the shell may colour differently.
+    /// True when the shop's input or KRA refused the request (as opposed to a broken set-up).
     pub fn is_refusal(&self) -> bool {
-        matches!(self.code(), "refused" | "invalid_input" | "kra_refused" | "not_found" | "already_initialised")
+        self.code().is_refusal()
+    }
+
+    /// The input the error belongs to, when Duka knows it: the name of the field in the request
+    /// the UI sent (see [`crate::fields`]), so the screen shows the message next to that input.
+    pub fn field(&self) -> Option<String> {
+        match self {
+            Error::InvalidInput { input, .. } => input.map(str::to_owned),
+            Error::Refused(violations) => violations.0.iter().find_map(crate::fields::of_violation),
+            _ => None,
+        }
+    }
+
+    /// The message as a sentence on screen: starting with a capital letter.
+    pub fn sentence(&self) -> String {
+        sentence(&self.to_string())
     }
 
     pub(crate) fn kra(operation: &str, source: oscu::Error) -> Error {
@@ -105,7 +229,21 @@ impl Error {
     }
 
     pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Error {
-        Error::InvalidInput { field, reason: reason.into() }
+        Error::InvalidInput { field, reason: reason.into(), input: crate::fields::of_label(field) }
+    }
+
+    /// An input error whose request field is known where it is found.
+    pub(crate) fn invalid_input(field: &'static str, input: &'static str, reason: impl Into<String>) -> Error {
+        Error::InvalidInput { field, reason: reason.into(), input: Some(input) }
+    }
+}
+
+/// Starts the message with a capital letter, as a sentence on screen should.
+fn sentence(message: &str) -> String {
+    let mut chars = message.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => "Something went wrong, but no reason was given: try again".to_owned(),
     }
 }
 
@@ -151,6 +289,18 @@ mod tests {
     }
 
     #[test]
+    fn messages_read_as_sentences() {
+        for (input, expected) in [
+            ("could not reach KRA", "Could not reach KRA"),
+            ("KRA refused", "KRA refused"),
+            ("", "Something went wrong, but no reason was given: try again"),
+        ] {
+            assert_eq!(sentence(input), expected, "{input:?}");
+        }
+        assert!(Error::NotInitialised.sentence().starts_with("This till is not connected to KRA yet"));
+    }
+
+    #[test]
     fn codes_are_stable() {
         for (e, code, refusal) in [
             (Error::NotInitialised, "not_initialised", false),
@@ -161,7 +311,16 @@ mod tests {
             (Error::Store(store::Error::Poisoned), "storage", false),
             (Error::Poisoned { what: "the KRA link" }, "poisoned", false),
         ] {
-            assert_eq!((e.code(), e.is_refusal()), (code, refusal), "{e}");
+            assert_eq!((e.code().as_str(), e.is_refusal()), (code, refusal), "{e}");
+        }
+    }
+
+    #[test]
+    fn codes_serialise_as_the_names_the_ui_receives() {
+        for code in ErrorCode::ALL {
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+            assert_eq!(serde_json::from_str::<ErrorCode>(&json).unwrap(), code);
         }
     }
 }

@@ -40,6 +40,56 @@ impl Paper {
             Paper::A4 => "a4",
         }
     }
+
+    /// The one spelling Duka writes (settings file, the UI's settings form): "mm58", "mm80", "a4".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Paper::Roll58 => "mm58",
+            Paper::Roll80 => "mm80",
+            Paper::A4 => "a4",
+        }
+    }
+}
+
+impl std::fmt::Display for Paper {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A paper name Duka does not know (the message says which ones it does).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("\"{0}\" is not a paper Duka knows: choose 58 mm, 80 mm or A4")]
+pub struct UnknownPaper(pub String);
+
+impl std::str::FromStr for Paper {
+    type Err = UnknownPaper;
+
+    /// Every spelling the settings form, the Books screen and the command line send: "mm80", "80",
+    /// "80mm", "80 mm" (and the same for 58), "a4"; any case, spaces around ignored.
+    fn from_str(input: &str) -> std::result::Result<Paper, UnknownPaper> {
+        let name = input.trim().to_ascii_lowercase();
+        let bare = name.strip_prefix("mm").unwrap_or_else(|| name.trim_end_matches("mm").trim_end());
+        match bare {
+            "58" => Ok(Paper::Roll58),
+            "80" => Ok(Paper::Roll80),
+            "a4" => Ok(Paper::A4),
+            _ => Err(UnknownPaper(input.trim().to_owned())),
+        }
+    }
+}
+
+impl serde::Serialize for Paper {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Paper {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Paper, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,21 +176,38 @@ impl Layout {
     /// reviewer sees both the words and the styling.
     pub fn to_text(&self) -> String {
         let mut out = String::new();
-        for block in &self.blocks {
-            let row = match block {
-                Block::Text(line) => {
-                    let bold = if line.bold { 'B' } else { ' ' };
-                    format!("{}{bold}|{}", line.size.factor(), self.placed(line))
-                }
-                Block::Rule => format!("1 |{}", self.rule()),
-                Block::Blank => "1 |".to_owned(),
-                Block::Qr { link, beside: 0 } => format!("QR|{link}"),
-                Block::Qr { link, beside } => format!("QR|{link} (right of the {beside} rows above)"),
-            };
+        for (marks, words) in self.rows() {
+            let row = format!("{marks}|{words}");
             out.push_str(row.trim_end());
             out.push('\n');
         }
         out
+    }
+
+    /// Only what is printed, one row per block (a receipt preview's alt text, a report shown on
+    /// screen); the QR code stands as its link.
+    pub fn printed_text(&self) -> String {
+        self.rows()
+            .map(|(marks, words)| match marks.as_str() {
+                "QR" => format!("QR|{words}"),
+                _ => words.trim_end().to_owned(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// Each block as its marks (size and bold, or `QR`) and its words.
+    fn rows(&self) -> impl Iterator<Item = (String, String)> + '_ {
+        self.blocks.iter().map(|block| match block {
+            Block::Text(line) => {
+                let bold = if line.bold { 'B' } else { ' ' };
+                (format!("{}{bold}", line.size.factor()), self.placed(line))
+            }
+            Block::Rule => ("1 ".to_owned(), self.rule()),
+            Block::Blank => ("1 ".to_owned(), String::new()),
+            Block::Qr { link, beside: 0 } => ("QR".to_owned(), link.clone()),
+            Block::Qr { link, beside } => ("QR".to_owned(), format!("{link} (right of the {beside} rows above)")),
+        })
     }
 }
 
@@ -578,6 +645,57 @@ fn tis_block(b: &mut Builder, receipt: &Receipt, paper: Paper) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn printed_text_is_the_dump_without_its_marks() {
+        let text = |text: &str, align, bold, size| Block::Text(TextLine { text: text.into(), align, bold, size });
+        let layout = Layout {
+            paper: Paper::Roll58,
+            blocks: vec![
+                text("TOTAL", Align::Right, true, Size::Double),
+                Block::Rule,
+                Block::Blank,
+                text("Sugar | 1kg", Align::Left, false, Size::Normal),
+                Block::Qr { link: "https://etims.kra.go.ke/x".into(), beside: 0 },
+            ],
+        };
+        assert_eq!(
+            layout.to_text(),
+            format!("2B|           TOTAL\n1 |{}\n1 |\n1 |Sugar | 1kg\nQR|https://etims.kra.go.ke/x\n", "-".repeat(32))
+        );
+        assert_eq!(
+            layout.printed_text(),
+            format!("           TOTAL\n{}\n\nSugar | 1kg\nQR|https://etims.kra.go.ke/x", "-".repeat(32))
+        );
+    }
+
+    #[test]
+    fn paper_accepts_every_spelling_and_writes_one() {
+        for (input, expected) in [
+            ("mm80", Some(Paper::Roll80)),
+            ("80", Some(Paper::Roll80)),
+            ("80mm", Some(Paper::Roll80)),
+            (" 80 mm ", Some(Paper::Roll80)),
+            ("mm58", Some(Paper::Roll58)),
+            ("58", Some(Paper::Roll58)),
+            ("58MM", Some(Paper::Roll58)),
+            ("a4", Some(Paper::A4)),
+            ("A4", Some(Paper::A4)),
+            ("75", None),
+            ("mm70", None),
+            ("", None),
+        ] {
+            assert_eq!(input.parse::<Paper>().ok(), expected, "{input:?}");
+        }
+        for paper in Paper::ALL {
+            assert_eq!(paper.to_string().parse::<Paper>(), Ok(paper));
+        }
+        assert_eq!(Paper::Roll80.to_string(), "mm80");
+        assert_eq!(
+            "mm70".parse::<Paper>().unwrap_err().to_string(),
+            "\"mm70\" is not a paper Duka knows: choose 58 mm, 80 mm or A4"
+        );
+    }
 
     #[test]
     fn wraps_without_losing_text() {

@@ -16,7 +16,7 @@ pub mod report;
 pub mod svg;
 
 pub use error::{Error, Result};
-pub use layout::{Layout, Paper, layout};
+pub use layout::{Layout, Paper, UnknownPaper, layout};
 pub use model::{Buyer, DocumentKind, Environment, Receipt, ReceiptLine, Seller, Signature, SignatureState};
 
 /// Renders the receipt as a PDF for the given paper.

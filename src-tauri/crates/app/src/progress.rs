@@ -1,0 +1,119 @@
+//! The Sync screen's data: sync progress as the window shows it (from the sync worker, or from the
+//! outbox alone before the till has a worker) and the documents KRA refused (parked), with the
+//! fix apart from the reason.
+
+use serde::Serialize;
+
+use crate::{Duka, Result, SyncProgress};
+
+/// Sync progress as the window shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProgressView {
+    pub pending: i64,
+    pub in_flight: i64,
+    pub parked: i64,
+    pub online: bool,
+    pub last_success: Option<String>,
+    pub last_error: Option<String>,
+}
+
+impl From<&SyncProgress> for ProgressView {
+    fn from(p: &SyncProgress) -> ProgressView {
+        ProgressView {
+            pending: p.pending,
+            in_flight: p.in_flight,
+            parked: p.parked,
+            online: p.online,
+            last_success: p.last_success.map(|d| d.to_string()),
+            last_error: p.last_error.clone(),
+        }
+    }
+}
+
+/// A document KRA refused, waiting for the shop to fix it and retry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ParkedView {
+    pub id: i64,
+    pub document: String,
+    /// "sale", "credit note", "item" ...
+    pub what: String,
+    pub reason: String,
+    pub fix: Option<String>,
+}
+
+impl ParkedView {
+    /// Sync parks a row with "what is wrong — how to fix it. (KRA: what KRA said)"; the Sync screen
+    /// shows the fix on a line of its own. Any other text is shown whole.
+    pub fn split(text: Option<&str>) -> (String, Option<String>) {
+        let Some(text) = text else { return ("KRA refused it without giving a reason".to_owned(), None) };
+        match text.split_once(" — ") {
+            Some((reason, rest)) => match rest.split_once(". (KRA: ") {
+                Some((fix, kra)) => (format!("{reason} (KRA said: {}", kra.trim_end()), Some(fix.to_owned())),
+                None => (reason.to_owned(), Some(rest.to_owned())),
+            },
+            None => (text.to_owned(), None),
+        }
+    }
+}
+
+impl Duka {
+    /// Sync progress: the worker's latest, or from the outbox alone for a till with no sync
+    /// worker yet (not set up): "online" unless a waiting document's last attempt failed.
+    pub fn sync_progress(&self) -> Result<ProgressView> {
+        if let Some(rx) = self.subscribe_progress() {
+            return Ok(ProgressView::from(&*rx.borrow()));
+        }
+        let outbox = self.outbox(0)?;
+        let failing = outbox.rows.iter().find(|r| r.state == "pending" && r.last_error.is_some());
+        Ok(ProgressView {
+            pending: outbox.summary.pending,
+            in_flight: outbox.summary.in_flight,
+            parked: outbox.summary.parked,
+            online: failing.is_none(),
+            last_success: outbox.summary.last_success,
+            last_error: failing.and_then(|r| r.last_error.clone()),
+        })
+    }
+
+    /// The documents KRA refused, oldest first.
+    pub fn parked_documents(&self) -> Result<Vec<ParkedView>> {
+        Ok(self
+            .outbox(0)?
+            .rows
+            .into_iter()
+            .filter(|r| r.state == "parked")
+            .map(|r| {
+                let (reason, fix) = ParkedView::split(r.last_error.as_deref());
+                ParkedView { id: r.id, document: r.document, what: r.kind.replace('_', " "), reason, fix }
+            })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parked_reasons_show_the_fix_apart() {
+        for (text, reason, fix) in [
+            (
+                Some("KRA has no stock of Sugar 1kg — record the delivery first. (KRA: insufficient stock)"),
+                "KRA has no stock of Sugar 1kg (KRA said: insufficient stock)",
+                Some("record the delivery first"),
+            ),
+            (Some("refused"), "refused", None),
+            (None, "KRA refused it without giving a reason", None),
+        ] {
+            assert_eq!(ParkedView::split(text), (reason.to_owned(), fix.map(str::to_owned)), "{text:?}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_shop_without_a_worker_reads_its_progress_from_the_outbox() {
+        let (duka, _dir) = crate::testing::shop().await;
+        let progress = duka.sync_progress().unwrap();
+        assert_eq!((progress.pending, progress.parked, progress.online), (0, 0, true));
+        assert!(duka.parked_documents().unwrap().is_empty());
+    }
+}

@@ -12,7 +12,7 @@ use app::{
     reports::{Report, ReportFormat},
 };
 use clap::{Args, Subcommand};
-use domain::{ItemType, Qty};
+use domain::{Date, ItemType, Qty};
 
 use crate::{
     input::{date, month, paper, parse, qty, usage},
@@ -52,19 +52,15 @@ pub(crate) enum ReportCommand {
     },
     /// Sales and credit notes of a period (dates YYYY-MM-DD, both included).
     Sales {
-        #[arg(long)]
-        from: String,
-        #[arg(long)]
-        until: String,
+        #[command(flatten)]
+        period: Period,
         #[command(flatten)]
         output: ReportOutput,
     },
     /// Confirmed purchases of a period.
     Purchases {
-        #[arg(long)]
-        from: String,
-        #[arg(long)]
-        until: String,
+        #[command(flatten)]
+        period: Period,
         #[command(flatten)]
         output: ReportOutput,
     },
@@ -85,15 +81,28 @@ pub(crate) enum ReportCommand {
     },
 }
 
+/// A period of days, `--from` and `--until` both included.
+#[derive(Debug, Args)]
+pub(crate) struct Period {
+    #[arg(long)]
+    from: String,
+    #[arg(long)]
+    until: String,
+}
+
+impl Period {
+    fn dates(&self) -> anyhow::Result<(Date, Date)> {
+        Ok((date(&self.from)?, date(&self.until)?))
+    }
+}
+
 #[derive(Debug, Args)]
 pub(crate) struct ExportArgs {
     /// xero or quickbooks.
     #[arg(long = "for")]
     tool: String,
-    #[arg(long)]
-    from: String,
-    #[arg(long)]
-    until: String,
+    #[command(flatten)]
+    period: Period,
     /// The CSV file to write.
     #[arg(long)]
     out: PathBuf,
@@ -206,13 +215,13 @@ pub(crate) fn report(duka: &Duka, json: bool, c: ReportCommand) -> anyhow::Resul
             let printed = duka.printed_z_report(&z, false)?;
             write_report(duka, json, &printed, to_json(&z)?, &output)
         }
-        ReportCommand::Sales { from, until, output } => {
-            let (from, to) = (date(&from)?, date(&until)?);
+        ReportCommand::Sales { period, output } => {
+            let (from, to) = period.dates()?;
             let data = to_json(&duka.sales_report(from, to)?)?;
             write_report(duka, json, &duka.printed_report(&Report::Sales { from, to })?, data, &output)
         }
-        ReportCommand::Purchases { from, until, output } => {
-            let (from, to) = (date(&from)?, date(&until)?);
+        ReportCommand::Purchases { period, output } => {
+            let (from, to) = period.dates()?;
             let data = to_json(&duka.purchases_report(from, to)?)?;
             write_report(duka, json, &duka.printed_report(&Report::Purchases { from, to })?, data, &output)
         }
@@ -246,7 +255,7 @@ pub(crate) fn export(duka: &Duka, json: bool, c: ExportCommand) -> anyhow::Resul
         ExportCommand::Sales(a) => ("sales", a),
         ExportCommand::Purchases(a) => ("purchases", a),
     };
-    let (from, to, for_tool) = (date(&a.from)?, date(&a.until)?, tool(&a.tool)?);
+    let ((from, to), for_tool) = (a.period.dates()?, tool(&a.tool)?);
     let opts = ExportOptions::default();
     let csv = if what == "sales" {
         duka.export_sales(from, to, for_tool, &opts)?

@@ -1,6 +1,6 @@
-//! Every recorded KRA exchange in `shared/oscu/recorded` read into the typed models, with key
-//! values checked; and our own requests for the recorded accepted ones (sale, stock movement,
-//! item) compared with them field for field.
+//! Every recorded KRA exchange in `tests/data/recorded` (public examples, see its README) read into
+//! the typed models, with key values checked; and our own requests for the recorded accepted ones
+//! (sale, stock movement, item) compared with them field for field.
 
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] functions unwrap recorded data on purpose
 
@@ -24,7 +24,7 @@ use oscu::{
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-const RECORDED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../../shared/oscu/recorded");
+const RECORDED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/recorded");
 
 fn load(name: &str) -> Value {
     let path = Path::new(RECORDED).join(name);

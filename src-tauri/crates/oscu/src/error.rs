@@ -52,6 +52,9 @@ pub enum Error {
     #[error("could not build the {function} request: {reason}")]
     EncodeRequest { function: Function, reason: String },
 
+    #[error("the stored {function} request could not be read: {reason}")]
+    ReadFrozen { function: Function, reason: String },
+
     #[error("{function} needs the communication key from device initialisation; initialise the device first")]
     MissingCmcKey { function: Function },
 
@@ -98,6 +101,7 @@ impl Error {
             // A garbled answer to a write leaves the outcome unknown: query before resending.
             Error::DecodeResponse { .. } => Retry::After(RETRY_AFTER_SERVER),
             Error::EncodeRequest { .. }
+            | Error::ReadFrozen { .. }
             | Error::MissingCmcKey { .. }
             | Error::InitWithoutKey
             | Error::Unsupported { .. }
@@ -147,6 +151,7 @@ impl Error {
             | Error::Gateway { function, .. }
             | Error::DecodeResponse { function, .. }
             | Error::EncodeRequest { function, .. }
+            | Error::ReadFrozen { function, .. }
             | Error::Unsupported { function, .. }
             | Error::MissingCmcKey { function } => Some(*function),
             _ => None,

@@ -10,6 +10,7 @@ mod client;
 mod error;
 mod frozen;
 mod function;
+mod refusal;
 pub mod response;
 mod secret;
 pub mod time;
@@ -21,4 +22,5 @@ pub use error::{
 };
 pub use frozen::{Frozen, Kept, Request, read_back_request};
 pub use function::Function;
+pub use refusal::Refusal;
 pub use secret::{CmcKey, SecretText};

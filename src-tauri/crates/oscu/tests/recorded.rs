@@ -230,6 +230,8 @@ fn initialize_error(name: &str) {
         assert!(matches!(e, Error::Gateway { status: 400, .. }), "{e:?}");
         assert!(e.kra_message().unwrap().contains("Query did not return a unique result: 4 results"));
         assert_eq!(e.retry(), Retry::Never);
+        // A damaged device record: KRA's own words explain it best (SPEC §13.4).
+        assert_eq!(e.refusal(), Some(oscu::Refusal::Other));
     }
 }
 

@@ -3,7 +3,8 @@
 //! GavaConnect gateway, requests frozen for the outbox and resent byte for byte with typed answers
 //! ([`Frozen`], [`Client::send`]), tolerant reading of KRA's answers ([`response`]), failures
 //! classified as retryable or not ([`Error::retry`]), KRA date formats in East Africa Time
-//! ([`time`]), and builders from domain documents to requests ([`build`]).
+//! ([`time`]), and builders from domain documents to requests, next to the wire types they build
+//! ([`wire`]; [`build`] keeps the header types' first path).
 
 pub mod build;
 mod client;

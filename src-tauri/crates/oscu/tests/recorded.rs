@@ -12,13 +12,12 @@ use domain::{
 };
 use oscu::{
     Error, Function, Retry,
-    build::{SaleHeader, StockHeader},
     response::{self, Door},
     time::{parse_date, parse_date_time, parse_dcl_de},
     wire::{
         Branch, BranchCustomerListData, BranchListData, CodeListData, DeviceVerificationReq, ImportItemListData,
-        ItemClassListData, ItemListData, ItemSaveReq, NoticeListData, PurchaseSaleListData, SalesListData,
-        StockIOSaveReq, TaxpayerInfoData, TrnsSalesSaveWrReq, TrnsSalesSaveWrResData, UserStamp,
+        ItemClassListData, ItemListData, ItemSaveReq, NoticeListData, PurchaseSaleListData, SaleHeader, SalesListData,
+        StockHeader, StockIOSaveReq, TaxpayerInfoData, TrnsSalesSaveWrReq, TrnsSalesSaveWrResData, UserStamp,
     },
 };
 use serde::de::DeserializeOwned;

@@ -153,7 +153,7 @@ fn header<'a>(seen: &'a Seen, name: &str) -> Option<&'a str> {
 }
 
 fn item_request() -> ItemSaveReq {
-    let recorded = include_str!("data/recorded/s2b-gw-2026-saveItem-request-accepted.json");
+    let recorded = include_str!("../data/recorded/s2b-gw-2026-saveItem-request-accepted.json");
     serde_json::from_value(serde_json::from_str::<Value>(recorded).unwrap()["request"].clone()).unwrap()
 }
 
@@ -288,7 +288,7 @@ async fn gateway_uses_its_paths_a_cached_bearer_token_and_the_app_id() {
 
     let request: oscu::wire::TrnsSalesSaveWrReq = serde_json::from_value(
         serde_json::from_str::<Value>(include_str!(
-            "data/recorded/s2b-gw-2026-sendSalesTransaction-request-accepted.json"
+            "../data/recorded/s2b-gw-2026-sendSalesTransaction-request-accepted.json"
         ))
         .unwrap()["request"]
             .clone(),

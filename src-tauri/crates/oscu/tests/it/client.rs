@@ -561,3 +561,15 @@ async fn frozen_requests_go_out_byte_for_byte_and_come_back_typed() {
     assert_eq!(script.seen("/etims-api/selectInvoiceDetails")[0].raw, format!("{{\"invcNo\":{number}}}"));
     assert!(client.read_back(number + 1).await.unwrap().is_none(), "another number is not this sale");
 }
+
+/// The sync engine sends from spawned tasks: every send future is `Send`.
+#[test]
+fn send_futures_are_send() {
+    fn spawnable<F: std::future::Future + Send>(_: F) {}
+    let client = direct_client("http://127.0.0.1:9", Some(KEY));
+    let sale = Frozen::<TrnsSalesSaveWrReq>::stored("{}");
+    let balances = Frozen::<Vec<StockMasterSaveReq>>::stored("[]");
+    spawnable(client.send(&sale));
+    spawnable(client.send_each(&balances));
+    spawnable(client.read_back(1));
+}

@@ -1,6 +1,7 @@
 //! Scripted fault injection (`/_sim/faults`): per function and per call number, added latency, an
-//! HTTP error status, a connection reset, a malformed body, a gateway failure inside HTTP 200, or
-//! the worst case: record the document, then hang past the client's timeout.
+//! HTTP error status, a connection reset, a malformed body, a gateway failure inside HTTP 200, a
+//! scripted KRA refusal, or the worst case: record the document, then hang past the client's
+//! timeout.
 
 use std::collections::BTreeMap;
 
@@ -29,6 +30,9 @@ pub enum Fault {
     GatewayFailure200,
     /// Process and record the call, then hold the answer for this many seconds.
     RecordThenHang { secs: u64 },
+    /// Answer with this KRA result code and message (as KRA's envelope on either front door)
+    /// without processing the call: a refusal KRA would give, on cue.
+    Refuse { code: String, message: String },
 }
 
 /// One line of a fault script.
@@ -63,6 +67,13 @@ impl Faults {
                 r.function == "*" || r.function == TOKEN || Function::ALL.iter().any(|f| is_named(*f, &r.function));
             if !known {
                 return Err(Error::FaultScript { reason: format!("unknown function \"{}\"", r.function) });
+            }
+            if let Fault::Refuse { code, .. } = &r.fault
+                && (code.len() != 3 || !code.bytes().all(|b| b.is_ascii_digit()) || code == "000" || code == "001")
+            {
+                return Err(Error::FaultScript {
+                    reason: format!("a refusal needs a KRA result code other than 000 and 001, found \"{code}\""),
+                });
             }
             if r.call == Some(0) {
                 return Err(Error::FaultScript {
@@ -133,5 +144,21 @@ mod tests {
         )
         .unwrap();
         assert_eq!(kinds, vec![Fault::LatencyMs { ms: 5 }, Fault::MalformedBody, Fault::GatewayFailure200]);
+        let refuse: Fault = serde_json::from_str(
+            r#"{"kind":"refuse","code":"910","message":"rsdQty mismatch. Expected: 1 but found: 2"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            refuse,
+            Fault::Refuse { code: "910".into(), message: "rsdQty mismatch. Expected: 1 but found: 2".into() }
+        );
+        for code in ["000", "001", "91", "9x0"] {
+            let rule = FaultRule {
+                function: "saveStockMaster".into(),
+                call: None,
+                fault: Fault::Refuse { code: code.into(), message: "m".into() },
+            };
+            assert!(faults.set(vec![rule]).is_err(), "{code}");
+        }
     }
 }

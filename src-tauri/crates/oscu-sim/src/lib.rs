@@ -1,12 +1,13 @@
 //! A strict local KRA eTIMS OSCU server: the direct-host and gateway front doors, device
 //! initialisation and keys, field/tax/sequence/stock/credit-note rules with KRA's codes and
-//! messages, signed receipts, SQLite-backed state, admin feeds and scripted faults.
+//! messages, signed receipts, SQLite-backed state, admin feeds, scripted faults and a call log.
 //!
 //! Used in-process by tests and the app's training mode ([`Simulator::start`]) and as the
 //! `oscu-sim` binary. The rules are listed, with their SPEC sections, in the crate README.
 
 mod admin;
 mod books;
+mod calls;
 mod clock;
 mod conn;
 mod error;
@@ -22,6 +23,7 @@ mod taxpayer;
 use std::{fmt, net::SocketAddr, path::PathBuf, str::FromStr, sync::Arc};
 
 pub use books::GatewayCredentials;
+pub use calls::Call;
 pub use error::{Error, Result};
 pub use faults::{Fault, FaultRule};
 pub use function::{Function, Host};
@@ -155,6 +157,33 @@ impl RunningSim {
 
     pub fn clear_faults(&self) {
         self.shared.faults().clear();
+    }
+
+    /// Starts logging every business call into an empty log (see [`Call`]); as
+    /// `POST /_sim/calls` does. Off until asked for.
+    pub fn record_calls(&self) {
+        self.shared.calls().start();
+    }
+
+    /// Stops logging; the calls logged so far stay readable.
+    pub fn stop_recording(&self) {
+        self.shared.calls().stop();
+    }
+
+    /// The calls logged since recording started, in arrival order (`GET /_sim/calls`).
+    pub fn calls(&self) -> Vec<Call> {
+        self.shared.calls().calls().to_vec()
+    }
+
+    /// The logged calls of `function` (a spec name, `saveTrnsSalesOsdc`, or a path on either front
+    /// door), in arrival order.
+    pub fn calls_of(&self, function: &str) -> Vec<Call> {
+        self.shared.calls().calls().iter().filter(|c| server::named(c, function)).cloned().collect()
+    }
+
+    /// Waits until the log holds `count` calls of `function` (or the simulator stops).
+    pub async fn wait_for_calls(&self, function: &str, count: usize) {
+        self.shared.wait_for_calls(function, count).await;
     }
 
     /// Adds a supplier's sale addressed to `tin`/`bhf_id` (a `saleList` entry: `spplrTin`,

@@ -22,6 +22,7 @@ use tokio::{net::TcpListener, sync::watch};
 use crate::{
     Error, Result, RunningSim, SimConfig, admin,
     books::{Books, GatewayCredentials},
+    calls::{Answered, Call, CallLog},
     clock,
     conn::{ConnectionHandle, ResettableListener},
     faults::{Fault, Faults, TOKEN},
@@ -42,6 +43,9 @@ pub struct Shared {
     reference: Reference,
     faults: Mutex<Faults>,
     tokens: Mutex<BTreeMap<String, Instant>>,
+    calls: Mutex<CallLog>,
+    /// Woken whenever a call is logged.
+    logged: tokio::sync::Notify,
     pub gateway: GatewayCredentials,
     stop: watch::Receiver<bool>,
 }
@@ -57,6 +61,28 @@ impl Shared {
 
     fn tokens(&self) -> MutexGuard<'_, BTreeMap<String, Instant>> {
         self.tokens.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub fn calls(&self) -> MutexGuard<'_, CallLog> {
+        self.calls.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn log_call(&self, answered: Answered) {
+        if self.calls().log(answered) {
+            self.logged.notify_waiters();
+        }
+    }
+
+    /// Waits until the log holds `count` calls of `function` (a spec name or path).
+    pub async fn wait_for_calls(&self, function: &str, count: usize) {
+        loop {
+            let logged = self.logged.notified();
+            let seen = self.calls().calls().iter().filter(|c| named(c, function)).count();
+            if seen >= count || *self.stop.borrow() {
+                return;
+            }
+            logged.await;
+        }
     }
 
     /// Runs an admin write and commits it.
@@ -125,6 +151,8 @@ pub async fn start(config: SimConfig) -> Result<RunningSim> {
         reference,
         faults: Mutex::new(Faults::default()),
         tokens: Mutex::new(BTreeMap::new()),
+        calls: Mutex::new(CallLog::default()),
+        logged: tokio::sync::Notify::new(),
         gateway,
         stop: stop_rx.clone(),
     });
@@ -150,6 +178,7 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/etims-oscu/api/v1/{*path}", any(gateway))
         .route("/v1/token/generate", any(token))
         .route("/_sim/faults", get(faults_get).post(faults_set).delete(faults_clear))
+        .route("/_sim/calls", get(calls_get).post(calls_record).delete(calls_stop))
         .route("/_sim/purchases", post(admin_supplier_sale))
         .route("/_sim/imports", post(admin_import))
         .route("/_sim/notices", post(admin_notice))
@@ -195,32 +224,47 @@ fn gateway_failure_body() -> Value {
     })
 }
 
-/// Applies a fault that replaces the answer; `None` lets the call go on.
-async fn apply_fault(s: &Shared, conn: &ConnectionHandle, fault: Option<&Fault>) -> Option<Response> {
-    match fault? {
+/// What KRA answered: its result code and message; `None` when no envelope was sent.
+type Result200 = Option<(String, String)>;
+
+/// Applies a fault that replaces the answer; `None` lets the call go on. `host` is `None` for the
+/// token endpoint.
+async fn apply_fault(
+    s: &Shared,
+    conn: &ConnectionHandle,
+    host: Option<Host>,
+    fault: Option<&Fault>,
+) -> Option<(Response, Result200)> {
+    let replaced = match fault? {
         Fault::LatencyMs { ms } => {
             s.pause(Duration::from_millis(*ms)).await;
-            None
+            return None;
         }
         Fault::HttpStatus { status } => {
             let code = StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            Some((code, code.canonical_reason().unwrap_or("Error").to_owned()).into_response())
+            (code, code.canonical_reason().unwrap_or("Error").to_owned()).into_response()
         }
         Fault::Reset => {
             conn.reset();
-            Some(StatusCode::OK.into_response())
+            StatusCode::OK.into_response()
         }
-        Fault::MalformedBody => Some(
-            (
-                StatusCode::OK,
-                [(header::CONTENT_TYPE, "application/json")],
-                "{\"resultCd\":\"000\",\"resultMsg\":\"Succ",
-            )
-                .into_response(),
-        ),
-        Fault::GatewayFailure200 => Some((StatusCode::OK, Json(gateway_failure_body())).into_response()),
-        Fault::RecordThenHang { .. } => None,
-    }
+        Fault::MalformedBody => {
+            (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], "{\"resultCd\":\"000\",\"resultMsg\":\"Succ")
+                .into_response()
+        }
+        Fault::GatewayFailure200 => (StatusCode::OK, Json(gateway_failure_body())).into_response(),
+        Fault::RecordThenHang { .. } => return None,
+        Fault::Refuse { code, message } => match host {
+            Some(host) => {
+                let answer = envelope_of(host, &clock::now_kra(), code, message, Value::Null);
+                return Some((answer, Some((code.clone(), message.clone()))));
+            }
+            None => {
+                (StatusCode::BAD_REQUEST, Json(json!({"error": code, "error_description": message}))).into_response()
+            }
+        },
+    };
+    Some((replaced, None))
 }
 
 async fn call(
@@ -235,11 +279,20 @@ async fn call(
     let Some(function) = function::from_path(host, &path) else {
         return (StatusCode::NOT_FOUND, Json(json!({"error": format!("no OSCU function at {path}")}))).into_response();
     };
+    let received = Instant::now();
     let fault = s.faults().next(function.spec_name(), Some(function));
-    if let Some(replaced) = apply_fault(&s, &conn, fault.as_ref()).await {
-        return replaced;
-    }
-    let response = process(&s, host, function, &method, &headers, &body);
+    let (response, result) = match apply_fault(&s, &conn, Some(host), fault.as_ref()).await {
+        Some(replaced) => replaced,
+        None => process(&s, host, function, &method, &headers, &body),
+    };
+    // Logged once answered, before any hang: a hung call was recorded all the same.
+    s.log_call(Answered {
+        function: function.spec_name().to_owned(),
+        body: String::from_utf8_lossy(&body).into_owned(),
+        fault: fault.clone(),
+        result,
+        received,
+    });
     if let Some(Fault::RecordThenHang { secs }) = fault {
         s.pause(Duration::from_secs(secs)).await;
     }
@@ -291,12 +344,19 @@ fn authenticate(books: &Books, headers: &HeaderMap) -> Result<Caller, Refusal> {
     }
 }
 
-fn process(s: &Shared, host: Host, function: Function, method: &Method, headers: &HeaderMap, body: &Bytes) -> Response {
+fn process(
+    s: &Shared,
+    host: Host,
+    function: Function,
+    method: &Method,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> (Response, Result200) {
     let now = clock::now_kra();
     if host == Host::Gateway
         && let Err(denied) = check_gateway_auth(s, headers)
     {
-        return *denied;
+        return (*denied, None);
     }
     let answer = (|| {
         if method != Method::POST {
@@ -328,12 +388,19 @@ fn process(s: &Shared, host: Host, function: Function, method: &Method, headers:
     envelope(host, &now, answer)
 }
 
-fn envelope(host: Host, now: &str, answer: kra::Answer) -> Response {
+fn envelope(host: Host, now: &str, answer: kra::Answer) -> (Response, Result200) {
     let (code, message, data) = match answer {
         Ok(Reply::Data(d)) => ("000", "Successful".to_owned(), d),
         Ok(Reply::Empty) => ("001", "There is no search result".to_owned(), Value::Null),
         Err(r) => (r.code, r.message, Value::Null),
     };
+    let response = envelope_of(host, now, code, &message, data);
+    (response, Some((code.to_owned(), message)))
+}
+
+/// KRA's envelope on `host`: as it is on the direct host; wrapped in `responseHeader` /
+/// `responseBody` (HTTP 400 unless `000`/`001`) on the gateway.
+fn envelope_of(host: Host, now: &str, code: &str, message: &str, data: Value) -> Response {
     let env = json!({"resultCd": code, "resultMsg": message, "resultDt": now, "data": data});
     match host {
         Host::Direct => (StatusCode::OK, Json(env)).into_response(),
@@ -364,7 +431,7 @@ async fn token(
     headers: HeaderMap,
 ) -> Response {
     let fault = s.faults().next(TOKEN, None);
-    if let Some(replaced) = apply_fault(&s, &conn, fault.as_ref()).await {
+    if let Some((replaced, _)) = apply_fault(&s, &conn, None, fault.as_ref()).await {
         return replaced;
     }
     let response = issue_token(&s, &query, &headers);
@@ -423,6 +490,31 @@ async fn faults_set(State(s): State<Arc<Shared>>, body: Bytes) -> Response {
 
 async fn faults_clear(State(s): State<Arc<Shared>>) -> Response {
     s.faults().clear();
+    Json(json!({"ok": true})).into_response()
+}
+
+// ---- admin: the call log
+
+/// Whether a logged call is of `function` (a spec name or a path on either front door).
+pub fn named(call: &Call, function: &str) -> bool {
+    call.function == function
+        || Function::ALL.iter().any(|f| f.spec_name() == call.function && function::is_named(*f, function))
+}
+
+async fn calls_get(State(s): State<Arc<Shared>>) -> Response {
+    let log = s.calls();
+    Json(json!({"recording": log.is_recording(), "calls": log.calls()})).into_response()
+}
+
+/// Starts recording into an empty log.
+async fn calls_record(State(s): State<Arc<Shared>>) -> Response {
+    s.calls().start();
+    Json(json!({"ok": true})).into_response()
+}
+
+/// Stops recording; the log stays readable.
+async fn calls_stop(State(s): State<Arc<Shared>>) -> Response {
+    s.calls().stop();
     Json(json!({"ok": true})).into_response()
 }
 

@@ -3,7 +3,7 @@
 # selector byte 0, i.e. direct host, HTTP 200), so the fuzzer starts from real shapes.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-recorded="$here/../../../../../shared/oscu/recorded"
+recorded="$here/../tests/data/recorded"
 out="$here/corpus/parse_response"
 mkdir -p "$out"
 for f in "$recorded"/*.json; do

@@ -15,17 +15,15 @@ use tokio::{sync::Mutex, time::Instant};
 
 use crate::{
     Error, Function, Result, Retry,
+    frozen::{Frozen, Kept, Request},
     response::{self, Door},
     wire::{
-        BhfCustSaveReq, BhfInsuranceSaveReq, BhfSearchReq, BhfUserSaveReq, Branch, BranchCustomer,
-        BranchCustomerListData, BranchListData, CmcKey, CodeClass, CodeListData, CodeSearchReq, Counter, CustSearchReq,
-        CustomerInfo, CustomerListData, CustomerListReq, DeviceVerificationReq, ImportItem, ImportItemListData,
-        ImportItemSearchReq, ImportItemUpdateReq, InitInfo, InvoiceDetailReq, ItemClass, ItemClassListData,
-        ItemClsSearchReq, ItemCompositionSaveReq, ItemInfo, ItemListData, ItemSaveReq, ItemSearchReq, Notice,
-        NoticeListData, NoticeSearchReq, PurchaseSale, PurchaseSaleListData, SalesListData, SalesReadBack,
-        SalesTransactionsReq, SecretText, StockIOSaveReq, StockMasterSaveReq, StockMove, StockMoveListData,
-        StockMoveReq, TaxpayerInfo, TaxpayerInfoData, TaxpayerInfoReq, TrnsPurchaseSalesReq, TrnsPurchaseSaveReq,
-        TrnsSalesSaveWrReq, TrnsSalesSaveWrResData,
+        BhfCustSaveReq, BhfInsuranceSaveReq, BhfSearchReq, BhfUserSaveReq, Branch, BranchCustomer, CmcKey, CodeClass,
+        CodeSearchReq, Counter, CustSearchReq, CustomerInfo, CustomerListReq, DeviceVerificationReq, ImportItem,
+        ImportItemSearchReq, ImportItemUpdateReq, InitInfo, ItemClass, ItemClsSearchReq, ItemCompositionSaveReq,
+        ItemInfo, ItemSaveReq, ItemSearchReq, Notice, NoticeSearchReq, PurchaseSale, SalesReadBack,
+        SalesTransactionsReq, SecretText, StockIOSaveReq, StockMasterSaveReq, StockMove, StockMoveReq, TaxpayerInfo,
+        TaxpayerInfoReq, TrnsPurchaseSalesReq, TrnsPurchaseSaveReq, TrnsSalesSaveWrReq, TrnsSalesSaveWrResData,
     },
 };
 
@@ -259,11 +257,6 @@ impl Client {
             .map_err(|e| with_retry_after(e, retry_after))
     }
 
-    async fn call<Req: Serialize, T: DeserializeOwned>(&self, function: Function, request: &Req) -> Result<Option<T>> {
-        let body = self.encode(function, request)?;
-        self.send_json(function, body).await
-    }
-
     /// POSTs with the right headers; on the gateway, fetches a token first and retries once with
     /// a fresh token after a 401.
     async fn exchange(
@@ -446,171 +439,163 @@ impl Client {
         Ok(info)
     }
 
+    /// Sends frozen request bytes: writes go out byte for byte; the few lookups the gateway wants
+    /// `tin`/`bhfId` inside get them added. Answers with the function's typed data.
+    pub async fn send<R: Request>(&self, frozen: &Frozen<R>) -> Result<R::Answer> {
+        let function = R::FUNCTION;
+        let body =
+            if self.door_kind() == Door::Gateway && function.gateway_wants_identity_in_body() && !function.is_write() {
+                let value: Value = serde_json::from_str(frozen.body())
+                    .map_err(|e| Error::ReadFrozen { function, reason: e.to_string() })?;
+                self.encode(function, &value)?
+            } else {
+                frozen.body().as_bytes().to_vec()
+            };
+        let data: Option<Value> = self.send_json(function, body).await?;
+        R::answer(data)
+    }
+
+    /// Sends a frozen batch one element per call, in order, each element's bytes as frozen;
+    /// stops at the first failure.
+    pub async fn send_each<R: Request>(&self, batch: &Frozen<Vec<R>>) -> Result<Vec<R::Answer>> {
+        let parts = batch.parts()?;
+        let mut answers = Vec::with_capacity(parts.len());
+        for part in &parts {
+            answers.push(self.send(part).await?);
+        }
+        Ok(answers)
+    }
+
+    async fn request<R: Request>(&self, request: &R) -> Result<R::Answer> {
+        self.send(&Frozen::new(request)?).await
+    }
+
     /// `selectCodeList`: code classes changed since `last_req_dt` (`YYYYMMDDhhmmss`).
     pub async fn select_codes(&self, last_req_dt: &str) -> Result<Vec<CodeClass>> {
-        let data: Option<CodeListData> =
-            self.call(Function::SelectCodeList, &CodeSearchReq { last_req_dt: last_req_dt.to_owned() }).await?;
-        Ok(data.map(|d| d.cls_list).unwrap_or_default())
+        self.request(&CodeSearchReq { last_req_dt: last_req_dt.to_owned() }).await
     }
 
     /// `selectItemClsList`.
     pub async fn select_item_classes(&self, last_req_dt: &str) -> Result<Vec<ItemClass>> {
-        let data: Option<ItemClassListData> =
-            self.call(Function::SelectItemClsList, &ItemClsSearchReq { last_req_dt: last_req_dt.to_owned() }).await?;
-        Ok(data.map(|d| d.item_cls_list).unwrap_or_default())
+        self.request(&ItemClsSearchReq { last_req_dt: last_req_dt.to_owned() }).await
     }
 
     /// `selectCustomer`: looks up a PIN; empty when KRA does not know it.
     pub async fn select_customer(&self, pin: &str) -> Result<Vec<CustomerInfo>> {
-        let data: Option<CustomerListData> =
-            self.call(Function::SelectCustomer, &CustSearchReq { custm_tin: pin.trim().to_owned() }).await?;
-        Ok(data.map(|d| d.cust_list).unwrap_or_default())
+        self.request(&CustSearchReq { custm_tin: pin.trim().to_owned() }).await
     }
 
     /// `selectBhfList`.
     pub async fn select_branches(&self, last_req_dt: &str) -> Result<Vec<Branch>> {
-        let data: Option<BranchListData> =
-            self.call(Function::SelectBhfList, &BhfSearchReq { last_req_dt: last_req_dt.to_owned() }).await?;
-        Ok(data.map(|d| d.bhf_list).unwrap_or_default())
+        self.request(&BhfSearchReq { last_req_dt: last_req_dt.to_owned() }).await
     }
 
     /// `selectNoticeList`.
     pub async fn select_notices(&self, last_req_dt: &str) -> Result<Vec<Notice>> {
-        let data: Option<NoticeListData> =
-            self.call(Function::SelectNoticeList, &NoticeSearchReq { last_req_dt: last_req_dt.to_owned() }).await?;
-        Ok(data.map(|d| d.notice_list).unwrap_or_default())
+        self.request(&NoticeSearchReq { last_req_dt: last_req_dt.to_owned() }).await
     }
 
     /// `saveBhfCustomer`.
     pub async fn save_branch_customer(&self, request: &BhfCustSaveReq) -> Result<()> {
-        self.call::<_, Value>(Function::SaveBhfCustomer, request).await.map(drop)
+        self.request(request).await
     }
 
     /// `saveBhfUser`.
     pub async fn save_branch_user(&self, request: &BhfUserSaveReq) -> Result<()> {
-        self.call::<_, Value>(Function::SaveBhfUser, request).await.map(drop)
+        self.request(request).await
     }
 
     /// `saveBhfInsurance`.
     pub async fn save_branch_insurance(&self, request: &BhfInsuranceSaveReq) -> Result<()> {
-        self.call::<_, Value>(Function::SaveBhfInsurance, request).await.map(drop)
+        self.request(request).await
     }
 
     /// `saveItem`.
     pub async fn save_item(&self, request: &ItemSaveReq) -> Result<()> {
-        self.call::<_, Value>(Function::SaveItem, request).await.map(drop)
+        self.request(request).await
     }
 
     /// `selectItemList`.
     pub async fn select_items(&self, last_req_dt: &str) -> Result<Vec<ItemInfo>> {
-        let data: Option<ItemListData> =
-            self.call(Function::SelectItemList, &ItemSearchReq { last_req_dt: last_req_dt.to_owned() }).await?;
-        Ok(data.map(|d| d.item_list).unwrap_or_default())
+        self.request(&ItemSearchReq { last_req_dt: last_req_dt.to_owned() }).await
     }
 
     /// `saveItemComposition`.
     pub async fn save_item_composition(&self, request: &ItemCompositionSaveReq) -> Result<()> {
-        self.call::<_, Value>(Function::SaveItemComposition, request).await.map(drop)
+        self.request(request).await
     }
 
     /// `selectImportItemList`.
     pub async fn select_import_items(&self, last_req_dt: &str) -> Result<Vec<ImportItem>> {
-        let data: Option<ImportItemListData> = self
-            .call(Function::SelectImportItemList, &ImportItemSearchReq { last_req_dt: last_req_dt.to_owned() })
-            .await?;
-        Ok(data.map(|d| d.item_list).unwrap_or_default())
+        let kept = self.request(&ImportItemSearchReq { last_req_dt: last_req_dt.to_owned() }).await?;
+        Ok(kept.into_iter().map(|k| k.value).collect())
     }
 
     /// `updateImportItem`.
     pub async fn update_import_item(&self, request: &ImportItemUpdateReq) -> Result<()> {
-        self.call::<_, Value>(Function::UpdateImportItem, request).await.map(drop)
+        self.request(request).await
     }
 
     /// `saveTrnsSalesOsdc`: a sale or credit note; returns the receipt data to persist and print.
     /// An accepted answer without the signature data is an [`Error::DecodeResponse`] (outcome
-    /// unknown): read the sale back with [`Client::select_invoice_details`].
+    /// unknown): read the sale back with [`Client::read_back`].
     pub async fn save_sales(&self, request: &TrnsSalesSaveWrReq) -> Result<TrnsSalesSaveWrResData> {
-        let function = Function::SaveTrnsSalesOsdc;
-        let data: Option<TrnsSalesSaveWrResData> = self.call(function, request).await?;
-        let data = data.ok_or(Error::DecodeResponse {
-            function,
-            reason: "KRA accepted the sale but sent no receipt data".into(),
-        })?;
-        // A receipt cannot be printed without these; KRA has the sale, so read it back instead.
-        let missing: Vec<&str> = [
-            ("intrlData", data.intrl_data.trim().is_empty()),
-            ("rcptSign", data.rcpt_sign.trim().is_empty()),
-            ("sdcDateTime", data.sdc_date_time.trim().is_empty()),
-        ]
-        .into_iter()
-        .filter_map(|(field, empty)| empty.then_some(field))
-        .collect();
-        if !missing.is_empty() {
-            return Err(Error::DecodeResponse {
-                function,
-                reason: format!("KRA accepted the sale but left out {}", missing.join(", ")),
-            });
-        }
-        Ok(data)
+        self.request(request).await.map(|kept| kept.value)
     }
 
     /// `selectTrnsPurchaseSalesList`: suppliers' sales naming this PIN.
     pub async fn select_purchase_sales(&self, last_req_dt: &str) -> Result<Vec<PurchaseSale>> {
         let request = TrnsPurchaseSalesReq { last_req_dt: last_req_dt.to_owned(), tin: None, bhf_id: None };
-        let data: Option<PurchaseSaleListData> = self.call(Function::SelectTrnsPurchaseSalesList, &request).await?;
-        Ok(data.map(|d| d.sale_list).unwrap_or_default())
+        Ok(self.request(&request).await?.into_iter().map(|k| k.value).collect())
     }
 
     /// `insertTrnsPurchase`.
     pub async fn insert_purchase(&self, request: &TrnsPurchaseSaveReq) -> Result<()> {
-        self.call::<_, Value>(Function::InsertTrnsPurchase, request).await.map(drop)
+        self.request(request).await
     }
 
     /// `selectStockMoveList`: stock other branches sent here.
     pub async fn select_stock_moves(&self, last_req_dt: &str) -> Result<Vec<StockMove>> {
-        let request = StockMoveReq { last_req_dt: last_req_dt.to_owned(), tin: None, bhf_id: None };
-        let data: Option<StockMoveListData> = self.call(Function::SelectStockMoveList, &request).await?;
-        Ok(data.map(|d| d.stock_list).unwrap_or_default())
+        self.request(&StockMoveReq { last_req_dt: last_req_dt.to_owned(), tin: None, bhf_id: None }).await
     }
 
     /// `insertStockIO`.
     pub async fn insert_stock_io(&self, request: &StockIOSaveReq) -> Result<()> {
-        self.call::<_, Value>(Function::InsertStockIO, request).await.map(drop)
+        self.request(request).await
     }
 
     /// `saveStockMaster`.
     pub async fn save_stock_master(&self, request: &StockMasterSaveReq) -> Result<()> {
-        self.call::<_, Value>(Function::SaveStockMaster, request).await.map(drop)
+        self.request(request).await
     }
 
     /// `selectInvoiceDetails` / `selectInvoiceDetail`: the stored sale with this `invcNo`, or `None`
     /// when KRA has none (how a timed-out sale is checked before resending).
     pub async fn select_invoice_details(&self, invc_no: u64) -> Result<Option<SalesReadBack>> {
-        let data: Option<SalesListData> =
-            self.call(Function::SelectInvoiceDetails, &InvoiceDetailReq { invc_no }).await?;
-        Ok(data.and_then(|d| d.sales_list.into_iter().next()))
+        Ok(self.read_back(invc_no).await?.map(|kept| kept.value))
+    }
+
+    /// The sale KRA stores under `invc_no` (the entry of its list with that number), with KRA's
+    /// JSON of the whole answer kept as evidence; `None` when KRA has no sale under that number.
+    pub async fn read_back(&self, invc_no: u64) -> Result<Option<Kept<SalesReadBack>>> {
+        let Some(list) = self.send(&crate::frozen::read_back_request(invc_no)?).await? else { return Ok(None) };
+        let json = list.json;
+        Ok(list.value.sales_list.into_iter().find(|s| s.invc_no.get() == invc_no).map(|value| Kept { value, json }))
     }
 
     /// Gateway only: `selectSalesTransactions`.
     pub async fn select_sales_transactions(&self, last_req_dt: &str) -> Result<Vec<SalesReadBack>> {
-        let data: Option<SalesListData> = self
-            .call(Function::SelectSalesTransactions, &SalesTransactionsReq { last_req_dt: last_req_dt.to_owned() })
-            .await?;
-        Ok(data.map(|d| d.sales_list).unwrap_or_default())
+        self.request(&SalesTransactionsReq { last_req_dt: last_req_dt.to_owned() }).await
     }
 
     /// Gateway only: `selectTaxpayerInfo`.
     pub async fn select_taxpayer_info(&self) -> Result<Option<TaxpayerInfo>> {
-        let request = TaxpayerInfoReq { tin: self.tin.clone(), bhf_id: self.bhf_id.clone() };
-        let data: Option<TaxpayerInfoData> = self.call(Function::SelectTaxpayerInfo, &request).await?;
-        Ok(data.and_then(|d| d.info))
+        self.request(&TaxpayerInfoReq { tin: self.tin.clone(), bhf_id: self.bhf_id.clone() }).await
     }
 
     /// Gateway only: `selectCustomerList`, the customers stored with `saveBhfCustomer`.
     pub async fn select_branch_customers(&self, last_req_dt: &str) -> Result<Vec<BranchCustomer>> {
-        let data: Option<BranchCustomerListData> =
-            self.call(Function::SelectCustomerList, &CustomerListReq { last_req_dt: last_req_dt.to_owned() }).await?;
-        Ok(data.map(|d| d.cust_list).unwrap_or_default())
+        self.request(&CustomerListReq { last_req_dt: last_req_dt.to_owned() }).await
     }
 }
 

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::Function;
+use crate::{Function, Refusal};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -52,6 +52,9 @@ pub enum Error {
     #[error("could not build the {function} request: {reason}")]
     EncodeRequest { function: Function, reason: String },
 
+    #[error("the stored {function} request could not be read: {reason}")]
+    ReadFrozen { function: Function, reason: String },
+
     #[error("{function} needs the communication key from device initialisation; initialise the device first")]
     MissingCmcKey { function: Function },
 
@@ -98,6 +101,7 @@ impl Error {
             // A garbled answer to a write leaves the outcome unknown: query before resending.
             Error::DecodeResponse { .. } => Retry::After(RETRY_AFTER_SERVER),
             Error::EncodeRequest { .. }
+            | Error::ReadFrozen { .. }
             | Error::MissingCmcKey { .. }
             | Error::InitWithoutKey
             | Error::Unsupported { .. }
@@ -113,9 +117,20 @@ impl Error {
         matches!(self, Error::Timeout { .. } | Error::DecodeResponse { .. } | Error::Connect { request_sent: true, .. })
     }
 
+    /// What KRA's answer says, classified ([`Refusal::classify`]): `None` when KRA gave neither a
+    /// result code nor a message (timeouts, connection failures, our own errors).
+    pub fn refusal(&self) -> Option<Refusal> {
+        let code = self.kra_code();
+        let message = self.kra_message();
+        if code.is_none() && message.is_none() {
+            return None;
+        }
+        Some(Refusal::classify(code, message.unwrap_or_default()))
+    }
+
     /// KRA 994: the record already exists. Callers treat it as "already recorded".
     pub fn is_duplicate(&self) -> bool {
-        self.kra_code() == Some("994")
+        self.refusal() == Some(Refusal::Duplicate)
     }
 
     /// The KRA result code (`resultCd`), when KRA gave one.
@@ -147,34 +162,29 @@ impl Error {
             | Error::Gateway { function, .. }
             | Error::DecodeResponse { function, .. }
             | Error::EncodeRequest { function, .. }
+            | Error::ReadFrozen { function, .. }
             | Error::Unsupported { function, .. }
             | Error::MissingCmcKey { function } => Some(*function),
             _ => None,
         }
     }
 
-    /// The number KRA says it expected, from its sequence messages: "Invc No: 5 is invalid, use
-    /// the expected value: 7", "Invalid invcNo sequence, expected: 7 but found: 5", "Invalid sarNo:
-    /// Expected: 3 but found: 4", "Invalid itemCd Sequence. Expected sequence ending with:
-    /// ********12". `sync` uses it to realign its numbering; other "expected" messages (amounts,
-    /// rates, `pkg`) give `None`.
+    /// The number KRA says it expected, from its sequence messages ([`Refusal::ExpectedNumber`]):
+    /// `sync` uses it to realign its numbering.
     pub fn expected_number(&self) -> Option<u64> {
-        self.kra_message().and_then(expected_number_in)
+        match self.refusal()? {
+            Refusal::ExpectedNumber { expected } => Some(expected),
+            _ => None,
+        }
     }
 
-    /// The remaining quantity KRA says it holds, from "rsdQty mismatch. Expected: 10 but found:
-    /// 12" (`saveStockMaster`), so `sync` can report or realign the stock balance.
+    /// The remaining quantity KRA says it holds, from a stock balance mismatch
+    /// ([`Refusal::StockBalanceMismatch`]), so `sync` can report or realign the stock balance.
     pub fn expected_quantity(&self) -> Option<domain::Qty> {
-        let message = self.kra_message()?;
-        let lower = message.to_ascii_lowercase();
-        if !lower.contains("rsdqty") {
-            return None;
+        match self.refusal()? {
+            Refusal::StockBalanceMismatch { expected } => expected,
+            _ => None,
         }
-        let after = &message[lower.find("expected")? + "expected".len()..];
-        let start = after.find(|c: char| c.is_ascii_digit() || c == '-')?;
-        let token: String =
-            after[start..].chars().take_while(|c| c.is_ascii_digit() || *c == '.' || *c == '-').collect();
-        crate::wire::Quantity::from_text(token.trim_end_matches('.')).map(domain::Qty::from)
     }
 }
 
@@ -191,25 +201,6 @@ pub fn retry_for_code(code: &str) -> Retry {
         // refusal): resending the same request would fail the same way.
         _ => Retry::Never,
     }
-}
-
-/// Finds the expected number in one of KRA's sequence messages.
-pub(crate) fn expected_number_in(message: &str) -> Option<u64> {
-    let lower = message.to_ascii_lowercase();
-    let is_sequence = ["invcno", "invc no", "sarno", "itemcd sequence"].iter().any(|k| lower.contains(k));
-    if !is_sequence {
-        return None;
-    }
-    let start = lower.find("expected")?;
-    let after = &message[start..];
-    // The first run of digits after "expected" (skipping the `*` mask and punctuation).
-    let digits_at = after.find(|c: char| c.is_ascii_digit())?;
-    let digits: String = after[digits_at..].chars().take_while(char::is_ascii_digit).collect();
-    let next = after[digits_at + digits.len()..].chars().next();
-    if next == Some('.') && after[digits_at + digits.len() + 1..].starts_with(|c: char| c.is_ascii_digit()) {
-        return None;
-    }
-    digits.parse().ok()
 }
 
 #[cfg(test)]
@@ -268,6 +259,31 @@ mod tests {
         assert!(!cut(Function::SaveItem, false).outcome_unknown());
         assert_eq!(Error::Token { status: Some(401), reason: "bad".into() }.retry(), Retry::Never);
         assert_eq!(Error::Token { status: None, reason: "down".into() }.retry(), Retry::After(RETRY_AFTER_SERVER));
+    }
+
+    #[test]
+    fn refusals_are_read_from_every_answer_that_carries_kra_s_words() {
+        let gateway = |code: Option<&str>, message: &str| Error::Gateway {
+            function: Function::SaveTrnsSalesOsdc,
+            status: 400,
+            code: code.map(str::to_owned),
+            message: message.into(),
+        };
+        for (e, expected) in [
+            (kra("994", "overlapping data"), Some(Refusal::Duplicate)),
+            (kra("901", "This device is not valid"), Some(Refusal::UnknownDevice)),
+            (gateway(None, "Insufficient Stock"), Some(Refusal::InsufficientStock)),
+            (
+                gateway(Some("910"), "Invalid sarNo: Expected: 3 but found: 4"),
+                Some(Refusal::ExpectedNumber { expected: 3 }),
+            ),
+            (Error::Timeout { function: Function::SaveItem, after: Duration::from_secs(1) }, None),
+            (Error::Connect { function: Function::SaveItem, reason: "refused".into(), request_sent: false }, None),
+        ] {
+            assert_eq!(e.refusal(), expected, "{e}");
+        }
+        assert!(!kra("910", "Invalid invcNo sequence, expected: 7 but found: 5").is_duplicate());
+        assert_eq!(kra("994", "Invalid invcNo sequence, expected: 7 but found: 5").expected_number(), None);
     }
 
     #[test]

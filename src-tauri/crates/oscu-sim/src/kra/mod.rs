@@ -197,10 +197,7 @@ mod tests {
         Discount, Item, ItemCode, ItemCodeParts, ItemType, Money, PaymentType, Qty, SaleDraft, SaleLineDraft,
         StockPolicy, TaxBand,
     };
-    use oscu::{
-        build::SaleHeader,
-        wire::{TrnsSalesSaveWrReq, UserStamp},
-    };
+    use oscu::wire::{SaleHeader, TrnsSalesSaveWrReq, UserStamp};
 
     use super::*;
 

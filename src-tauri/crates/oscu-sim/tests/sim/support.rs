@@ -9,8 +9,10 @@ use domain::{
 };
 use oscu::{
     Client, ClientConfig, FrontDoor, Function,
-    build::{SaleHeader, StockHeader},
-    wire::{ItemSaveReq, StockIOSaveReq, StockMasterSaveReq, TrnsSalesSaveWrReq, TrnsSalesSaveWrResData, UserStamp},
+    wire::{
+        ItemSaveReq, SaleHeader, StockHeader, StockIOSaveReq, StockMasterSaveReq, TrnsSalesSaveWrReq,
+        TrnsSalesSaveWrResData, UserStamp,
+    },
 };
 use oscu_sim::{DeviceSpec, RunningSim, SimConfig, Simulator};
 use serde_json::Value;

@@ -10,6 +10,9 @@
 //! Dates stay KRA strings here (`YYYYMMDD`, `YYYYMMDDhhmmss`, or the read-back forms); convert
 //! them with [`crate::time`].
 
+#[cfg(test)]
+mod build_tests;
+pub(crate) mod checks;
 mod envelope;
 mod lookups;
 mod numbers;
@@ -29,19 +32,21 @@ pub use lookups::{
 };
 pub use numbers::{Amount, Counter, Quantity, Rate};
 pub use purchase::{
-    PurchaseSale, PurchaseSaleItem, PurchaseSaleListData, TrnsPurchaseSalesReq, TrnsPurchaseSaveItem,
+    PurchaseHeader, PurchaseSale, PurchaseSaleItem, PurchaseSaleListData, TrnsPurchaseSalesReq, TrnsPurchaseSaveItem,
     TrnsPurchaseSaveReq,
 };
 pub use sales::{
-    InvoiceDetailReq, SalesListData, SalesReadBack, SalesReadBackItem, SalesReadBackReceipt, SalesTransactionsReq,
-    TaxBandFields, TrnsSalesSaveWrItem, TrnsSalesSaveWrReceipt, TrnsSalesSaveWrReq, TrnsSalesSaveWrResData,
+    InvoiceDetailReq, SaleHeader, SalesListData, SalesReadBack, SalesReadBackItem, SalesReadBackReceipt,
+    SalesTransactionsReq, TaxBandFields, TrnsSalesSaveWrItem, TrnsSalesSaveWrReceipt, TrnsSalesSaveWrReq,
+    TrnsSalesSaveWrResData,
 };
 pub use saves::{
     BhfCustSaveReq, BhfInsuranceSaveReq, BhfUserSaveReq, ImportItemUpdateReq, ItemCompositionSaveReq, ItemSaveReq,
     UserStamp,
 };
 pub use stock::{
-    StockIOItem, StockIOSaveReq, StockMasterSaveReq, StockMove, StockMoveItem, StockMoveListData, StockMoveReq,
+    StockHeader, StockIOItem, StockIOSaveReq, StockMasterSaveReq, StockMove, StockMoveItem, StockMoveListData,
+    StockMoveReq,
 };
 
 pub use crate::secret::{CmcKey, SecretText};

@@ -1,6 +1,9 @@
 //! Purchases: the feed of suppliers' sales to this PIN (`selectTrnsPurchaseSalesList`, §6.16) and
 //! recording/confirming a purchase (`insertTrnsPurchase`, §6.17).
 
+mod build;
+pub use build::PurchaseHeader;
+
 use serde::{Deserialize, Serialize};
 
 use super::{Amount, Counter, Quantity, Rate, SalesReadBackItem, TaxBandFields, text::opt};

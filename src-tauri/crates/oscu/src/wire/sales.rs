@@ -2,6 +2,9 @@
 //! and the read-backs `selectInvoiceDetails`/`selectInvoiceDetail` and `selectSalesTransactions`
 //! (§6.21).
 
+mod build;
+pub use build::SaleHeader;
+
 use serde::{Deserialize, Serialize};
 
 use super::{Amount, Counter, Quantity, Rate, text::opt};

@@ -2,6 +2,8 @@
 //! (§6.10), item composition (§6.12) and import approval (§6.14). KRA answers each with
 //! `data: null`.
 
+mod build;
+
 use serde::{Deserialize, Serialize};
 
 use super::{Amount, Quantity, SecretText};

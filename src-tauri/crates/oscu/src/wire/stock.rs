@@ -1,6 +1,9 @@
 //! Stock: movements sent to this branch (`selectStockMoveList`, §6.18), stock in/out
 //! (`insertStockIO`, §6.19) and the on-hand quantity (`saveStockMaster`, §6.20).
 
+mod build;
+pub use build::StockHeader;
+
 use serde::{Deserialize, Serialize};
 
 use super::{Amount, Counter, Quantity, text::opt};

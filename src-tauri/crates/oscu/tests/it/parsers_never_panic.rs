@@ -15,7 +15,7 @@ use oscu::{
 use proptest::prelude::*;
 use serde_json::Value;
 
-const RECORDED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../../shared/oscu/recorded");
+const RECORDED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/recorded");
 
 fn recorded_answers() -> &'static [Value] {
     static ANSWERS: OnceLock<Vec<Value>> = OnceLock::new();

@@ -1,6 +1,6 @@
-//! Every recorded KRA exchange in `shared/oscu/recorded` read into the typed models, with key
-//! values checked; and our own requests for the recorded accepted ones (sale, stock movement,
-//! item) compared with them field for field.
+//! Every recorded KRA exchange in `tests/data/recorded` (public examples, see its README) read into
+//! the typed models, with key values checked; and our own requests for the recorded accepted ones
+//! (sale, stock movement, item) compared with them field for field.
 
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] functions unwrap recorded data on purpose
 
@@ -12,19 +12,18 @@ use domain::{
 };
 use oscu::{
     Error, Function, Retry,
-    build::{SaleHeader, StockHeader},
     response::{self, Door},
     time::{parse_date, parse_date_time, parse_dcl_de},
     wire::{
         Branch, BranchCustomerListData, BranchListData, CodeListData, DeviceVerificationReq, ImportItemListData,
-        ItemClassListData, ItemListData, ItemSaveReq, NoticeListData, PurchaseSaleListData, SalesListData,
-        StockIOSaveReq, TaxpayerInfoData, TrnsSalesSaveWrReq, TrnsSalesSaveWrResData, UserStamp,
+        ItemClassListData, ItemListData, ItemSaveReq, NoticeListData, PurchaseSaleListData, SaleHeader, SalesListData,
+        StockHeader, StockIOSaveReq, TaxpayerInfoData, TrnsSalesSaveWrReq, TrnsSalesSaveWrResData, UserStamp,
     },
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-const RECORDED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../../shared/oscu/recorded");
+const RECORDED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/recorded");
 
 fn load(name: &str) -> Value {
     let path = Path::new(RECORDED).join(name);
@@ -230,6 +229,8 @@ fn initialize_error(name: &str) {
         assert!(matches!(e, Error::Gateway { status: 400, .. }), "{e:?}");
         assert!(e.kra_message().unwrap().contains("Query did not return a unique result: 4 results"));
         assert_eq!(e.retry(), Retry::Never);
+        // A damaged device record: KRA's own words explain it best (SPEC §13.4).
+        assert_eq!(e.refusal(), Some(oscu::Refusal::Other));
     }
 }
 

@@ -19,8 +19,8 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use oscu::{
-    Client, ClientConfig, CmcKey, Error, FrontDoor, Function, Retry, SecretText,
-    wire::{ItemSaveReq, StockMasterSaveReq},
+    Client, ClientConfig, CmcKey, Error, FrontDoor, Frozen, Function, Refusal, Retry, SecretText,
+    wire::{ItemSaveReq, StockMasterSaveReq, TrnsSalesSaveWrReq},
 };
 use serde_json::{Value, json};
 
@@ -35,6 +35,8 @@ struct Seen {
     query: Option<String>,
     headers: HeaderMap,
     body: Value,
+    /// The body exactly as received.
+    raw: String,
 }
 
 /// What the server answers on a path, in order; the last answer repeats.
@@ -74,6 +76,7 @@ async fn answer(State(script): State<Script>, method: Method, uri: Uri, headers:
         query: uri.query().map(str::to_owned),
         headers: headers.clone(),
         body: body_json,
+        raw: String::from_utf8_lossy(&body).into_owned(),
     });
     let reply = {
         let mut replies = script.replies.lock().unwrap();
@@ -153,7 +156,7 @@ fn header<'a>(seen: &'a Seen, name: &str) -> Option<&'a str> {
 }
 
 fn item_request() -> ItemSaveReq {
-    let recorded = include_str!("../../../../../shared/oscu/recorded/s2b-gw-2026-saveItem-request-accepted.json");
+    let recorded = include_str!("../data/recorded/s2b-gw-2026-saveItem-request-accepted.json");
     serde_json::from_value(serde_json::from_str::<Value>(recorded).unwrap()["request"].clone()).unwrap()
 }
 
@@ -288,7 +291,7 @@ async fn gateway_uses_its_paths_a_cached_bearer_token_and_the_app_id() {
 
     let request: oscu::wire::TrnsSalesSaveWrReq = serde_json::from_value(
         serde_json::from_str::<Value>(include_str!(
-            "../../../../../shared/oscu/recorded/s2b-gw-2026-sendSalesTransaction-request-accepted.json"
+            "../data/recorded/s2b-gw-2026-sendSalesTransaction-request-accepted.json"
         ))
         .unwrap()["request"]
             .clone(),
@@ -507,4 +510,66 @@ fn bad_settings_are_refused_with_a_clear_reason() {
     ))
     .unwrap_err();
     assert!(e.to_string().contains("consumer secret"), "{e}");
+}
+
+/// Frozen bytes leave exactly as stored (here in a spelling serde would never write), a batch goes
+/// out one element per call with each element's bytes, and each answer comes back typed.
+#[tokio::test]
+async fn frozen_requests_go_out_byte_for_byte_and_come_back_typed() {
+    let script = Script::default();
+    let base = serve(&script).await;
+    let client = direct_client(&base, Some(KEY));
+    let recorded: Value =
+        serde_json::from_str(include_str!("../data/recorded/s2b-gw-2026-sendSalesTransaction-request-accepted.json"))
+            .unwrap();
+    let stored = serde_json::to_string_pretty(&recorded["request"]).unwrap();
+    let frozen = Frozen::<TrnsSalesSaveWrReq>::stored(stored.clone());
+    assert_eq!(frozen.number(), recorded["request"]["invcNo"].as_u64());
+    let receipt = json!({"curRcptNo": "4", "totRcptNo": 9, "intrlData": "INTRL", "rcptSign": "SIGN",
+        "sdcDateTime": "20260918110154"});
+    script.on("/etims-api/saveTrnsSalesOsdc", vec![ok(receipt.clone()), ok(json!({"curRcptNo": 5, "totRcptNo": 10}))]);
+    let signed = client.send(&frozen).await.unwrap();
+    assert_eq!(script.seen("/etims-api/saveTrnsSalesOsdc")[0].raw, stored, "not re-encoded");
+    assert_eq!((signed.value.cur_rcpt_no.get(), signed.value.rcpt_sign.as_str()), (4, "SIGN"));
+    assert_eq!(signed.json, receipt.to_string(), "KRA's JSON kept as evidence");
+    // Accepted without a signature: the outcome is unknown, so the sale must be read back.
+    let e = client.send(&frozen).await.unwrap_err();
+    assert!(e.outcome_unknown() && e.to_string().contains("rcptSign"), "{e}");
+
+    let balances = Frozen::batch(&[stock_master(), stock_master()]).unwrap();
+    script.on("/etims-api/saveStockMaster", vec![ok(Value::Null)]);
+    assert_eq!(client.send_each(&balances).await.unwrap().len(), 2);
+    let sent: Vec<String> = script.seen("/etims-api/saveStockMaster").into_iter().map(|s| s.raw).collect();
+    let parts: Vec<String> = balances.parts().unwrap().into_iter().map(Frozen::into_body).collect();
+    assert_eq!(sent, parts);
+    script.on(
+        "/etims-api/saveStockMaster",
+        vec![Reply::Json(200, json!({"resultCd": "910", "resultMsg": "rsdQty mismatch. Expected: 4 but found: 5"}))],
+    );
+    let e = client.send_each(&balances).await.unwrap_err();
+    assert_eq!(e.refusal(), Some(Refusal::StockBalanceMismatch { expected: Some(domain::Qty::whole(4)) }));
+    assert_eq!(script.seen("/etims-api/saveStockMaster").len(), 3, "stops at the first refusal");
+
+    let read_back: Value =
+        serde_json::from_str(include_str!("../data/recorded/s2b-gw-2026-selectInvoiceDetail.json")).unwrap();
+    let data = read_back["response"]["rawResponse"]["data"].clone();
+    let number = data["salesList"][0]["invcNo"].as_u64().unwrap();
+    script.on("/etims-api/selectInvoiceDetails", vec![ok(data.clone())]);
+    let found = client.read_back(number).await.unwrap().unwrap();
+    assert_eq!(found.value.invc_no.get(), number);
+    assert_eq!(found.json, data.to_string());
+    assert_eq!(script.seen("/etims-api/selectInvoiceDetails")[0].raw, format!("{{\"invcNo\":{number}}}"));
+    assert!(client.read_back(number + 1).await.unwrap().is_none(), "another number is not this sale");
+}
+
+/// The sync engine sends from spawned tasks: every send future is `Send`.
+#[test]
+fn send_futures_are_send() {
+    fn spawnable<F: std::future::Future + Send>(_: F) {}
+    let client = direct_client("http://127.0.0.1:9", Some(KEY));
+    let sale = Frozen::<TrnsSalesSaveWrReq>::stored("{}");
+    let balances = Frozen::<Vec<StockMasterSaveReq>>::stored("[]");
+    spawnable(client.send(&sale));
+    spawnable(client.send_each(&balances));
+    spawnable(client.read_back(1));
 }

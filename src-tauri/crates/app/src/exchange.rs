@@ -459,8 +459,31 @@ fn column(headers: &[String], names: &[&str]) -> Option<usize> {
     headers.iter().position(|h| names.iter().any(|n| h.trim().trim_start_matches('*').eq_ignore_ascii_case(n)))
 }
 
+/// Why a row's tax column names no band.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum BandProblem {
+    /// A rate name or letter Duka does not know.
+    Unknown(String),
+    /// QuickBooks' "Taxable" column says no, and no TaxBand column says which untaxed band.
+    NotTaxable,
+}
+
+impl std::fmt::Display for BandProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BandProblem::Unknown(text) => write!(
+                f,
+                "tax \"{text}\" is not a band Duka knows: use A (exempt), B (16%), C (zero-rated), D (non-VAT) or E (8%)"
+            ),
+            BandProblem::NotTaxable => f.write_str(
+                "QuickBooks marks it not taxable: add a TaxBand column saying A (exempt), C (zero-rated) or D (non-VAT)",
+            ),
+        }
+    }
+}
+
 /// A tax band from a band letter or a tax rate name as Xero or QuickBooks shows it.
-fn band_from(text: &str) -> std::result::Result<TaxBand, String> {
+fn band_from(text: &str) -> std::result::Result<TaxBand, BandProblem> {
     let t = text.trim().to_ascii_lowercase();
     if let Ok(b) = t.to_ascii_uppercase().parse::<TaxBand>() {
         return Ok(b);
@@ -476,9 +499,7 @@ fn band_from(text: &str) -> std::result::Result<TaxBand, String> {
     } else if t.contains("no vat") || t.contains("non") || t.contains("out of scope") {
         TaxBand::D
     } else {
-        return Err(format!(
-            "tax \"{text}\" is not a band Duka knows: use A (exempt), B (16%), C (zero-rated), D (non-VAT) or E (8%)"
-        ));
+        return Err(BandProblem::Unknown(text.to_owned()));
     };
     Ok(band)
 }
@@ -558,9 +579,7 @@ fn parse_items(csv_text: &str, defaults: &ImportDefaults) -> Result<(ItemFileFor
         } else if format == ItemFileFormat::QuickBooks {
             match field(tax).to_ascii_lowercase().as_str() {
                 "yes" | "true" | "taxable" => Ok(TaxBand::B),
-                "" | "no" | "false" => Err("QuickBooks marks it not taxable: add a TaxBand column saying A (exempt), \
-                                            C (zero-rated) or D (non-VAT)"
-                    .to_owned()),
+                "" | "no" | "false" => Err(BandProblem::NotTaxable),
                 other => band_from(other),
             }
         } else {
@@ -617,7 +636,7 @@ fn parse_items(csv_text: &str, defaults: &ImportDefaults) -> Result<(ItemFileFor
             }
             (price, band, opening, item_type) => {
                 problems.extend(price.err());
-                problems.extend(band.err());
+                problems.extend(band.err().map(|e| e.to_string()));
                 problems.extend(opening.err());
                 problems.extend(item_type.err());
                 errors.push(RowError { line: *line, message: problems.join("; ") });

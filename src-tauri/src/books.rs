@@ -63,7 +63,7 @@ fn report_of(q: &ReportQuery) -> Result<Report> {
     })
 }
 
-/// The paper to save the report's PDF on: none, just show it.
+/// The paper to save the report's PDF on; none when the report is only shown.
 fn paper(input: Option<&str>) -> Result<Option<app::Paper>> {
     input
         .map(|p| p.parse().map_err(|_| UiError::invalid("paper", "paper", format!("\"{p}\": choose 58, 80 or a4"))))

@@ -58,13 +58,9 @@ pub(crate) fn item_spec(
     }
 }
 
+/// A paper size in any spelling `receipt::Paper` accepts (80, 58mm, A4...), as a usage error if none.
 pub(crate) fn paper(input: &str) -> anyhow::Result<Paper> {
-    match input.trim().to_ascii_lowercase().trim_end_matches("mm") {
-        "80" => Ok(Paper::Roll80),
-        "58" => Ok(Paper::Roll58),
-        "a4" => Ok(Paper::A4),
-        other => Err(usage(format!("paper \"{other}\": choose 80, 58 or a4"))),
-    }
+    input.parse().map_err(|_| usage(format!("paper \"{}\": choose 80, 58 or a4", input.trim())))
 }
 
 pub(crate) fn environment(input: &str) -> anyhow::Result<store::Environment> {

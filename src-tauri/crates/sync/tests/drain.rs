@@ -381,7 +381,7 @@ async fn compositions_queue_offline_wait_for_registrations_and_a_refused_one_is_
     let meta = common::meta(sync::Clock::now(shop.clock.as_ref()));
     let rows = shop
         .store
-        .write(|tx| {
+        .write(|tx| -> store::Result<_> {
             let mut rows = store::items::save_composition(
                 tx,
                 &juice.code,

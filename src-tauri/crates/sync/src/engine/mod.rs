@@ -21,6 +21,10 @@ use store::{
 };
 use tokio::sync::watch;
 
+mod decide;
+
+use decide::{Failure, Sent, Settle};
+
 use crate::{
     Clock, ExplainContext, Result, Transport, backoff,
     clock::add,
@@ -933,77 +937,91 @@ impl Engine {
         Ok(None)
     }
 
+    /// Acts on what [`decide::decide`] makes of KRA's refusal of the call.
     async fn settle_failure(&self, row: &OutboxRow, prepared: &Prepared, e: &oscu::Error) -> Result<Outcome> {
-        if e.is_duplicate() {
-            // 994: KRA has this exact document already.
-            let signature = match (row.kind, prepared.number) {
-                (OutboxKind::Sale | OutboxKind::CreditNote, Some(number)) => {
-                    match self.read_back(number, &prepared.body).await {
-                        Ok(Some(found)) => found.adopted(row, number),
-                        Ok(None) => {
-                            return self
-                                .retry(
-                                    row,
-                                    &oscu::Error::DecodeResponse {
+        let sent = Sent { kind: row.kind, number: prepared.number, resend: prepared.resend };
+        let mut failure = Failure::of(row.kind, e);
+        loop {
+            match decide::decide(sent, failure) {
+                Settle::AlreadyRecorded => {
+                    // 994: KRA has this exact document already.
+                    let signature = match (row.kind, prepared.number) {
+                        (OutboxKind::Sale | OutboxKind::CreditNote, Some(number)) => {
+                            match self.read_back(number, &prepared.body).await {
+                                Ok(Some(found)) => found.adopted(row, number),
+                                Ok(None) => {
+                                    let reason =
+                                        format!("KRA says invoice {number} is recorded but cannot show it yet");
+                                    let e = oscu::Error::DecodeResponse {
                                         function: Function::SelectInvoiceDetails,
-                                        reason: format!("KRA says invoice {number} is recorded but cannot show it yet"),
-                                    },
-                                )
-                                .await;
+                                        reason,
+                                    };
+                                    return self.retry(row, &e).await;
+                                }
+                                Err(e) => return self.retry(row, &e).await,
+                            }
                         }
-                        Err(e) => return self.retry(row, &e).await,
-                    }
+                        _ => None,
+                    };
+                    self.record_success(row, prepared.number, signature, true).await?;
+                    return Ok(Outcome::AlreadyRecorded);
                 }
-                _ => None,
-            };
-            self.record_success(row, prepared.number, signature, true).await?;
-            return Ok(Outcome::AlreadyRecorded);
-        }
-        if let (Some(expected), Some(number), Some(counter)) =
-            (e.expected_number(), prepared.number, row.kind.kra_counter())
-        {
-            let expected = i64::try_from(expected).unwrap_or(i64::MAX);
-            if prepared.resend && expected == number + 1 {
-                // KRA moved past our number: the earlier send was recorded.
-                if matches!(row.kind, OutboxKind::Sale | OutboxKind::CreditNote) {
+                Settle::EarlierSendRecorded { expected } => {
+                    // KRA moved past our number: the earlier send was recorded.
+                    let number = prepared.number.unwrap_or_default();
+                    if !matches!(row.kind, OutboxKind::Sale | OutboxKind::CreditNote) {
+                        self.record_success(row, Some(number), None, true).await?;
+                        return Ok(Outcome::AlreadyRecorded);
+                    }
                     match self.read_back(number, &prepared.body).await {
                         Ok(Some(found)) => {
                             let signature = found.adopted(row, number);
                             self.record_success(row, Some(number), signature, true).await?;
                             return Ok(Outcome::AlreadyRecorded);
                         }
-                        Ok(None) => {}
+                        // KRA cannot show it: its counter is elsewhere.
+                        Ok(None) => return self.realign_to(row, prepared, expected, e).await,
                         Err(e) => return self.retry(row, &e).await,
                     }
-                } else {
-                    self.record_success(row, Some(number), None, true).await?;
-                    return Ok(Outcome::AlreadyRecorded);
                 }
-            }
-            if expected != number {
-                self.realign(row, counter, number, expected, e).await?;
-                return Ok(Outcome::Realigned);
+                Settle::Realign { expected } => return self.realign_to(row, prepared, expected, e).await,
+                Settle::LookForQueuedStock => {
+                    failure.stock_queued = Some(self.waits_for_queued_stock(row, e, &prepared.body).await?);
+                }
+                Settle::WaitForStock => {
+                    let (row, number, error) = (row.clone(), prepared.number, e.to_string());
+                    self.off_runtime(move |engine| {
+                        let now = engine.now();
+                        engine
+                            .store()
+                            .write(|tx| outbox::defer_for_stock(tx, &row, number, &error, now))
+                            .during("put a sale back until its stock reaches KRA")
+                    })
+                    .await?;
+                    return Ok(Outcome::Deferred);
+                }
+                Settle::Park => {
+                    let message = e.kra_message().map_or_else(|| e.to_string(), str::to_owned);
+                    self.park(row, prepared.number, e.kra_code(), &message).await?;
+                    return Ok(Outcome::Parked);
+                }
+                Settle::Retry => return self.retry(row, e).await,
             }
         }
-        if e.retry() == Retry::Never && self.waits_for_queued_stock(row, e, &prepared.body).await? {
-            let (row, number, error) = (row.clone(), prepared.number, e.to_string());
-            self.off_runtime(move |engine| {
-                let now = engine.now();
-                engine
-                    .store()
-                    .write(|tx| outbox::defer_for_stock(tx, &row, number, &error, now))
-                    .during("put a sale back until its stock reaches KRA")
-            })
-            .await?;
-            return Ok(Outcome::Deferred);
+    }
+
+    /// [`Engine::realign`] of the row's counter from the number it carried to KRA's `expected`.
+    async fn realign_to(
+        &self,
+        row: &OutboxRow,
+        prepared: &Prepared,
+        expected: i64,
+        e: &oscu::Error,
+    ) -> Result<Outcome> {
+        if let (Some(counter), Some(number)) = (row.kind.kra_counter(), prepared.number) {
+            self.realign(row, counter, number, expected, e).await?;
         }
-        match e.retry() {
-            Retry::Never => {
-                self.park(row, prepared.number, e.kra_code(), e.kra_message().unwrap_or(&e.to_string())).await?;
-                Ok(Outcome::Parked)
-            }
-            Retry::Now | Retry::After(_) => self.retry(row, e).await,
-        }
+        Ok(Outcome::Realigned)
     }
 
     /// Whether KRA refused a sale for stock that Duka has recorded but not yet sent (an earlier

@@ -7,7 +7,7 @@
 use domain::DateTime;
 use rusqlite::{OptionalExtension, params};
 
-use super::{OutboxKind, OutboxRow, OutboxState, mark_done, mark_retry, park, unclaim};
+use super::{OutboxKind, OutboxRow, OutboxState, Refusal, mark_done, mark_retry, park_with_refusal, unclaim};
 use crate::{
     KraCounter, KraSignature, Reader, Result, Tx, audit, bridge::let_others_run, codec, credit_notes, error::During,
     numbering, sales, settings,
@@ -331,13 +331,13 @@ pub fn realign(
 }
 
 /// KRA refused the row for good: the number still reserved for it given back (with any reserved
-/// after it), the row parked with `explained`, and an audit entry with KRA's own message.
+/// after it), the row parked with the refusal in parts (see [`super::park_with_refusal`]), and an
+/// audit entry with KRA's own message.
 pub fn park_refused(
     tx: &Tx<'_>,
     row: &OutboxRow,
     number: Option<i64>,
-    explained: &str,
-    kra_message: &str,
+    refusal: &Refusal,
     user: &str,
     now: DateTime,
 ) -> Result<()> {
@@ -347,8 +347,8 @@ pub fn park_refused(
         numbering::release(tx, counter, n, now)?;
         numbering::release_above(tx, counter, n, now)?;
     }
-    park(tx, row.id, explained)?;
-    audit::append(tx, now, user, "kra_refused", Some(row.document), Some(kra_message))?;
+    park_with_refusal(tx, row.id, refusal)?;
+    audit::append(tx, now, user, "kra_refused", Some(row.document), Some(&refusal.kra_message))?;
     Ok(())
 }
 
@@ -667,17 +667,26 @@ mod tests {
         let store = Store::open_in_memory().unwrap();
         let rows = three_claimed_sales(&store);
         let t = testing::now();
-        store
-            .write(|tx| {
-                park_refused(tx, &rows[1], Some(2), "Item not registered — sync items", "item not found", "sync", t)
-            })
-            .unwrap();
+        let refused = Refusal {
+            kra_code: Some("910".into()),
+            kra_message: "item not found ".into(),
+            reason: "KRA does not know this item yet".into(),
+            fix: "sync items first".into(),
+        };
+        store.write(|tx| park_refused(tx, &rows[1], Some(2), &refused, "sync", t)).unwrap();
         assert_eq!(open_numbers(&store), Some(1));
         let r = store.read(|c| row(c, rows[1].id)).unwrap();
-        assert_eq!((r.state, r.last_error.as_deref()), (OutboxState::Parked, Some("Item not registered — sync items")));
-        assert_eq!(last_audit(&store), ("kra_refused".into(), Some("item not found".into())));
+        assert_eq!((r.state, r.refusal.as_ref()), (OutboxState::Parked, Some(&refused)));
+        // The one-line form rows parked before the parts were kept.
+        assert_eq!(
+            r.last_error.as_deref(),
+            Some("KRA does not know this item yet — sync items first. (KRA: item not found)")
+        );
+        assert_eq!(last_audit(&store), ("kra_refused".into(), Some("item not found ".into())));
         // A number the row no longer holds is left alone.
-        store.write(|tx| park_refused(tx, &rows[0], Some(5), "refused", "refused", "sync", t)).unwrap();
+        let no_code = Refusal { kra_code: None, ..refused };
+        store.write(|tx| park_refused(tx, &rows[0], Some(5), &no_code, "sync", t)).unwrap();
+        assert_eq!(store.read(|c| row(c, rows[0].id)).unwrap().refusal, Some(no_code));
         assert_eq!(open_numbers(&store), Some(1));
     }
 

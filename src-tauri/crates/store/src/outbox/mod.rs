@@ -144,13 +144,31 @@ pub struct OutboxRow {
     pub state: OutboxState,
     pub attempts: i64,
     pub next_attempt_at: DateTime,
+    /// The last failure, as one line. For a row parked before migration 0010 it is the only record
+    /// of the refusal ("reason — fix. (KRA: message)"); later rows also have [`OutboxRow::refusal`].
     pub last_error: Option<String>,
+    /// Why KRA refused a parked row, in parts (rows parked since migration 0010).
+    pub refusal: Option<Refusal>,
     pub kra_number: Option<i64>,
     /// The exact bytes sent, frozen before the first send.
     pub request_body: Option<String>,
     pub created_at: DateTime,
     pub done_at: Option<DateTime>,
     pub depends_on: Vec<i64>,
+}
+
+/// KRA's refusal of a parked row, kept apart: KRA's own code and message, and Duka's explanation
+/// for the shopkeeper.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// KRA's result code (e.g. "910"), when KRA sent one.
+    pub kra_code: Option<String>,
+    /// KRA's message, verbatim.
+    pub kra_message: String,
+    /// What went wrong, in the shopkeeper's words.
+    pub reason: String,
+    /// How to fix it.
+    pub fix: String,
 }
 
 /// Counts for the status bar.
@@ -163,9 +181,15 @@ pub struct OutboxCounts {
 }
 
 const COLUMNS: &str = "id, kind, document_kind, document_id, item_code, state, attempts, next_attempt_at, last_error, \
-                       kra_number, request_body, created_at, done_at";
+                       kra_number, request_body, created_at, done_at, kra_code, kra_message, refusal_reason, \
+                       refusal_fix";
 
-type RawRow = (
+type RawRow = (RawHead, RawRefusal);
+
+/// KRA's code and message, Duka's reason and fix.
+type RawRefusal = (Option<String>, Option<String>, Option<String>, Option<String>);
+
+type RawHead = (
     i64,
     String,
     String,
@@ -182,6 +206,10 @@ type RawRow = (
 );
 
 fn raw(r: &Row<'_>) -> rusqlite::Result<RawRow> {
+    Ok((raw_head(r)?, (r.get(13)?, r.get(14)?, r.get(15)?, r.get(16)?)))
+}
+
+fn raw_head(r: &Row<'_>) -> rusqlite::Result<RawHead> {
     Ok((
         r.get(0)?,
         r.get(1)?,
@@ -200,7 +228,11 @@ fn raw(r: &Row<'_>) -> rusqlite::Result<RawRow> {
 }
 
 fn decode(conn: &Reader<'_>, raw: RawRow) -> Result<OutboxRow> {
-    let (id, kind, dkind, did, item, state, attempts, next, err, kra, body, created, done) = raw;
+    let ((id, kind, dkind, did, item, state, attempts, next, err, kra, body, created, done), refusal) = raw;
+    let refusal = match refusal {
+        (kra_code, Some(kra_message), Some(reason), Some(fix)) => Some(Refusal { kra_code, kra_message, reason, fix }),
+        _ => None,
+    };
     let mut stmt = conn
         .prepare_cached("SELECT depends_on FROM outbox_deps WHERE outbox_id = ?1 ORDER BY depends_on")
         .during("read outbox dependencies")?;
@@ -218,6 +250,7 @@ fn decode(conn: &Reader<'_>, raw: RawRow) -> Result<OutboxRow> {
         attempts,
         next_attempt_at: codec::datetime(&next)?,
         last_error: err,
+        refusal,
         kra_number: kra,
         request_body: body,
         created_at: codec::datetime(&created)?,
@@ -388,7 +421,8 @@ pub fn freeze_first_request(tx: &Tx<'_>, id: i64, body: &str) -> Result<()> {
 pub fn mark_done(tx: &Tx<'_>, id: i64, kra_number: Option<i64>, now: DateTime) -> Result<()> {
     let done: Option<(String, String, i64)> = tx
         .prepare_cached(
-            "UPDATE outbox SET state = 'done', done_at = ?2, kra_number = coalesce(?3, kra_number), last_error = NULL
+            "UPDATE outbox SET state = 'done', done_at = ?2, kra_number = coalesce(?3, kra_number), last_error = NULL,
+                 kra_code = NULL, kra_message = NULL, refusal_reason = NULL, refusal_fix = NULL
              WHERE id = ?1 AND state = 'in_flight'
              RETURNING kind, document_kind, document_id",
         )
@@ -434,6 +468,19 @@ pub fn park(tx: &Tx<'_>, id: i64, error: &str) -> Result<()> {
     require(tx, id, &[OutboxState::InFlight, OutboxState::Pending], "parked")?;
     tx.execute("UPDATE outbox SET state = 'parked', last_error = ?2 WHERE id = ?1", params![id, error])
         .during("park a call")?;
+    Ok(())
+}
+
+/// [`park`] with KRA's refusal kept in parts; `last_error` gets the one-line form
+/// "reason — fix. (KRA: message)" that rows parked before migration 0010 have.
+pub fn park_with_refusal(tx: &Tx<'_>, id: i64, refusal: &Refusal) -> Result<()> {
+    let Refusal { kra_code, kra_message, reason, fix } = refusal;
+    park(tx, id, &format!("{reason} — {fix}. (KRA: {})", kra_message.trim()))?;
+    tx.execute(
+        "UPDATE outbox SET kra_code = ?2, kra_message = ?3, refusal_reason = ?4, refusal_fix = ?5 WHERE id = ?1",
+        params![id, kra_code, kra_message, reason, fix],
+    )
+    .during("park a call")?;
     Ok(())
 }
 
@@ -593,6 +640,8 @@ mod tests {
         assert_eq!((counts.pending, counts.in_flight, counts.parked), (2, 1, 1));
         assert_eq!(counts.last_success, Some(t));
         assert_eq!(store.read(parked).unwrap()[0].last_error.as_deref(), Some("Invalid pkgUnitCd"));
+        // Parked with one line only (as before migration 0010): readable, with no parts.
+        assert_eq!(store.read(parked).unwrap()[0].refusal, None);
         // Fixed and retried: the chain moves again.
         store.write(|tx| unpark(tx, item, at("20261121100200"))).unwrap();
         assert_eq!(claim(&store, "20261121100200"), [item]);

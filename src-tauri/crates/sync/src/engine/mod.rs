@@ -1114,11 +1114,16 @@ impl Engine {
         let now = self.now();
         let context = self.explain_context(row, message);
         let explanation = explain(row.kind, code, message, &context);
-        let text = format!("{} — {}. (KRA: {})", explanation.message, explanation.fix, message.trim());
+        let refusal = outbox::Refusal {
+            kra_code: code.map(str::to_owned),
+            kra_message: message.to_owned(),
+            reason: explanation.message,
+            fix: explanation.fix,
+        };
         tracing::warn!(outbox = row.id, kra_code = code, kra_message = message, "KRA refused a call; parked");
         let user = &self.inner.config.user_name;
         self.store()
-            .write(|tx| outbox::park_refused(tx, row, number, &text, message, user, now))
+            .write(|tx| outbox::park_refused(tx, row, number, &refusal, user, now))
             .during("park a refused call")
     }
 

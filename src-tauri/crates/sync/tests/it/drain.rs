@@ -4,8 +4,6 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
 use std::{
     sync::{
         Arc, Mutex,
@@ -14,7 +12,7 @@ use std::{
     time::Duration,
 };
 
-use common::{BHF, Shop, TIN};
+use crate::common::{self, BHF, Shop, TIN};
 use oscu_sim::{Fault, FaultRule};
 
 fn down() -> Vec<FaultRule> {

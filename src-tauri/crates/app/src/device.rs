@@ -271,7 +271,7 @@ impl Duka {
             .transpose()
             .map_err(|e| Error::invalid("gateway", format!("cannot store the gateway settings: {e}")))?;
         let user = self.options().user.clone();
-        self.store().write(|tx| {
+        self.store().write(|tx| -> Result<_> {
             store::settings::save_device_settings(tx, settings, now)?;
             store::settings::save_secret(tx, SecretName::CommunicationKey, &Secret::new(key), now)?;
             if let Some(g) = &gateway_json {

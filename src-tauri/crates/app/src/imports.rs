@@ -38,7 +38,7 @@ impl Duka {
     /// quantity.
     pub fn accept_import(&self, id: i64, item: &str, qty: Option<Qty>) -> Result<DecisionResult> {
         let accepted = self.with_meta(|meta| {
-            self.store().write(|tx| {
+            self.store().write(|tx| -> Result<_> {
                 let attempt = (|| -> Result<_> {
                     let import = store::imports::imported_item(tx, id)?;
                     let own = resolve(tx, item)?;
@@ -50,11 +50,9 @@ impl Duka {
                     }
                     Ok((own.code, qty))
                 })();
-                match attempt {
-                    Ok((code, qty)) => store::imports::accept_import(tx, id, &code, qty, meta).map(Ok),
-                    Err(e) => Ok(Err(e)),
-                }
-            })?
+                let (code, qty) = attempt?;
+                Ok(store::imports::accept_import(tx, id, &code, qty, meta)?)
+            })
         })?;
         self.wake();
         Ok(DecisionResult { id, decision: "accepted", outbox_id: accepted.outbox_id })

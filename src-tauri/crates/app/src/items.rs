@@ -2,7 +2,7 @@
 //! barcode or name, listing them with their stock.
 
 use domain::{Item, ItemCode, ItemCodeParts, ItemType, Money, TaxBand};
-use store::{Connection, KraCounter, reference::KraCodeLists};
+use store::{KraCounter, Reader, reference::KraCodeLists};
 
 use crate::{Duka, Error, Result, views::ItemView};
 
@@ -42,7 +42,7 @@ fn clean_barcode(b: Option<String>) -> Option<String> {
 }
 
 /// The code lists an item is checked against; refuses when they were never downloaded.
-fn code_lists(conn: &Connection) -> Result<KraCodeLists> {
+fn code_lists(conn: &Reader<'_>) -> Result<KraCodeLists> {
     let lists = KraCodeLists::load(conn)?;
     if lists.is_empty() {
         return Err(Error::invalid(
@@ -54,7 +54,7 @@ fn code_lists(conn: &Connection) -> Result<KraCodeLists> {
 }
 
 /// The next 7-digit item-code sequence: after every code this shop holds and what KRA expects.
-fn next_sequence(conn: &Connection) -> Result<u32> {
+fn next_sequence(conn: &Reader<'_>) -> Result<u32> {
     let local = store::items::all_items(conn)?.iter().filter_map(|i| i.code.parts()).map(|p| p.sequence).max();
     let kra = store::numbering::next_kra_number(conn, KraCounter::ItemSequence)?;
     let next = i64::from(local.unwrap_or(0)) + 1;
@@ -62,7 +62,7 @@ fn next_sequence(conn: &Connection) -> Result<u32> {
 }
 
 /// Finds an item by its KRA code or a barcode.
-pub(crate) fn resolve(conn: &Connection, reference: &str) -> Result<Item> {
+pub(crate) fn resolve(conn: &Reader<'_>, reference: &str) -> Result<Item> {
     let reference = reference.trim();
     if let Ok(code) = ItemCode::parse(reference)
         && let Some(item) = store::items::item(conn, &code)?
@@ -81,7 +81,7 @@ pub(crate) fn resolve(conn: &Connection, reference: &str) -> Result<Item> {
 
 /// The item `new` describes, under the next KRA item code, checked against the code lists. Call
 /// inside the write that registers it, so two tills never draw the same code.
-pub(crate) fn item_from(tx: &Connection, new: &NewItem) -> Result<Item> {
+pub(crate) fn item_from(tx: &Reader<'_>, new: &NewItem) -> Result<Item> {
     let unit = |u: &str| u.trim().to_ascii_uppercase();
     let lists = code_lists(tx)?;
     let code = ItemCode::build(&ItemCodeParts {
@@ -117,13 +117,11 @@ impl Duka {
     pub fn register_item(&self, new: &NewItem) -> Result<ItemView> {
         let item = self.with_meta(|meta| {
             // The sequence is taken inside the write so two tills never draw the same code.
-            self.store().write(|tx| {
-                let attempt = item_from(tx, new);
-                match attempt {
-                    Ok(item) => store::items::register_item(tx, &item, meta).map(|_| Ok(item)),
-                    Err(e) => Ok(Err(e)),
-                }
-            })?
+            self.store().write(|tx| -> Result<_> {
+                let item = item_from(tx, new)?;
+                store::items::register_item(tx, &item, meta)?;
+                Ok(item)
+            })
         })?;
         self.wake();
         Ok(ItemView::new(&item, Some(domain::Qty::ZERO)))
@@ -132,7 +130,7 @@ impl Duka {
     /// Changes a registered item and queues the `saveItem` update.
     pub fn update_item(&self, reference: &str, change: &ItemChange) -> Result<ItemView> {
         let item = self.with_meta(|meta| {
-            self.store().write(|tx| {
+            self.store().write(|tx| -> Result<_> {
                 let attempt = (|| -> Result<Item> {
                     let mut item = resolve(tx, reference)?;
                     if let Some(n) = &change.name {
@@ -156,11 +154,10 @@ impl Duka {
                     item.validate(&code_lists(tx)?)?;
                     Ok(item)
                 })();
-                match attempt {
-                    Ok(item) => store::items::update_item(tx, &item, meta).map(|_| Ok(item)),
-                    Err(e) => Ok(Err(e)),
-                }
-            })?
+                let item = attempt?;
+                store::items::update_item(tx, &item, meta)?;
+                Ok(item)
+            })
         })?;
         self.wake();
         let on_hand = self.store().read(|c| store::stock::on_hand(c, &item.code))?;
@@ -175,37 +172,28 @@ impl Duka {
             return Err(Error::invalid("components", "name at least one component and its quantity"));
         }
         let saved = self.with_meta(|meta| {
-            self.store().write(|tx| {
-                let finished = match resolve(tx, item) {
-                    Ok(i) => i,
-                    Err(e) => return Ok(Err(e)),
-                };
+            self.store().write(|tx| -> Result<_> {
+                let finished = resolve(tx, item)?;
                 let mut parts: Vec<(domain::ItemCode, domain::Qty)> = Vec::with_capacity(components.len());
                 for (reference, qty) in components {
-                    let part = match resolve(tx, reference) {
-                        Ok(p) => p,
-                        Err(e) => return Ok(Err(e)),
-                    };
+                    let part = resolve(tx, reference)?;
                     if part.code == finished.code {
-                        return Ok(Err(Error::invalid(
-                            "components",
-                            format!("{} cannot be made of itself", part.name),
-                        )));
+                        return Err(Error::invalid("components", format!("{} cannot be made of itself", part.name)));
                     }
                     if !qty.is_positive() {
-                        return Ok(Err(Error::invalid("quantity", "each component quantity must be more than zero")));
+                        return Err(Error::invalid("quantity", "each component quantity must be more than zero"));
                     }
                     if parts.iter().any(|(code, _)| *code == part.code) {
-                        return Ok(Err(Error::invalid(
+                        return Err(Error::invalid(
                             "components",
                             format!("{} is named twice: give it once with the total quantity", part.name),
-                        )));
+                        ));
                     }
                     parts.push((part.code, *qty));
                 }
                 store::items::save_composition(tx, &finished.code, &parts, meta)?;
-                Ok(Ok(parts.into_iter().map(|(code, _)| code.to_string()).collect::<Vec<_>>()))
-            })?
+                Ok(parts.into_iter().map(|(code, _)| code.to_string()).collect::<Vec<_>>())
+            })
         })?;
         self.wake();
         Ok(saved)

@@ -1,25 +1,11 @@
 //! What KRA told the shop and what the shop still owes KRA: notices and the outbox.
 
-use store::{Connection, outbox::OutboxRow};
+use store::outbox::OutboxRow;
 
 use crate::{
     Duka, Error, Result,
     views::{NoticeView, OutboxRowView, OutboxView},
 };
-
-/// Ids of outbox rows not done yet (and the newest `done` ones when `done_too`), oldest first.
-fn open_row_ids(conn: &Connection, done_too: usize, limit: usize) -> store::Result<Vec<i64>> {
-    let query = "SELECT id FROM (
-                     SELECT id FROM outbox WHERE state IN ('pending', 'in_flight', 'parked')
-                     UNION SELECT id FROM (SELECT id FROM outbox WHERE state = 'done' ORDER BY id DESC LIMIT ?1)
-                 ) ORDER BY id LIMIT ?2";
-    let to_i64 = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
-    conn.prepare(query)
-        .and_then(|mut s| {
-            s.query_map([to_i64(done_too), to_i64(limit)], |r| r.get::<_, i64>(0))?.collect::<Result<Vec<_>, _>>()
-        })
-        .map_err(|source| store::Error::Db { operation: "list the calls waiting for KRA", source })
-}
 
 fn row_view(r: OutboxRow) -> OutboxRowView {
     OutboxRowView {
@@ -60,8 +46,7 @@ impl Duka {
     /// What is waiting for KRA (pending, being sent, parked), plus the `recent_done` newest sent rows.
     pub fn outbox(&self, recent_done: usize) -> Result<OutboxView> {
         let (counts, rows) = self.store().read(|c| {
-            let ids = open_row_ids(c, recent_done, 10_000)?;
-            let rows = ids.into_iter().map(|id| store::outbox::row(c, id)).collect::<store::Result<Vec<_>>>()?;
+            let rows = store::outbox::open_rows(c, recent_done, 10_000)?;
             Ok((store::outbox::counts(c)?, rows))
         })?;
         Ok(OutboxView { summary: counts.into(), rows: rows.into_iter().map(row_view).collect() })

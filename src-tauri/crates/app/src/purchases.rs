@@ -3,7 +3,7 @@
 
 use domain::{Date, ItemCode, Money, PaymentType, PurchaseDraft, PurchaseLineDraft, PurchaseSource, Qty, TaxBand};
 use store::{
-    Connection, LoadedCatalogue,
+    LoadedCatalogue, Reader,
     purchases::{Decision, FeedPurchaseLine, StoredFeedPurchase},
 };
 
@@ -54,7 +54,7 @@ fn supplier_key(line: &FeedPurchaseLine) -> String {
 }
 
 /// The own item proposed for a supplier line: remembered from last time, else the same barcode.
-fn proposed(conn: &Connection, supplier_pin: &str, line: &FeedPurchaseLine) -> store::Result<Option<ItemCode>> {
+fn proposed(conn: &Reader<'_>, supplier_pin: &str, line: &FeedPurchaseLine) -> store::Result<Option<ItemCode>> {
     if let Some(code) = store::purchases::remembered_item(conn, supplier_pin, &supplier_key(line))? {
         return Ok(Some(code));
     }
@@ -66,7 +66,7 @@ fn proposed(conn: &Connection, supplier_pin: &str, line: &FeedPurchaseLine) -> s
     Ok(None)
 }
 
-fn view(conn: &Connection, p: &StoredFeedPurchase) -> store::Result<FeedPurchaseView> {
+fn view(conn: &Reader<'_>, p: &StoredFeedPurchase) -> store::Result<FeedPurchaseView> {
     let f = &p.purchase;
     let lines = f
         .lines
@@ -119,7 +119,7 @@ impl Duka {
     /// priced as the supplier charged, stock in, and `insertTrnsPurchase` queued.
     pub fn confirm_purchase(&self, feed_purchase_id: i64, mappings: &[LineMapping]) -> Result<PurchaseResult> {
         let committed = self.with_meta(|meta| {
-            self.store().write(|tx| {
+            self.store().write(|tx| -> Result<_> {
                 let attempt = (|| -> Result<_> {
                     let stored = store::purchases::feed_purchase(tx, feed_purchase_id)?;
                     let f = &stored.purchase;
@@ -157,12 +157,10 @@ impl Duka {
                     let catalogue = LoadedCatalogue::for_purchase(tx, &draft)?;
                     Ok(draft.finalise(&catalogue, &rates)?)
                 })();
-                match attempt {
-                    Ok(purchase) => store::purchases::commit_purchase(tx, Some(feed_purchase_id), &purchase, meta)
-                        .map(|c| Ok((c, purchase))),
-                    Err(e) => Ok(Err(e)),
-                }
-            })?
+                let purchase = attempt?;
+                let committed = store::purchases::commit_purchase(tx, Some(feed_purchase_id), &purchase, meta)?;
+                Ok((committed, purchase))
+            })
         })?;
         self.wake();
         let (c, purchase) = committed;
@@ -181,7 +179,7 @@ impl Duka {
     /// Records a purchase keyed by hand: stock in, and `insertTrnsPurchase` queued.
     pub fn record_purchase(&self, manual: &ManualPurchase) -> Result<PurchaseResult> {
         let committed = self.with_meta(|meta| {
-            self.store().write(|tx| {
+            self.store().write(|tx| -> Result<_> {
                 let attempt = (|| -> Result<_> {
                     let mut lines = Vec::with_capacity(manual.lines.len());
                     for l in &manual.lines {
@@ -217,13 +215,10 @@ impl Duka {
                     let catalogue = LoadedCatalogue::for_purchase(tx, &draft)?;
                     Ok(draft.finalise(&catalogue, &rates)?)
                 })();
-                match attempt {
-                    Ok(purchase) => {
-                        store::purchases::commit_purchase(tx, None, &purchase, meta).map(|c| Ok((c, purchase)))
-                    }
-                    Err(e) => Ok(Err(e)),
-                }
-            })?
+                let purchase = attempt?;
+                let committed = store::purchases::commit_purchase(tx, None, &purchase, meta)?;
+                Ok((committed, purchase))
+            })
         })?;
         self.wake();
         let (c, purchase) = committed;

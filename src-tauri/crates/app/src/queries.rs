@@ -7,7 +7,7 @@ use domain::{
     CreditNoteReason, Item, ItemCode, ItemType, PaymentType, Qty, SaleDraft, SaleLineDraft, StockMoveType, TaxBand,
 };
 use serde::Serialize;
-use store::{Connection, LoadedCatalogue};
+use store::{LoadedCatalogue, Reader};
 
 use crate::{
     Duka, Error, Result, SaleRequest,
@@ -135,7 +135,7 @@ pub struct StockMovementView {
 }
 
 /// The item a code or barcode names, if any (the same rule as a sale line).
-fn find(conn: &Connection, reference: &str) -> store::Result<Option<Item>> {
+fn find(conn: &Reader<'_>, reference: &str) -> store::Result<Option<Item>> {
     let reference = reference.trim();
     if let Ok(code) = ItemCode::parse(reference)
         && let Some(item) = store::items::item(conn, &code)?
@@ -153,7 +153,7 @@ fn pairs<T: Copy>(
     all.iter().map(|&t| (code(t).to_owned(), format!("{} · {}", code(t), label(t)))).collect()
 }
 
-fn code_list(conn: &Connection, class: &str) -> store::Result<Vec<(String, String)>> {
+fn code_list(conn: &Reader<'_>, class: &str) -> store::Result<Vec<(String, String)>> {
     Ok(store::reference::codes(conn, class)?
         .into_iter()
         .filter(|c| c.in_use)
@@ -364,16 +364,13 @@ impl Duka {
             return Err(Error::invalid("reorder level", "give zero or more, e.g. 10 (leave it empty for the default)"));
         }
         let (now, user) = (self.now(), self.options().user.clone());
-        self.store().write(|tx| {
-            let item = match crate::items::resolve(tx, item) {
-                Ok(item) => item,
-                Err(e) => return Ok(Err(e)),
-            };
+        self.store().write(|tx| -> Result<()> {
+            let item = crate::items::resolve(tx, item)?;
             if !item.item_type.carries_stock() {
-                return Ok(Err(Error::invalid(
+                return Err(Error::invalid(
                     "reorder level",
                     format!("{} is a service and keeps no stock, so it has no reorder level", item.name),
-                )));
+                ));
             }
             store::queries::set_reorder_level(tx, &item.code, level)?;
             let detail = match level {
@@ -381,8 +378,8 @@ impl Duka {
                 None => format!("{} back to the default {}", item.code, DEFAULT_REORDER_LEVEL.plain()),
             };
             store::audit::append(tx, now, &user, "set reorder level", None, Some(&detail))?;
-            Ok(Ok(()))
-        })?
+            Ok(())
+        })
     }
 
     /// Items (optionally matching a search) with their registration state at KRA.

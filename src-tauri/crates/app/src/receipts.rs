@@ -4,8 +4,7 @@
 use domain::InvoiceLine;
 pub use receipt::Paper;
 use receipt::{Buyer, DocumentKind, Receipt, ReceiptLine, Seller, Signature, SignatureState};
-use rusqlite::OptionalExtension;
-use store::{Connection, Environment, KraSignature, ShopDetails, numbering::Series};
+use store::{Environment, KraSignature, ShopDetails, numbering::Series};
 
 use crate::{Duka, Error, Result, sales::find_sale};
 
@@ -17,12 +16,6 @@ pub struct DocumentNo(pub String);
 enum Stored {
     Sale(store::StoredSale, Option<KraSignature>),
     CreditNote(store::credit_notes::StoredCreditNote, Option<KraSignature>, String),
-}
-
-fn credit_note_id(conn: &Connection, trader_no: &str) -> store::Result<Option<i64>> {
-    conn.query_row("SELECT id FROM credit_notes WHERE trader_no = ?1", [trader_no], |r| r.get(0))
-        .optional()
-        .map_err(|source| store::Error::Db { operation: "find a credit note", source })
 }
 
 /// KRA's signature as the receipt prints it; `None` (a provisional receipt) unless every field a
@@ -56,7 +49,9 @@ impl Duka {
                 .iter()
                 .any(|s| no.starts_with(&format!("{}-", s.prefix())));
             if is_credit {
-                let Some(id) = credit_note_id(c, &no)? else { return Ok(Err(not_found(&document.0))) };
+                let Some(id) = store::credit_notes::credit_note_id_by_trader_no(c, &no)? else {
+                    return Ok(Err(not_found(&document.0)));
+                };
                 let note = store::credit_notes::load_credit_note(c, id)?;
                 let sig = store::credit_notes::credit_note_signature(c, id)?;
                 let sale_sig = store::sales::sale_signature(c, note.sale_id)?;

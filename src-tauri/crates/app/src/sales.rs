@@ -7,7 +7,7 @@ use domain::{
     CreditNoteDraft, CreditNoteLineDraft, CreditNoteReason, Discount, Money, OriginalSale, PaymentType, Qty, SaleDraft,
     SaleLineDraft, Violation, Violations,
 };
-use store::{Connection, LoadedCatalogue, numbering::Series};
+use store::{LoadedCatalogue, Reader, numbering::Series};
 
 use crate::{
     Duka, Error, Result,
@@ -48,7 +48,7 @@ fn pending() -> KraState {
 }
 
 /// The sale a trader number (or its digits) names.
-pub(crate) fn find_sale(conn: &Connection, invoice: &str) -> Result<i64> {
+pub(crate) fn find_sale(conn: &Reader<'_>, invoice: &str) -> Result<i64> {
     let invoice = invoice.trim();
     let mut candidates = vec![invoice.to_ascii_uppercase()];
     if let Ok(n) = invoice.parse::<i64>() {
@@ -72,13 +72,10 @@ impl Duka {
     /// stock movement and outbox rows in one write, and handed to sync. Works offline.
     pub fn make_sale(&self, request: &SaleRequest) -> Result<SaleResult> {
         let (committed, invoice, meta_at, training) = self.with_meta(|meta| {
-            self.store().write(|tx| {
+            self.store().write(|tx| -> Result<_> {
                 let mut lines = Vec::with_capacity(request.lines.len());
                 for l in &request.lines {
-                    let item = match resolve(tx, &l.item) {
-                        Ok(item) => item,
-                        Err(e) => return Ok(Err(e)),
-                    };
+                    let item = resolve(tx, &l.item)?;
                     lines.push(SaleLineDraft {
                         item: item.code,
                         qty: l.qty,
@@ -98,11 +95,11 @@ impl Duka {
                 let policy = store::settings::stock_policy(tx)?.unwrap_or(self.options().stock_policy);
                 let invoice = match draft.finalise(&catalogue, &rates, policy) {
                     Ok(i) => i,
-                    Err(v) => return Ok(Err(Error::Refused(v))),
+                    Err(v) => return Err(Error::Refused(v)),
                 };
                 let committed = store::sales::commit_sale(tx, &invoice, meta)?;
-                Ok(Ok((committed, invoice, meta.at, meta.training)))
-            })?
+                Ok((committed, invoice, meta.at, meta.training))
+            })
         })?;
         self.wake();
         Ok(SaleResult {
@@ -119,7 +116,7 @@ impl Duka {
     /// more than remains of a line.
     pub fn issue_credit_note(&self, request: &CreditNoteRequest) -> Result<CreditNoteResult> {
         let (committed, note, sale_trader_no, training) = self.with_meta(|meta| {
-            self.store().write(|tx| {
+            self.store().write(|tx| -> Result<_> {
                 let attempt = (|| -> Result<_> {
                     let sale_id = find_sale(tx, &request.invoice)?;
                     let sale = store::sales::load_sale(tx, sale_id)?;
@@ -149,14 +146,10 @@ impl Duka {
                     )?;
                     Ok((sale_id, sale.trader_no, draft, note))
                 })();
-                match attempt {
-                    Ok((sale_id, trader_no, draft, note)) => {
-                        let committed = store::credit_notes::commit_credit_note(tx, sale_id, &draft, &note, meta)?;
-                        Ok(Ok((committed, note, trader_no, meta.training)))
-                    }
-                    Err(e) => Ok(Err(e)),
-                }
-            })?
+                let (sale_id, trader_no, draft, note) = attempt?;
+                let committed = store::credit_notes::commit_credit_note(tx, sale_id, &draft, &note, meta)?;
+                Ok((committed, note, trader_no, meta.training))
+            })
         })?;
         self.wake();
         Ok(CreditNoteResult {
@@ -189,7 +182,7 @@ impl Duka {
 
 /// Maps "item, quantity" requests onto the sale's lines; everything remaining when none given.
 fn credit_lines(
-    conn: &Connection,
+    conn: &Reader<'_>,
     sale: &domain::Invoice,
     credited: &BTreeMap<u16, Qty>,
     requested: &[(String, Qty)],

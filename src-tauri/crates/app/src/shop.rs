@@ -205,7 +205,7 @@ impl Duka {
             StockPolicy::Refuse => "refuse sales of more than is on hand",
             StockPolicy::AllowNegative => "allow selling more than is on hand",
         };
-        self.store().write(|tx| {
+        self.store().write(|tx| -> Result<_> {
             store::settings::set_stock_policy(tx, policy, now)?;
             store::audit::append(tx, now, &self.inner.options.user, "set stock policy", None, Some(detail))?;
             Ok(())

@@ -42,25 +42,22 @@ impl Duka {
             ));
         }
         let committed = self.with_meta(|meta| {
-            self.store().write(|tx| {
+            self.store().write(|tx| -> Result<_> {
                 let mut movements = Vec::with_capacity(lines.len());
                 let mut violations = Vec::new();
                 for line in lines {
-                    let item = match resolve(tx, &line.item) {
-                        Ok(item) => item,
-                        Err(e) => return Ok(Err(e)),
-                    };
+                    let item = resolve(tx, &line.item)?;
                     match StockMovement::new(&item, kind, line.qty) {
                         Ok(m) => movements.push(m),
                         Err(v) => violations.extend(v.0),
                     }
                 }
                 if !violations.is_empty() {
-                    return Ok(Err(Error::Refused(Violations(violations))));
+                    return Err(Error::Refused(Violations(violations)));
                 }
-                Ok(store::stock::commit_stock_adjustment(tx, &movements, remark, meta)?
-                    .ok_or_else(|| Error::invalid("items", "nothing to record")))
-            })?
+                store::stock::commit_stock_adjustment(tx, &movements, remark, meta)?
+                    .ok_or_else(|| Error::invalid("items", "nothing to record"))
+            })
         })?;
         self.wake();
         Ok(StockResult {

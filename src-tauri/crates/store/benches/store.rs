@@ -327,7 +327,7 @@ fn copy_select(conn: &rusqlite::Connection, table: &str, overrides: &[(&str, Str
 
 /// Doubles every sale (with its lines, stock document, movements, outbox rows, dependencies and
 /// audit entries) under fresh ids and trader numbers, in one statement per table.
-fn double(tx: &rusqlite::Transaction<'_>) -> store::Result<()> {
+fn double(tx: &store::Tx<'_>) -> store::Result<()> {
     let max = |sql: &str| -> store::Result<i64> { tx.query_row(sql, [], |r| r.get(0)).map_err(db_err("bulk")) };
     let s = max("SELECT max(id) FROM sales")?;
     let d = max("SELECT max(id) FROM stock_documents")?;
@@ -405,7 +405,7 @@ fn build(path: &std::path::Path, sales_wanted: u64) {
         .unwrap_or_else(|e| panic!("{e}"));
     let meta = CommitMeta { at: now(0), user: "bench", training: false };
     store
-        .write(|tx| {
+        .write(|tx| -> store::Result<()> {
             for seq in 1..=ITEMS {
                 items::register_item(tx, &item(seq), &meta)?;
             }
@@ -420,7 +420,7 @@ fn build(path: &std::path::Path, sales_wanted: u64) {
     while done < base {
         let n = BATCH.min((base - done) as usize);
         store
-            .write(|tx| {
+            .write(|tx| -> store::Result<_> {
                 for k in 0..n {
                     let d = draft(&mut rng, 1 + (k % LINES_PER_SALE));
                     let catalogue = LoadedCatalogue::for_sale(tx, &d)?;

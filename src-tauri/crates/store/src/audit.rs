@@ -2,9 +2,9 @@
 //! transaction as the change it records.
 
 use domain::DateTime;
-use rusqlite::{Connection, Transaction, params};
+use rusqlite::params;
 
-use crate::{DocumentRef, Result, codec, error::During};
+use crate::{DocumentRef, Reader, Result, Tx, codec, error::During};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditEntry {
@@ -18,7 +18,7 @@ pub struct AuditEntry {
 
 /// Appends one entry.
 pub fn append(
-    tx: &Transaction<'_>,
+    tx: &Tx<'_>,
     at: DateTime,
     user: &str,
     action: &str,
@@ -37,7 +37,7 @@ pub fn append(
 }
 
 /// The newest entries first.
-pub fn recent(conn: &Connection, limit: usize) -> Result<Vec<AuditEntry>> {
+pub fn recent(conn: &Reader<'_>, limit: usize) -> Result<Vec<AuditEntry>> {
     let mut stmt = conn
         .prepare_cached(
             "SELECT id, at, user_name, action, document_kind, document_id, detail

@@ -3,10 +3,10 @@
 //! line than remains, even if two tills race.
 
 use domain::{CreditNote, CreditNoteDraft, DateTime, StockMoveType};
-use rusqlite::{Connection, OptionalExtension, Transaction, params_from_iter, types::Value};
+use rusqlite::{OptionalExtension, params_from_iter, types::Value};
 
 use crate::{
-    CommitMeta, DocumentKind, DocumentRef, Error, Result, audit, codec,
+    CommitMeta, DocumentKind, DocumentRef, Error, Reader, Result, Tx, audit, codec,
     columns::{self, LINE_COLUMN_COUNT, TOTAL_COLUMN_COUNT, TOTAL_COLUMNS},
     error::During,
     numbering::{self, Series},
@@ -43,7 +43,7 @@ pub struct StoredCreditNote {
 /// Commits a finalised credit note against sale `sale_id`. `draft` is the draft it was finalised
 /// from (it names the sale line of each credit line).
 pub fn commit_credit_note(
-    tx: &Transaction<'_>,
+    tx: &Tx<'_>,
     sale_id: i64,
     draft: &CreditNoteDraft,
     credit_note: &CreditNote,
@@ -135,7 +135,7 @@ pub fn commit_credit_note(
 }
 
 /// The credit note with row id `id`, exactly as committed.
-pub fn load_credit_note(conn: &Connection, id: i64) -> Result<StoredCreditNote> {
+pub fn load_credit_note(conn: &Reader<'_>, id: i64) -> Result<StoredCreditNote> {
     type Head = (
         String,
         i64,
@@ -204,19 +204,26 @@ pub fn load_credit_note(conn: &Connection, id: i64) -> Result<StoredCreditNote> 
 }
 
 /// Where credit note `credit_note_id` stands with KRA.
-pub fn credit_note_status(conn: &Connection, credit_note_id: i64) -> Result<sales::KraStatus> {
+pub fn credit_note_status(conn: &Reader<'_>, credit_note_id: i64) -> Result<sales::KraStatus> {
     sales::status_of(conn, OutboxKind::CreditNote, DocumentRef::new(DocumentKind::CreditNote, credit_note_id))
 }
 
 /// The credit notes raised against a sale, oldest first.
-pub fn credit_notes_for_sale(conn: &Connection, sale_id: i64) -> Result<Vec<i64>> {
+pub fn credit_notes_for_sale(conn: &Reader<'_>, sale_id: i64) -> Result<Vec<i64>> {
     conn.prepare_cached("SELECT id FROM credit_notes WHERE sale_id = ?1 ORDER BY id")
         .and_then(|mut s| s.query_map([sale_id], |r| r.get(0))?.collect::<Result<Vec<_>, _>>())
         .during("list a sale's credit notes")
 }
 
+/// The row id of the credit note printed as `trader_no` (exactly as printed, e.g. "CN-000002").
+pub fn credit_note_id_by_trader_no(conn: &Reader<'_>, trader_no: &str) -> Result<Option<i64>> {
+    conn.prepare_cached("SELECT id FROM credit_notes WHERE trader_no = ?1")
+        .and_then(|mut s| s.query_row([trader_no], |r| r.get(0)).optional())
+        .during("find a credit note")
+}
+
 /// Records KRA's signature of a credit note, once.
-pub fn record_credit_note_signature(tx: &Transaction<'_>, credit_note_id: i64, signature: &KraSignature) -> Result<()> {
+pub fn record_credit_note_signature(tx: &Tx<'_>, credit_note_id: i64, signature: &KraSignature) -> Result<()> {
     sales::write_signature(
         tx,
         "credit_note_signatures",
@@ -228,7 +235,7 @@ pub fn record_credit_note_signature(tx: &Transaction<'_>, credit_note_id: i64, s
 }
 
 /// KRA's signature of a credit note, if it has one.
-pub fn credit_note_signature(conn: &Connection, credit_note_id: i64) -> Result<Option<KraSignature>> {
+pub fn credit_note_signature(conn: &Reader<'_>, credit_note_id: i64) -> Result<Option<KraSignature>> {
     sales::read_signature(conn, "credit_note_signatures", "credit_note_id", credit_note_id)
 }
 

@@ -18,6 +18,7 @@
 //! which the app runs when the till is idle and before every backup.
 
 use std::{
+    ops::Deref,
     path::{Path, PathBuf},
     sync::{
         Arc, Mutex,
@@ -28,7 +29,7 @@ use std::{
     time::Duration,
 };
 
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 use crate::{
     Error, Result,
@@ -73,6 +74,30 @@ pub fn default_db_path() -> Result<PathBuf> {
     let dir = dirs.data_dir();
     std::fs::create_dir_all(dir).map_err(|source| Error::CreateDataDir { path: dir.to_owned(), source })?;
     Ok(dir.join("duka.db"))
+}
+
+/// The open write transaction that write functions take (from [`Store::write`]). It reads like a
+/// [`Reader`], so a function that only reads takes either.
+#[derive(Debug)]
+pub struct Tx<'c>(Reader<'c>);
+
+/// The connection that read functions take (from [`Store::read`], or a [`Tx`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Reader<'c>(&'c Connection);
+
+impl<'c> Deref for Tx<'c> {
+    type Target = Reader<'c>;
+    fn deref(&self) -> &Reader<'c> {
+        &self.0
+    }
+}
+
+/// Store functions run their SQL through it; outside the store, pass it on to store functions.
+impl Deref for Reader<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        self.0
+    }
 }
 
 /// The shop's database: one connection, used for writes and reads, behind a mutex.
@@ -247,12 +272,14 @@ impl Store {
         self.path.as_deref()
     }
 
-    /// Runs `f` in one IMMEDIATE transaction: committed if `f` returns `Ok`, rolled back otherwise,
-    /// so a failure midway leaves nothing behind.
-    pub fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+    /// Runs `f` in one IMMEDIATE transaction: committed if `f` returns `Ok`, rolled back otherwise
+    /// (a store error, or the caller's own refusal: any `E` a store error converts into), so a
+    /// failure midway leaves nothing behind.
+    pub fn write<T, E: From<Error>>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T, E>) -> Result<T, E> {
         let mut conn = self.conn.lock().map_err(|_| Error::Poisoned)?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).during("start a write")?;
-        let value = f(&tx)?;
+        // Dropped without a commit on an error: rolled back.
+        let value = f(&Tx(Reader(&tx)))?;
         tx.commit().during("commit a write")?;
         drop(conn);
         self.commits.fetch_add(1, Ordering::Relaxed);
@@ -260,9 +287,9 @@ impl Store {
     }
 
     /// Runs `f` with the connection for reading.
-    pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+    pub fn read<T>(&self, f: impl FnOnce(&Reader<'_>) -> Result<T>) -> Result<T> {
         let conn = self.conn.lock().map_err(|_| Error::Poisoned)?;
-        f(&conn)
+        f(&Reader(&conn))
     }
 
     /// Reads the whole database looking for damage (`PRAGMA quick_check`). Large databases skip this
@@ -274,7 +301,7 @@ impl Store {
 
     /// The schema version of the open database.
     pub fn schema_version(&self) -> Result<i64> {
-        self.read(migrations::applied_version)
+        self.read(|c| migrations::applied_version(c))
     }
 }
 
@@ -317,6 +344,46 @@ fn quick_check(conn: &Connection, path: &Path) -> Result<()> {
 mod tests {
     use super::*;
     use crate::migrations::{MIGRATIONS, latest_version};
+
+    /// A caller's own refusal, returned from inside a write.
+    #[derive(Debug, PartialEq, Eq)]
+    enum Refusal {
+        OutOfStock,
+        Store(String),
+    }
+
+    impl From<Error> for Refusal {
+        fn from(e: Error) -> Refusal {
+            Refusal::Store(e.to_string())
+        }
+    }
+
+    #[test]
+    fn a_refusal_from_inside_a_write_rolls_everything_back() {
+        let store = Store::open_in_memory().unwrap();
+        let t = domain::DateTime::parse_kra("20261121100000").unwrap();
+        let count = || store.read(crate::outbox::counts).unwrap().pending;
+        let doc = crate::DocumentRef::new(crate::DocumentKind::Sale, 1);
+        let refused = store.write(|tx| {
+            crate::outbox::enqueue(tx, crate::OutboxKind::Sale, doc, None, &[], t)?;
+            crate::audit::append(tx, t, "wanjiku", "sell", Some(doc), None)?;
+            Err::<(), _>(Refusal::OutOfStock)
+        });
+        assert_eq!(refused, Err(Refusal::OutOfStock));
+        assert_eq!(count(), 0);
+        assert!(store.read(|c| crate::audit::recent(c, 10)).unwrap().is_empty());
+        // A store error inside the closure comes out as the caller's error, also rolled back.
+        let failed = store.write(|tx| -> Result<(), Refusal> {
+            crate::outbox::enqueue(tx, crate::OutboxKind::Sale, doc, None, &[], t)?;
+            crate::outbox::park(tx, 999, "no such row")?;
+            Ok(())
+        });
+        assert!(matches!(failed, Err(Refusal::Store(ref m)) if m.contains("999")), "{failed:?}");
+        assert_eq!(count(), 0);
+        // The same write without the refusal commits.
+        store.write(|tx| crate::outbox::enqueue(tx, crate::OutboxKind::Sale, doc, None, &[], t)).unwrap();
+        assert_eq!(count(), 1);
+    }
 
     #[test]
     fn new_database_is_wal_durable_with_foreign_keys() {
@@ -393,7 +460,7 @@ mod tests {
         let path = dir.path().join("duka.db");
         let store = Store::open(&path).unwrap();
         store
-            .write(|tx| {
+            .write(|tx| -> Result<_> {
                 for i in 0..2000 {
                     tx.execute(
                         "INSERT INTO audit_log (at, user_name, action, detail) VALUES ('20261121100000', 'a', 'x', ?1)",
@@ -424,7 +491,7 @@ mod tests {
     fn write_burst(store: &Store, commits: usize) {
         for c in 0..commits {
             store
-                .write(|tx| {
+                .write(|tx| -> Result<_> {
                     for i in 0..100 {
                         tx.execute(
                             "INSERT INTO audit_log (at, user_name, action, detail) \

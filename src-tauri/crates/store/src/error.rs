@@ -93,6 +93,8 @@ pub enum Error {
     TrialRolledBack,
     #[error("{0}")]
     Domain(#[from] domain::Error),
+    #[error(transparent)]
+    StoreThread(#[from] crate::bridge::ThreadStopped),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

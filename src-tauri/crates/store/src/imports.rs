@@ -2,10 +2,10 @@
 //! its items and accepts it (stock in as type 01 after the `updateImportItem` call) or rejects it.
 
 use domain::{DateTime, ItemCode, Money, Qty, StockMoveType};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{OptionalExtension, params};
 
 use crate::{
-    CommitMeta, DocumentKind, DocumentRef, Error, Result, audit, codec,
+    CommitMeta, DocumentKind, DocumentRef, Error, Reader, Result, Tx, audit, codec,
     error::During,
     items,
     outbox::{self, OutboxKind},
@@ -58,7 +58,7 @@ pub struct AcceptedImport {
 
 /// Saves imports from KRA. New ones are added; undecided ones are refreshed; decided ones are left
 /// as they are. Returns the row ids in input order.
-pub fn save_imported_items(tx: &Transaction<'_>, list: &[ImportedItem], received_at: DateTime) -> Result<Vec<i64>> {
+pub fn save_imported_items(tx: &Tx<'_>, list: &[ImportedItem], received_at: DateTime) -> Result<Vec<i64>> {
     let mut ids = Vec::with_capacity(list.len());
     let mut stmt = tx
         .prepare_cached(
@@ -157,7 +157,7 @@ fn decode((id, item, at, decision, mapped): Raw) -> Result<StoredImport> {
 }
 
 /// Imports, oldest first; only undecided ones when `undecided_only`.
-pub fn imported_items(conn: &Connection, undecided_only: bool) -> Result<Vec<StoredImport>> {
+pub fn imported_items(conn: &Reader<'_>, undecided_only: bool) -> Result<Vec<StoredImport>> {
     let raws = conn
         .prepare_cached(&format!("SELECT {COLUMNS} FROM imported_items WHERE (?1 = 0 OR decision IS NULL) ORDER BY id"))
         .and_then(|mut s| s.query_map([undecided_only], raw)?.collect::<Result<Vec<_>, _>>())
@@ -165,7 +165,7 @@ pub fn imported_items(conn: &Connection, undecided_only: bool) -> Result<Vec<Sto
     raws.into_iter().map(decode).collect()
 }
 
-pub fn imported_item(conn: &Connection, id: i64) -> Result<StoredImport> {
+pub fn imported_item(conn: &Reader<'_>, id: i64) -> Result<StoredImport> {
     let raw = conn
         .prepare_cached(&format!("SELECT {COLUMNS} FROM imported_items WHERE id = ?1"))
         .and_then(|mut s| s.query_row([id], raw).optional())
@@ -174,7 +174,7 @@ pub fn imported_item(conn: &Connection, id: i64) -> Result<StoredImport> {
     decode(raw)
 }
 
-fn require_undecided(tx: &Transaction<'_>, id: i64) -> Result<()> {
+fn require_undecided(tx: &Tx<'_>, id: i64) -> Result<()> {
     if let Some(d) = imported_item(tx, id)?.decision {
         return Err(Error::AlreadyDecided { what: "this import", decision: d.as_str().into() });
     }
@@ -184,13 +184,7 @@ fn require_undecided(tx: &Transaction<'_>, id: i64) -> Result<()> {
 /// Accepts import `id` as `qty` of own item `item` in one transaction: the decision, the
 /// `updateImportItem` outbox row (after the item's unfinished registration), the stock coming in
 /// (type 01, after that row) and the audit entry.
-pub fn accept_import(
-    tx: &Transaction<'_>,
-    id: i64,
-    item: &ItemCode,
-    qty: Qty,
-    meta: &CommitMeta<'_>,
-) -> Result<AcceptedImport> {
+pub fn accept_import(tx: &Tx<'_>, id: i64, item: &ItemCode, qty: Qty, meta: &CommitMeta<'_>) -> Result<AcceptedImport> {
     require_undecided(tx, id)?;
     let (_, own) = items::find_item(tx, item)?.ok_or_else(|| Error::ItemNotFound { code: item.to_string() })?;
     tx.execute(
@@ -208,7 +202,7 @@ pub fn accept_import(
 }
 
 /// Rejects import `id`: the decision, the `updateImportItem` outbox row and the audit entry.
-pub fn reject_import(tx: &Transaction<'_>, id: i64, meta: &CommitMeta<'_>) -> Result<i64> {
+pub fn reject_import(tx: &Tx<'_>, id: i64, meta: &CommitMeta<'_>) -> Result<i64> {
     require_undecided(tx, id)?;
     tx.execute(
         "UPDATE imported_items SET decision = 'rejected', decided_at = ?2 WHERE id = ?1",

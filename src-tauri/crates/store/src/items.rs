@@ -4,10 +4,10 @@
 use std::collections::BTreeMap;
 
 use domain::{Catalogue, Item, ItemCode, PurchaseDraft, Qty, SaleDraft};
-use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+use rusqlite::{OptionalExtension, Row, params};
 
 use crate::{
-    CommitMeta, DocumentKind, DocumentRef, Error, Result, audit, codec,
+    CommitMeta, DocumentKind, DocumentRef, Error, Reader, Result, Tx, audit, codec,
     error::During,
     outbox::{self, OutboxKind},
     stock,
@@ -55,7 +55,7 @@ impl RawItem {
     }
 }
 
-fn check_barcode_free(conn: &Connection, item: &Item) -> Result<()> {
+fn check_barcode_free(conn: &Reader<'_>, item: &Item) -> Result<()> {
     let Some(barcode) = &item.barcode else { return Ok(()) };
     let other: Option<(String, String)> = conn
         .query_row(
@@ -73,7 +73,7 @@ fn check_barcode_free(conn: &Connection, item: &Item) -> Result<()> {
 
 /// Adds a new item and queues its registration with KRA, in one transaction. The caller has
 /// validated it (`Item::validate`).
-pub fn register_item(tx: &Transaction<'_>, item: &Item, meta: &CommitMeta<'_>) -> Result<SavedItem> {
+pub fn register_item(tx: &Tx<'_>, item: &Item, meta: &CommitMeta<'_>) -> Result<SavedItem> {
     if find_item(tx, &item.code)?.is_some() {
         return Err(Error::ItemExists { code: item.code.to_string() });
     }
@@ -122,7 +122,7 @@ pub struct CompositionLine {
 /// `saveItemComposition` after the registrations of the finished item and of the component still
 /// waiting. Returns the outbox rows. The caller checked the items exist and the quantities.
 pub fn save_composition(
-    tx: &Transaction<'_>,
+    tx: &Tx<'_>,
     item: &ItemCode,
     components: &[(ItemCode, Qty)],
     meta: &CommitMeta<'_>,
@@ -149,7 +149,7 @@ pub fn save_composition(
 }
 
 /// One saved composition line.
-pub fn composition_line(conn: &Connection, id: i64) -> Result<CompositionLine> {
+pub fn composition_line(conn: &Reader<'_>, id: i64) -> Result<CompositionLine> {
     let raw: Option<(String, String, i64, String, String)> = conn
         .prepare_cached(
             "SELECT item_code, component_code, qty, saved_at, user_name FROM item_compositions WHERE id = ?1",
@@ -170,7 +170,7 @@ pub fn composition_line(conn: &Connection, id: i64) -> Result<CompositionLine> {
 /// Changes an item's name, classification, band, price, barcode or active flag and queues the
 /// update for KRA after any earlier registration of the same item. The code, type, origin and
 /// units never change (KRA needs a new item for that).
-pub fn update_item(tx: &Transaction<'_>, item: &Item, meta: &CommitMeta<'_>) -> Result<SavedItem> {
+pub fn update_item(tx: &Tx<'_>, item: &Item, meta: &CommitMeta<'_>) -> Result<SavedItem> {
     let (id, old) = find_item(tx, &item.code)?.ok_or_else(|| Error::ItemNotFound { code: item.code.to_string() })?;
     if old.item_type != item.item_type
         || old.origin != item.origin
@@ -204,7 +204,7 @@ pub fn update_item(tx: &Transaction<'_>, item: &Item, meta: &CommitMeta<'_>) -> 
 }
 
 /// The item with `code` and its row id.
-pub fn find_item(conn: &Connection, code: &ItemCode) -> Result<Option<(i64, Item)>> {
+pub fn find_item(conn: &Reader<'_>, code: &ItemCode) -> Result<Option<(i64, Item)>> {
     let raw = conn
         .prepare_cached(&format!("SELECT {ITEM_COLUMNS}, id FROM items WHERE code = ?1"))
         .and_then(|mut s| s.query_row([code.as_str()], |r| Ok((raw_item(r)?, r.get::<_, i64>(11)?))).optional())
@@ -213,12 +213,12 @@ pub fn find_item(conn: &Connection, code: &ItemCode) -> Result<Option<(i64, Item
 }
 
 /// The item with `code`.
-pub fn item(conn: &Connection, code: &ItemCode) -> Result<Option<Item>> {
+pub fn item(conn: &Reader<'_>, code: &ItemCode) -> Result<Option<Item>> {
     Ok(find_item(conn, code)?.map(|(_, item)| item))
 }
 
 /// The item a scanned barcode names.
-pub fn item_by_barcode(conn: &Connection, barcode: &str) -> Result<Option<Item>> {
+pub fn item_by_barcode(conn: &Reader<'_>, barcode: &str) -> Result<Option<Item>> {
     conn.prepare_cached(&format!("SELECT {ITEM_COLUMNS} FROM items WHERE barcode = ?1"))
         .and_then(|mut s| s.query_row([barcode.trim()], raw_item).optional())
         .during("look up a barcode")?
@@ -239,7 +239,7 @@ fn fts_query(text: &str) -> Option<String> {
 /// Items whose name contains words starting with each typed word ("sug 1k" finds "Sugar 1kg"),
 /// in name order, active and inactive alike. (Name order, not bm25 rank: on short item names rank
 /// adds little and costs ~5× the time when a short prefix matches thousands of items.)
-pub fn search_items(conn: &Connection, text: &str, limit: usize) -> Result<Vec<Item>> {
+pub fn search_items(conn: &Reader<'_>, text: &str, limit: usize) -> Result<Vec<Item>> {
     let Some(query) = fts_query(text) else { return Ok(Vec::new()) };
     let cols = ITEM_COLUMNS.split(", ").map(|c| format!("i.{c}")).collect::<Vec<_>>().join(", ");
     let raws = conn
@@ -256,7 +256,7 @@ pub fn search_items(conn: &Connection, text: &str, limit: usize) -> Result<Vec<I
 }
 
 /// Every item, by name.
-pub fn all_items(conn: &Connection) -> Result<Vec<Item>> {
+pub fn all_items(conn: &Reader<'_>) -> Result<Vec<Item>> {
     let raws = conn
         .prepare_cached(&format!("SELECT {ITEM_COLUMNS} FROM items ORDER BY name, code"))
         .and_then(|mut s| s.query_map([], raw_item)?.collect::<Result<Vec<_>, _>>())
@@ -271,7 +271,7 @@ pub struct LoadedCatalogue(BTreeMap<ItemCode, (Item, Qty)>);
 
 impl LoadedCatalogue {
     /// Loads the given items; unknown codes are simply absent (the domain reports them).
-    pub fn load<'a>(conn: &Connection, codes: impl IntoIterator<Item = &'a ItemCode>) -> Result<LoadedCatalogue> {
+    pub fn load<'a>(conn: &Reader<'_>, codes: impl IntoIterator<Item = &'a ItemCode>) -> Result<LoadedCatalogue> {
         let mut map = BTreeMap::new();
         for code in codes {
             if map.contains_key(code) {
@@ -285,11 +285,11 @@ impl LoadedCatalogue {
         Ok(LoadedCatalogue(map))
     }
 
-    pub fn for_sale(conn: &Connection, draft: &SaleDraft) -> Result<LoadedCatalogue> {
+    pub fn for_sale(conn: &Reader<'_>, draft: &SaleDraft) -> Result<LoadedCatalogue> {
         LoadedCatalogue::load(conn, draft.lines.iter().map(|l| &l.item))
     }
 
-    pub fn for_purchase(conn: &Connection, draft: &PurchaseDraft) -> Result<LoadedCatalogue> {
+    pub fn for_purchase(conn: &Reader<'_>, draft: &PurchaseDraft) -> Result<LoadedCatalogue> {
         LoadedCatalogue::load(conn, draft.lines.iter().filter_map(|l| l.own_item.as_ref()))
     }
 }
@@ -354,7 +354,7 @@ mod tests {
     fn search_matches_word_prefixes() {
         let store = Store::open_in_memory().unwrap();
         store
-            .write(|tx| {
+            .write(|tx| -> Result<_> {
                 for (i, name) in ["Sugar 1kg", "Brown sugar 2kg", "Salt 500g", "Maize flour 2kg"].iter().enumerate() {
                     register_item(tx, &testing::item(i as u32 + 1, name, None), &testing::meta())?;
                 }

@@ -2,13 +2,15 @@
 //! writer), append-only migrations, fiscal documents that are never changed or deleted, gap-free
 //! trader numbers, the KRA outbox, settings and secrets, and KRA reference data.
 //!
-//! Write functions take a `&rusqlite::Transaction` (get one from [`Store::write`], which commits
-//! only when the closure succeeds); read functions take a `&rusqlite::Connection`
-//! ([`Store::read`]). The caller passes the time: the store never decides what "now" is for a
-//! document.
+//! Write functions take a [`Tx`] (get one from [`Store::write`], which commits only when the
+//! closure succeeds, and rolls back on a store error or the caller's own refusal); read functions
+//! take a [`Reader`] ([`Store::read`]), or a [`Tx`]. Only this crate writes SQL. The caller passes
+//! the time: the store never decides what "now" is for a document. [`bridge`] runs store work off
+//! an async runtime's threads.
 
 pub mod audit;
 pub mod backup;
+pub mod bridge;
 mod codec;
 mod columns;
 pub mod credit_notes;
@@ -31,7 +33,8 @@ pub mod stock;
 pub(crate) mod testing;
 
 pub use db::{
-    BUSY_TIMEOUT, CHECKPOINT_FORCE_AFTER, CHECKPOINT_IDLE, QUICK_CHECK_ON_OPEN_MAX_BYTES, Store, default_db_path,
+    BUSY_TIMEOUT, CHECKPOINT_FORCE_AFTER, CHECKPOINT_IDLE, QUICK_CHECK_ON_OPEN_MAX_BYTES, Reader, Store, Tx,
+    default_db_path,
 };
 pub use document::{CommitMeta, DocumentKind, DocumentRef, SaleMeta};
 pub use error::{Error, Result};
@@ -41,6 +44,3 @@ pub use outbox::{OutboxCounts, OutboxKind, OutboxRow, OutboxState};
 pub use sales::{CommittedSale, KraSignature, KraStatus, SaleSummary, StoredSale};
 pub use settings::{DeviceSettings, Environment, FrontDoor, Secret, SecretName, ShopDetails};
 pub use stock::{CommittedStock, StockDocument, StockLine};
-
-/// Re-exported so callers name the same rusqlite types the functions take.
-pub use rusqlite::{Connection, Transaction};

@@ -45,6 +45,7 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "outbox_last_done_index",
         sql: include_str!("../migrations/0009_outbox_last_done_index.sql"),
     },
+    Migration { version: 10, name: "parked_refusals", sql: include_str!("../migrations/0010_parked_refusals.sql") },
 ];
 
 /// `PRAGMA application_id` of a Duka database ("DUKA").
@@ -149,6 +150,7 @@ mod tests {
         (7, "7f8a9efe3271a5d5457e12d1b5211d2cfc07134202ca75fb93523aa8081c4a55"),
         (8, "68bdd6593d0317319ec313665a65b5fc1587919bd863989f68c0b885f946c656"),
         (9, "54b6d67ebe0fa3454793a306b62793a2adf034ea2f8d92db652b652b6a28f3d4"),
+        (10, "62ca2390f75626380602b64c55924b4f400bcaf8b02ce65ac39639a750deff07"),
     ];
 
     #[test]

@@ -10,9 +10,9 @@
 //! after it is released too ([`release_above`]) and handed out again in order.
 
 use domain::DateTime;
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{OptionalExtension, params};
 
-use crate::{Error, Result, error::During};
+use crate::{Error, Reader, Result, Tx, error::During};
 
 /// A local, gap-free document number series.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -45,7 +45,7 @@ impl Series {
 
 /// Takes the next number of `series`. Called inside the commit transaction, so a rolled-back
 /// commit gives its number back and the series has no gaps.
-pub fn next_document_no(tx: &Transaction<'_>, series: Series) -> Result<String> {
+pub fn next_document_no(tx: &Tx<'_>, series: Series) -> Result<String> {
     let value: i64 = tx
         .prepare_cached(
             "INSERT INTO sequences (series, last_value) VALUES (?1, 1)
@@ -58,7 +58,7 @@ pub fn next_document_no(tx: &Transaction<'_>, series: Series) -> Result<String> 
 }
 
 /// The last number issued in `series` (0 when none).
-pub fn last_document_no(conn: &Connection, series: Series) -> Result<i64> {
+pub fn last_document_no(conn: &Reader<'_>, series: Series) -> Result<i64> {
     conn.query_row("SELECT last_value FROM sequences WHERE series = ?1", [series.prefix()], |r| r.get(0))
         .optional()
         .during("read a document number")
@@ -97,7 +97,7 @@ pub struct Reservation {
 }
 
 /// The number KRA expects next.
-pub fn next_kra_number(conn: &Connection, counter: KraCounter) -> Result<i64> {
+pub fn next_kra_number(conn: &Reader<'_>, counter: KraCounter) -> Result<i64> {
     conn.prepare_cached("SELECT next_value FROM kra_counters WHERE counter = ?1")
         .and_then(|mut s| s.query_row([counter.as_str()], |r| r.get(0)).optional())
         .during("read a KRA counter")
@@ -105,7 +105,7 @@ pub fn next_kra_number(conn: &Connection, counter: KraCounter) -> Result<i64> {
 }
 
 /// The lowest open reservation of `counter`, if any.
-pub fn open_reservation(conn: &Connection, counter: KraCounter) -> Result<Option<Reservation>> {
+pub fn open_reservation(conn: &Reader<'_>, counter: KraCounter) -> Result<Option<Reservation>> {
     conn.prepare_cached(
         "SELECT number, outbox_id FROM kra_reservations WHERE counter = ?1 AND state = 'reserved'
          ORDER BY number LIMIT 1",
@@ -119,7 +119,7 @@ pub fn open_reservation(conn: &Connection, counter: KraCounter) -> Result<Option
 /// The lowest open reservation of `counter` whose outbox row is waiting (not being sent): a
 /// number in doubt (its call timed out, or a crash interrupted the drain), which must be settled
 /// before the series moves on. Reservations of rows in flight belong to the running drain.
-pub fn in_doubt(conn: &Connection, counter: KraCounter) -> Result<Option<Reservation>> {
+pub fn in_doubt(conn: &Reader<'_>, counter: KraCounter) -> Result<Option<Reservation>> {
     conn.prepare_cached(
         "SELECT r.number, r.outbox_id FROM kra_reservations r JOIN outbox o ON o.id = r.outbox_id
          WHERE r.counter = ?1 AND r.state = 'reserved' AND o.state = 'pending'
@@ -132,7 +132,7 @@ pub fn in_doubt(conn: &Connection, counter: KraCounter) -> Result<Option<Reserva
 }
 
 /// The open reservation held by `outbox_id`, if any.
-pub fn reservation_of(conn: &Connection, counter: KraCounter, outbox_id: i64) -> Result<Option<i64>> {
+pub fn reservation_of(conn: &Reader<'_>, counter: KraCounter, outbox_id: i64) -> Result<Option<i64>> {
     conn.prepare_cached(
         "SELECT number FROM kra_reservations WHERE counter = ?1 AND outbox_id = ?2 AND state = 'reserved'",
     )
@@ -141,7 +141,7 @@ pub fn reservation_of(conn: &Connection, counter: KraCounter, outbox_id: i64) ->
 }
 
 /// The highest open reservation of `counter`, if any.
-pub fn highest_open(conn: &Connection, counter: KraCounter) -> Result<Option<i64>> {
+pub fn highest_open(conn: &Reader<'_>, counter: KraCounter) -> Result<Option<i64>> {
     conn.prepare_cached("SELECT max(number) FROM kra_reservations WHERE counter = ?1 AND state = 'reserved'")
         .and_then(|mut s| s.query_row([counter.as_str()], |r| r.get(0)))
         .during("read the open KRA numbers")
@@ -150,7 +150,7 @@ pub fn highest_open(conn: &Connection, counter: KraCounter) -> Result<Option<i64
 /// Reserves the next number for `outbox_id`, writing it before the request goes out. Reserving
 /// again for the same row returns the same number (a resend after a timeout); a number still
 /// reserved for another row is refused until it is confirmed or released.
-pub fn reserve(tx: &Transaction<'_>, counter: KraCounter, outbox_id: i64, now: DateTime) -> Result<i64> {
+pub fn reserve(tx: &Tx<'_>, counter: KraCounter, outbox_id: i64, now: DateTime) -> Result<i64> {
     if let Some(open) = open_reservation(tx, counter)? {
         if open.outbox_id == outbox_id {
             return Ok(open.number);
@@ -172,7 +172,7 @@ pub fn reserve(tx: &Transaction<'_>, counter: KraCounter, outbox_id: i64, now: D
 /// it has one, else the next after every open reservation of `counter` (or KRA's next number when
 /// none is open). The drain reserves the next few documents of a series this way in one
 /// transaction; it sends them strictly in number order, each after its predecessor was answered.
-pub fn reserve_ahead(tx: &Transaction<'_>, counter: KraCounter, outbox_id: i64, now: DateTime) -> Result<i64> {
+pub fn reserve_ahead(tx: &Tx<'_>, counter: KraCounter, outbox_id: i64, now: DateTime) -> Result<i64> {
     AheadRun::new(counter).reserve(tx, outbox_id, now)
 }
 
@@ -192,7 +192,7 @@ impl AheadRun {
     }
 
     /// The number of `outbox_id`, reserved now unless it already holds one.
-    pub fn reserve(&mut self, tx: &Transaction<'_>, outbox_id: i64, now: DateTime) -> Result<i64> {
+    pub fn reserve(&mut self, tx: &Tx<'_>, outbox_id: i64, now: DateTime) -> Result<i64> {
         let counter = self.counter;
         if let Some(number) = reservation_of(tx, counter, outbox_id)? {
             self.next = None;
@@ -221,7 +221,7 @@ impl AheadRun {
 
     /// Gives `number` back (its document cannot be sent): the next reservation of the run looks
     /// the counter up again, so it takes the number given back when it was the last one.
-    pub fn release(&mut self, tx: &Transaction<'_>, number: i64, now: DateTime) -> Result<()> {
+    pub fn release(&mut self, tx: &Tx<'_>, number: i64, now: DateTime) -> Result<()> {
         self.next = None;
         release(tx, self.counter, number, now)
     }
@@ -229,12 +229,7 @@ impl AheadRun {
 
 /// Releases every open reservation of `counter` above `number` and returns them: after KRA
 /// refused `number` (or asked for another), no document may keep a later number of the old run.
-pub fn release_above(
-    tx: &Transaction<'_>,
-    counter: KraCounter,
-    number: i64,
-    now: DateTime,
-) -> Result<Vec<Reservation>> {
+pub fn release_above(tx: &Tx<'_>, counter: KraCounter, number: i64, now: DateTime) -> Result<Vec<Reservation>> {
     let released = tx
         .prepare_cached(
             "UPDATE kra_reservations SET state = 'released', settled_at = ?3
@@ -252,7 +247,7 @@ pub fn release_above(
 }
 
 /// The request frozen under the open reservation `number` (see [`freeze_under`]).
-pub fn frozen_under(conn: &Connection, counter: KraCounter, number: i64) -> Result<Option<String>> {
+pub fn frozen_under(conn: &Reader<'_>, counter: KraCounter, number: i64) -> Result<Option<String>> {
     conn.prepare_cached(
         "SELECT request_body FROM kra_reservations WHERE counter = ?1 AND number = ?2 AND state = 'reserved'",
     )
@@ -264,7 +259,7 @@ pub fn frozen_under(conn: &Connection, counter: KraCounter, number: i64) -> Resu
 /// Freezes the exact bytes sent under the open reservation `number`, before they are sent, when
 /// they differ from the row's first frozen request (the number it carried was given back). Written
 /// once: a resend after a timeout or a crash sends these bytes again.
-pub fn freeze_under(tx: &Transaction<'_>, counter: KraCounter, number: i64, body: &str) -> Result<()> {
+pub fn freeze_under(tx: &Tx<'_>, counter: KraCounter, number: i64, body: &str) -> Result<()> {
     let (outbox_id, current): (i64, Option<String>) = tx
         .prepare_cached(
             "SELECT outbox_id, request_body FROM kra_reservations
@@ -287,7 +282,7 @@ pub fn freeze_under(tx: &Transaction<'_>, counter: KraCounter, number: i64, body
     }
 }
 
-fn settle(tx: &Transaction<'_>, counter: KraCounter, number: i64, state: &str, now: DateTime) -> Result<()> {
+fn settle(tx: &Tx<'_>, counter: KraCounter, number: i64, state: &str, now: DateTime) -> Result<()> {
     let changed = tx
         .prepare_cached(
             "UPDATE kra_reservations SET state = ?3, settled_at = ?4
@@ -302,14 +297,14 @@ fn settle(tx: &Transaction<'_>, counter: KraCounter, number: i64, state: &str, n
 }
 
 /// KRA accepted the call carrying `number`: the counter moves past it.
-pub fn confirm(tx: &Transaction<'_>, counter: KraCounter, number: i64, now: DateTime) -> Result<()> {
+pub fn confirm(tx: &Tx<'_>, counter: KraCounter, number: i64, now: DateTime) -> Result<()> {
     confirm_in_order(tx, counter, [number], now)
 }
 
 /// KRA accepted the calls carrying `numbers`, answered in this order (a settled group): each is
 /// confirmed, and the counter moves past the last one in a single write.
 pub fn confirm_in_order(
-    tx: &Transaction<'_>,
+    tx: &Tx<'_>,
     counter: KraCounter,
     numbers: impl IntoIterator<Item = i64>,
     now: DateTime,
@@ -328,13 +323,13 @@ pub fn confirm_in_order(
 }
 
 /// KRA definitively refused the call carrying `number`: it is given back for the next document.
-pub fn release(tx: &Transaction<'_>, counter: KraCounter, number: i64, now: DateTime) -> Result<()> {
+pub fn release(tx: &Tx<'_>, counter: KraCounter, number: i64, now: DateTime) -> Result<()> {
     settle(tx, counter, number, "released", now)
 }
 
 /// KRA said it expects `expected` next ("Invalid invcNo sequence, expected: N"): take its word.
 /// Refused while a number is still reserved (settle that first).
-pub fn resync(tx: &Transaction<'_>, counter: KraCounter, expected: i64) -> Result<()> {
+pub fn resync(tx: &Tx<'_>, counter: KraCounter, expected: i64) -> Result<()> {
     if let Some(open) = open_reservation(tx, counter)? {
         return Err(Error::CounterBusy { counter: counter.as_str(), number: open.number, outbox_id: open.outbox_id });
     }
@@ -447,7 +442,7 @@ mod tests {
         );
         // A number is in doubt only while its row waits (rows in flight belong to the running drain).
         assert_eq!(store.read(|conn| in_doubt(conn, c)).unwrap().map(|r| r.outbox_id), Some(rows[2]));
-        store.write(|tx| crate::outbox::claim_ready(tx, t, 10)).unwrap();
+        store.write(|tx| crate::testing::claim_ready(tx, t, 10)).unwrap();
         assert_eq!(store.read(|conn| in_doubt(conn, c)).unwrap(), None);
     }
 
@@ -489,7 +484,7 @@ mod tests {
         // Two numbers already open (an earlier group): the run continues after them.
         store.write(|tx| rows[..2].iter().try_for_each(|&r| reserve_ahead(tx, c, r, t).map(drop))).unwrap();
         let numbers = store
-            .write(|tx| {
+            .write(|tx| -> Result<_> {
                 let mut run = AheadRun::new(c);
                 let a = run.reserve(tx, rows[2], t)?;
                 // This row cannot be built: its number goes back and the next row takes it.

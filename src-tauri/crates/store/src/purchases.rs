@@ -5,10 +5,10 @@
 use domain::{
     DateTime, ItemCode, Money, PaymentType, Purchase, PurchaseLine, PurchaseSource, Qty, StockMoveType, TaxBand,
 };
-use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter, types::Value};
+use rusqlite::{OptionalExtension, params, params_from_iter, types::Value};
 
 use crate::{
-    CommitMeta, DocumentKind, DocumentRef, Error, Result, audit, codec,
+    CommitMeta, DocumentKind, DocumentRef, Error, Reader, Result, Tx, audit, codec,
     columns::{self, TOTAL_COLUMN_COUNT, TOTAL_COLUMNS},
     error::During,
     numbering::{self, Series},
@@ -109,7 +109,7 @@ pub struct StoredPurchase {
 
 /// Saves a feed purchase unless it is already saved (same supplier, branch and invoice number);
 /// returns its id either way.
-pub fn save_feed_purchase(tx: &Transaction<'_>, p: &FeedPurchase, received_at: DateTime) -> Result<i64> {
+pub fn save_feed_purchase(tx: &Tx<'_>, p: &FeedPurchase, received_at: DateTime) -> Result<i64> {
     let existing: Option<i64> = tx
         .query_row(
             "SELECT id FROM feed_purchases WHERE supplier_pin = ?1 AND supplier_branch = ?2 AND supplier_invoice_no = ?3",
@@ -172,7 +172,7 @@ pub fn save_feed_purchase(tx: &Transaction<'_>, p: &FeedPurchase, received_at: D
 }
 
 /// Feed purchases, oldest first; only those still awaiting a decision when `undecided_only`.
-pub fn feed_purchases(conn: &Connection, undecided_only: bool) -> Result<Vec<StoredFeedPurchase>> {
+pub fn feed_purchases(conn: &Reader<'_>, undecided_only: bool) -> Result<Vec<StoredFeedPurchase>> {
     let ids: Vec<i64> = conn
         .prepare_cached("SELECT id FROM feed_purchases WHERE (?1 = 0 OR decision IS NULL) ORDER BY id")
         .and_then(|mut s| s.query_map([undecided_only], |r| r.get(0))?.collect::<Result<Vec<_>, _>>())
@@ -181,7 +181,7 @@ pub fn feed_purchases(conn: &Connection, undecided_only: bool) -> Result<Vec<Sto
 }
 
 /// One feed purchase with its lines.
-pub fn feed_purchase(conn: &Connection, id: i64) -> Result<StoredFeedPurchase> {
+pub fn feed_purchase(conn: &Reader<'_>, id: i64) -> Result<StoredFeedPurchase> {
     type Head = (String, Option<String>, String, i64, Option<String>, i64, String, String, Option<String>);
     let head: Head = conn
         .query_row(
@@ -259,7 +259,7 @@ pub fn feed_purchase(conn: &Connection, id: i64) -> Result<StoredFeedPurchase> {
     })
 }
 
-fn decide_feed(tx: &Transaction<'_>, feed_id: i64, decision: Decision, at: DateTime) -> Result<()> {
+fn decide_feed(tx: &Tx<'_>, feed_id: i64, decision: Decision, at: DateTime) -> Result<()> {
     let current = feed_purchase(tx, feed_id)?.decision;
     if let Some(d) = current {
         return Err(Error::AlreadyDecided { what: "this purchase", decision: d.as_str().into() });
@@ -278,7 +278,7 @@ fn supplier_key(line: &PurchaseLine) -> String {
 }
 
 /// Which own item `supplier_item` (a supplier item code, or its name) of `supplier_pin` was last time.
-pub fn remembered_item(conn: &Connection, supplier_pin: &str, supplier_item: &str) -> Result<Option<ItemCode>> {
+pub fn remembered_item(conn: &Reader<'_>, supplier_pin: &str, supplier_item: &str) -> Result<Option<ItemCode>> {
     let code: Option<String> = conn
         .query_row(
             "SELECT own_item_code FROM supplier_item_map WHERE supplier_pin = ?1 AND supplier_item IN (?2, upper(trim(?2)))",
@@ -295,7 +295,7 @@ pub fn remembered_item(conn: &Connection, supplier_pin: &str, supplier_item: &st
 /// memory, the goods' stock movements (type 02) and the outbox rows (the purchase after any
 /// unfinished registration of its items, then its stock IO and stock masters).
 pub fn commit_purchase(
-    tx: &Transaction<'_>,
+    tx: &Tx<'_>,
     feed_purchase_id: Option<i64>,
     purchase: &Purchase,
     meta: &CommitMeta<'_>,
@@ -370,7 +370,7 @@ pub fn commit_purchase(
 }
 
 /// Rejects a feed purchase: records the decision and queues the answer to KRA. No stock moves.
-pub fn reject_feed_purchase(tx: &Transaction<'_>, feed_purchase_id: i64, meta: &CommitMeta<'_>) -> Result<i64> {
+pub fn reject_feed_purchase(tx: &Tx<'_>, feed_purchase_id: i64, meta: &CommitMeta<'_>) -> Result<i64> {
     decide_feed(tx, feed_purchase_id, Decision::Rejected, meta.at)?;
     let doc = DocumentRef::new(DocumentKind::FeedPurchase, feed_purchase_id);
     let outbox_id = outbox::enqueue(tx, OutboxKind::PurchaseRejection, doc, None, &[], meta.at)?;
@@ -379,7 +379,7 @@ pub fn reject_feed_purchase(tx: &Transaction<'_>, feed_purchase_id: i64, meta: &
 }
 
 /// A confirmed purchase, exactly as committed.
-pub fn load_purchase(conn: &Connection, id: i64) -> Result<StoredPurchase> {
+pub fn load_purchase(conn: &Reader<'_>, id: i64) -> Result<StoredPurchase> {
     type Head = (
         String,
         Option<i64>,

@@ -5,9 +5,8 @@
 use std::collections::HashMap;
 
 use domain::{DateTime, ItemCode, Qty, StockMoveType};
-use rusqlite::{Connection, Transaction};
 
-use crate::{Result, codec, error::During};
+use crate::{Reader, Result, Tx, codec, error::During};
 
 /// One stock movement of an item, newest first in [`stock_movements`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,7 +26,7 @@ pub struct MovementRow {
 
 /// The latest `limit` movements of an item, newest first, each with the balance after it (the
 /// running sum over all the item's movements in the order they were recorded).
-pub fn stock_movements(conn: &Connection, code: &ItemCode, limit: usize) -> Result<Vec<MovementRow>> {
+pub fn stock_movements(conn: &Reader<'_>, code: &ItemCode, limit: usize) -> Result<Vec<MovementRow>> {
     type Raw = (String, String, i64, i64, String, Option<String>, Option<String>);
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     let raw: Vec<Raw> = conn
@@ -67,7 +66,7 @@ pub fn stock_movements(conn: &Connection, code: &ItemCode, limit: usize) -> Resu
 }
 
 /// Every item's own reorder level, by item code (items without one use the shop's default).
-pub fn reorder_levels(conn: &Connection) -> Result<HashMap<String, Qty>> {
+pub fn reorder_levels(conn: &Reader<'_>) -> Result<HashMap<String, Qty>> {
     conn.prepare_cached("SELECT item_code, level FROM reorder_levels")
         .and_then(|mut s| {
             s.query_map([], |r| Ok((r.get::<_, String>(0)?, codec::qty(r.get(1)?))))?.collect::<Result<_, _>>()
@@ -76,7 +75,7 @@ pub fn reorder_levels(conn: &Connection) -> Result<HashMap<String, Qty>> {
 }
 
 /// Sets an item's reorder level, or with `None` returns it to the shop's default.
-pub fn set_reorder_level(tx: &Transaction<'_>, code: &ItemCode, level: Option<Qty>) -> Result<()> {
+pub fn set_reorder_level(tx: &Tx<'_>, code: &ItemCode, level: Option<Qty>) -> Result<()> {
     match level {
         Some(level) => tx
             .prepare_cached(

@@ -5,9 +5,9 @@
 use std::collections::BTreeSet;
 
 use domain::{CodeLists, DateTime, TaxRates};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{OptionalExtension, params};
 
-use crate::{Error, Result, error::During};
+use crate::{Error, Reader, Result, Tx, error::During};
 
 /// Code-list class numbers the store reads itself.
 pub const CLASS_TAX_TYPE: &str = "04";
@@ -39,7 +39,7 @@ pub struct Code {
 }
 
 /// Saves (inserts or replaces) classes and codes from `selectCodeList`.
-pub fn save_code_list(tx: &Transaction<'_>, classes: &[CodeClass], codes: &[Code]) -> Result<()> {
+pub fn save_code_list(tx: &Tx<'_>, classes: &[CodeClass], codes: &[Code]) -> Result<()> {
     let mut class_stmt = tx
         .prepare_cached(
             "INSERT OR REPLACE INTO code_classes (class, name, description, in_use, user_name1, user_name2, user_name3)
@@ -69,7 +69,7 @@ pub fn save_code_list(tx: &Transaction<'_>, classes: &[CodeClass], codes: &[Code
 }
 
 /// The codes of one class, in KRA's sort order.
-pub fn codes(conn: &Connection, class: &str) -> Result<Vec<Code>> {
+pub fn codes(conn: &Reader<'_>, class: &str) -> Result<Vec<Code>> {
     conn.prepare_cached(
         "SELECT class, code, name, description, in_use, sort_order, user_code1, user_code2, user_code3
          FROM code_list WHERE class = ?1 ORDER BY sort_order, code",
@@ -92,7 +92,7 @@ pub fn codes(conn: &Connection, class: &str) -> Result<Vec<Code>> {
 }
 
 /// The code classes saved so far.
-pub fn code_classes(conn: &Connection) -> Result<Vec<CodeClass>> {
+pub fn code_classes(conn: &Reader<'_>) -> Result<Vec<CodeClass>> {
     conn.prepare_cached(
         "SELECT class, name, description, in_use, user_name1, user_name2, user_name3 FROM code_classes ORDER BY class",
     )
@@ -121,7 +121,7 @@ pub struct KraCodeLists {
 
 impl KraCodeLists {
     /// Codes in use of classes 17 (packaging), 10 (quantity) and 05 (countries).
-    pub fn load(conn: &Connection) -> Result<KraCodeLists> {
+    pub fn load(conn: &Reader<'_>) -> Result<KraCodeLists> {
         let set = |class: &str| -> Result<BTreeSet<String>> {
             Ok(codes(conn, class)?.into_iter().filter(|c| c.in_use).map(|c| c.code).collect())
         };
@@ -151,7 +151,7 @@ impl CodeLists for KraCodeLists {
 }
 
 /// The rate of every band, from class 04 (`userDfnCd1`).
-pub fn tax_rates(conn: &Connection) -> Result<TaxRates> {
+pub fn tax_rates(conn: &Reader<'_>) -> Result<TaxRates> {
     let rows = codes(conn, CLASS_TAX_TYPE)?;
     let pairs: Vec<(String, String)> =
         rows.into_iter().filter_map(|c| c.user_codes[0].clone().map(|rate| (c.code, rate))).collect();
@@ -170,7 +170,7 @@ pub struct ItemClass {
     pub in_use: bool,
 }
 
-pub fn save_item_classes(tx: &Transaction<'_>, classes: &[ItemClass]) -> Result<()> {
+pub fn save_item_classes(tx: &Tx<'_>, classes: &[ItemClass]) -> Result<()> {
     let mut stmt = tx
         .prepare_cached(
             "INSERT OR REPLACE INTO item_classes (code, name, level, tax_band, major_target, in_use)
@@ -185,7 +185,7 @@ pub fn save_item_classes(tx: &Transaction<'_>, classes: &[ItemClass]) -> Result<
 }
 
 /// Classifications in use whose name or code contains `text`, by code.
-pub fn find_item_classes(conn: &Connection, text: &str, limit: usize) -> Result<Vec<ItemClass>> {
+pub fn find_item_classes(conn: &Reader<'_>, text: &str, limit: usize) -> Result<Vec<ItemClass>> {
     let pattern = format!("%{}%", text.trim().replace(['%', '_'], ""));
     conn.prepare_cached(
         "SELECT code, name, level, tax_band, major_target, in_use FROM item_classes
@@ -224,7 +224,7 @@ pub struct Branch {
     pub is_hq: bool,
 }
 
-pub fn save_branches(tx: &Transaction<'_>, branches: &[Branch]) -> Result<()> {
+pub fn save_branches(tx: &Tx<'_>, branches: &[Branch]) -> Result<()> {
     let mut stmt = tx
         .prepare_cached(
             "INSERT OR REPLACE INTO branches (tin, branch_id, name, status, province, district, sector, location,
@@ -252,7 +252,7 @@ pub fn save_branches(tx: &Transaction<'_>, branches: &[Branch]) -> Result<()> {
     Ok(())
 }
 
-pub fn branches(conn: &Connection) -> Result<Vec<Branch>> {
+pub fn branches(conn: &Reader<'_>) -> Result<Vec<Branch>> {
     conn.prepare_cached(
         "SELECT tin, branch_id, name, status, province, district, sector, location, manager_name, manager_phone,
                 manager_email, is_hq FROM branches ORDER BY tin, branch_id",
@@ -293,7 +293,7 @@ pub struct Notice {
 }
 
 /// Saves notices; a notice already saved keeps its read flag.
-pub fn save_notices(tx: &Transaction<'_>, notices: &[Notice]) -> Result<()> {
+pub fn save_notices(tx: &Tx<'_>, notices: &[Notice]) -> Result<()> {
     let mut stmt = tx
         .prepare_cached(
             "INSERT INTO notices (notice_no, title, content, detail_url, registered_by, registered_at)
@@ -311,7 +311,7 @@ pub fn save_notices(tx: &Transaction<'_>, notices: &[Notice]) -> Result<()> {
 }
 
 /// Notices, newest first.
-pub fn notices(conn: &Connection) -> Result<Vec<Notice>> {
+pub fn notices(conn: &Reader<'_>) -> Result<Vec<Notice>> {
     conn.prepare_cached(
         "SELECT notice_no, title, content, detail_url, registered_by, registered_at, is_read FROM notices
          ORDER BY notice_no DESC",
@@ -333,7 +333,7 @@ pub fn notices(conn: &Connection) -> Result<Vec<Notice>> {
     .during("read notices")
 }
 
-pub fn mark_notice_read(tx: &Transaction<'_>, notice_no: i64) -> Result<()> {
+pub fn mark_notice_read(tx: &Tx<'_>, notice_no: i64) -> Result<()> {
     let n =
         tx.execute("UPDATE notices SET is_read = 1 WHERE notice_no = ?1", [notice_no]).during("mark a notice read")?;
     if n == 0 {
@@ -356,7 +356,7 @@ pub struct Customer {
 }
 
 /// Adds a customer (`id` 0) or changes one; returns its id. Customers are switched off, not deleted.
-pub fn save_customer(tx: &Transaction<'_>, c: &Customer, at: DateTime) -> Result<i64> {
+pub fn save_customer(tx: &Tx<'_>, c: &Customer, at: DateTime) -> Result<i64> {
     if c.id == 0 {
         tx.execute(
             "INSERT INTO customers (pin, name, address, phone, email, active, remark, updated_at)
@@ -393,7 +393,7 @@ fn customer_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Customer> {
     })
 }
 
-pub fn customer_by_pin(conn: &Connection, pin: &str) -> Result<Option<Customer>> {
+pub fn customer_by_pin(conn: &Reader<'_>, pin: &str) -> Result<Option<Customer>> {
     conn.query_row(
         "SELECT id, pin, name, address, phone, email, active, remark FROM customers WHERE pin = ?1",
         [pin.trim().to_ascii_uppercase()],
@@ -404,7 +404,7 @@ pub fn customer_by_pin(conn: &Connection, pin: &str) -> Result<Option<Customer>>
 }
 
 /// Active customers whose name or PIN contains `text`, by name.
-pub fn find_customers(conn: &Connection, text: &str, limit: usize) -> Result<Vec<Customer>> {
+pub fn find_customers(conn: &Reader<'_>, text: &str, limit: usize) -> Result<Vec<Customer>> {
     let pattern = format!("%{}%", text.trim().replace(['%', '_'], ""));
     conn.prepare_cached(
         "SELECT id, pin, name, address, phone, email, active, remark FROM customers

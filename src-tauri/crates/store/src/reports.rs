@@ -6,10 +6,10 @@
 //! are reported as positive amounts and subtracted in the `net` figures.
 
 use domain::{DateTime, ItemType, Money, Qty};
-use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter, types::Value};
+use rusqlite::{OptionalExtension, params, params_from_iter, types::Value};
 use serde::{Deserialize, Serialize};
 
-use crate::{CommitMeta, Error, Result, audit, codec, error::During};
+use crate::{CommitMeta, Error, Reader, Result, Tx, audit, codec, error::During};
 
 /// The five tax bands, in the order of every `[i64; 5]` below.
 pub const BANDS: [&str; 5] = ["A", "B", "C", "D", "E"];
@@ -132,13 +132,13 @@ fn totals_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Totals> {
     })
 }
 
-fn document_totals(conn: &Connection, table: &str, training: bool, scope: Scope) -> Result<Totals> {
+fn document_totals(conn: &Reader<'_>, table: &str, training: bool, scope: Scope) -> Result<Totals> {
     let (cond, p) = scope.condition(table == "credit_notes");
     let sql = format!("SELECT {TOTALS_COLUMNS} FROM {table} d WHERE d.training = {} AND {cond}", i64::from(training));
     conn.prepare_cached(&sql).and_then(|mut s| s.query_row(params_from_iter(p), totals_row)).during("sum documents")
 }
 
-fn payment_totals(conn: &Connection, scope: Scope) -> Result<Vec<PaymentTotals>> {
+fn payment_totals(conn: &Reader<'_>, scope: Scope) -> Result<Vec<PaymentTotals>> {
     let mut by_type: std::collections::BTreeMap<String, PaymentTotals> = Default::default();
     for (table, credit) in [("sales", false), ("credit_notes", true)] {
         let (cond, p) = scope.condition(credit);
@@ -167,7 +167,7 @@ fn payment_totals(conn: &Connection, scope: Scope) -> Result<Vec<PaymentTotals>>
     Ok(by_type.into_values().collect())
 }
 
-fn unsigned(conn: &Connection, scope: Scope) -> Result<Vec<UnsignedDocument>> {
+fn unsigned(conn: &Reader<'_>, scope: Scope) -> Result<Vec<UnsignedDocument>> {
     let mut out = vec![];
     for (table, signatures, key, kind) in [
         ("sales", "sale_signatures", "sale_id", "sale"),
@@ -198,7 +198,7 @@ fn unsigned(conn: &Connection, scope: Scope) -> Result<Vec<UnsignedDocument>> {
     Ok(out)
 }
 
-fn figures(conn: &Connection, scope: Scope) -> Result<PeriodFigures> {
+fn figures(conn: &Reader<'_>, scope: Scope) -> Result<PeriodFigures> {
     let sales = document_totals(conn, "sales", false, scope)?;
     let credit_notes = document_totals(conn, "credit_notes", false, scope)?;
     Ok(PeriodFigures {
@@ -227,7 +227,7 @@ pub struct ZReport {
 }
 
 /// Where the next Z report starts: the ids the last one covered up to (0, 0 before the first).
-fn last_z_end(conn: &Connection) -> Result<(i64, i64)> {
+fn last_z_end(conn: &Reader<'_>) -> Result<(i64, i64)> {
     conn.query_row("SELECT last_sale_id, last_credit_note_id FROM z_reports ORDER BY number DESC LIMIT 1", [], |r| {
         Ok((r.get(0)?, r.get(1)?))
     })
@@ -236,7 +236,7 @@ fn last_z_end(conn: &Connection) -> Result<(i64, i64)> {
     .map(Option::unwrap_or_default)
 }
 
-fn since_last_z(conn: &Connection) -> Result<Scope> {
+fn since_last_z(conn: &Reader<'_>) -> Result<Scope> {
     let (after_sale, after_cn) = last_z_end(conn)?;
     let (last_sale, last_cn): (i64, i64) = conn
         .query_row(
@@ -249,13 +249,13 @@ fn since_last_z(conn: &Connection) -> Result<Scope> {
 }
 
 /// The X report: figures of everything since the last Z report, without closing anything.
-pub fn x_report(conn: &Connection) -> Result<PeriodFigures> {
+pub fn x_report(conn: &Reader<'_>) -> Result<PeriodFigures> {
     figures(conn, since_last_z(conn)?)
 }
 
 /// Issues the next Z report: covers every document since the previous one, freezes its figures
 /// and takes the next gap-free number (a trigger refuses any other number).
-pub fn issue_z_report(tx: &Transaction<'_>, meta: &CommitMeta<'_>) -> Result<ZReport> {
+pub fn issue_z_report(tx: &Tx<'_>, meta: &CommitMeta<'_>) -> Result<ZReport> {
     let scope = since_last_z(tx)?;
     let Scope::Ids { sales, credit_notes } = scope else {
         return Err(Error::StoredValue { what: "a Z report scope", value: format!("{scope:?}") });
@@ -287,7 +287,7 @@ pub fn issue_z_report(tx: &Transaction<'_>, meta: &CommitMeta<'_>) -> Result<ZRe
 }
 
 /// Z report `number` as it was issued.
-pub fn z_report(conn: &Connection, number: i64) -> Result<ZReport> {
+pub fn z_report(conn: &Reader<'_>, number: i64) -> Result<ZReport> {
     let row = conn
         .query_row(
             "SELECT number, issued_at, user_name, after_sale_id, last_sale_id, after_credit_note_id,
@@ -321,7 +321,7 @@ pub fn z_report(conn: &Connection, number: i64) -> Result<ZReport> {
 }
 
 /// The number of the last Z report (0 before the first).
-pub fn last_z_number(conn: &Connection) -> Result<i64> {
+pub fn last_z_number(conn: &Reader<'_>) -> Result<i64> {
     conn.query_row("SELECT coalesce(max(number), 0) FROM z_reports", [], |r| r.get(0)).during("read the Z number")
 }
 
@@ -347,7 +347,7 @@ pub struct SalesReport {
 }
 
 /// Sales and credit notes committed in `[from, to)`.
-pub fn sales_report(conn: &Connection, from: DateTime, to: DateTime) -> Result<SalesReport> {
+pub fn sales_report(conn: &Reader<'_>, from: DateTime, to: DateTime) -> Result<SalesReport> {
     let scope = Scope::Times { from, to };
     let mut items: std::collections::BTreeMap<String, ItemSales> = Default::default();
     for (table, lines, key, credit) in
@@ -391,7 +391,7 @@ pub fn sales_report(conn: &Connection, from: DateTime, to: DateTime) -> Result<S
     })
 }
 
-fn fiscal_ids(conn: &Connection, table: &str, from: DateTime, to: DateTime) -> Result<Vec<i64>> {
+fn fiscal_ids(conn: &Reader<'_>, table: &str, from: DateTime, to: DateTime) -> Result<Vec<i64>> {
     let sql =
         format!("SELECT id FROM {table} WHERE training = 0 AND committed_at >= ?1 AND committed_at < ?2 ORDER BY id");
     conn.prepare_cached(&sql)
@@ -400,17 +400,17 @@ fn fiscal_ids(conn: &Connection, table: &str, from: DateTime, to: DateTime) -> R
 }
 
 /// Ids of the fiscal (not training) sales committed in `[from, to)`, oldest first.
-pub fn sale_ids_between(conn: &Connection, from: DateTime, to: DateTime) -> Result<Vec<i64>> {
+pub fn sale_ids_between(conn: &Reader<'_>, from: DateTime, to: DateTime) -> Result<Vec<i64>> {
     fiscal_ids(conn, "sales", from, to)
 }
 
 /// Ids of the fiscal credit notes committed in `[from, to)`, oldest first.
-pub fn credit_note_ids_between(conn: &Connection, from: DateTime, to: DateTime) -> Result<Vec<i64>> {
+pub fn credit_note_ids_between(conn: &Reader<'_>, from: DateTime, to: DateTime) -> Result<Vec<i64>> {
     fiscal_ids(conn, "credit_notes", from, to)
 }
 
 /// Confirmed purchases whose purchase date lies in `[from, to]` (`YYYYMMDD`).
-pub fn purchase_totals(conn: &Connection, from: &str, to: &str) -> Result<Totals> {
+pub fn purchase_totals(conn: &Reader<'_>, from: &str, to: &str) -> Result<Totals> {
     let sql = format!("SELECT {TOTALS_COLUMNS} FROM purchases WHERE purchase_date >= ?1 AND purchase_date <= ?2");
     conn.prepare_cached(&sql).and_then(|mut s| s.query_row([from, to], totals_row)).during("sum purchases")
 }
@@ -430,7 +430,7 @@ pub struct PurchaseRow {
 }
 
 /// Confirmed purchases dated in `[from, to]` (`YYYYMMDD`), oldest first.
-pub fn purchases_in(conn: &Connection, from: &str, to: &str) -> Result<Vec<PurchaseRow>> {
+pub fn purchases_in(conn: &Reader<'_>, from: &str, to: &str) -> Result<Vec<PurchaseRow>> {
     conn.prepare_cached(
         "SELECT id, trader_no, supplier_pin, supplier_name, supplier_invoice_no, purchase_date, total_taxable,
                 total_tax, total_amount
@@ -471,7 +471,7 @@ pub struct VatSummary {
 }
 
 /// The VAT summary of `year`/`month` (fiscal documents committed in the month; purchases by date).
-pub fn vat_summary(conn: &Connection, year: u16, month: u8) -> Result<VatSummary> {
+pub fn vat_summary(conn: &Reader<'_>, year: u16, month: u8) -> Result<VatSummary> {
     let bad = || Error::StoredValue { what: "a month", value: format!("{year}-{month}") };
     let first = domain::Date::new(year, month, 1).ok_or_else(bad)?;
     let next = if month == 12 { domain::Date::new(year + 1, 1, 1) } else { domain::Date::new(year, month + 1, 1) }
@@ -510,7 +510,7 @@ pub struct StockRow {
 
 /// The stock report: every active item that carries stock, with its value at cost and at price;
 /// `low` when on hand is at or below `low_at` but above zero, `out` at zero or below.
-pub fn stock_report(conn: &Connection, low_at: Qty) -> Result<Vec<StockRow>> {
+pub fn stock_report(conn: &Reader<'_>, low_at: Qty) -> Result<Vec<StockRow>> {
     let rows = conn
         .prepare_cached(
             "SELECT i.code, i.name, i.item_type, i.default_price,

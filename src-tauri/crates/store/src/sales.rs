@@ -5,10 +5,10 @@
 use std::collections::BTreeMap;
 
 use domain::{DateTime, Invoice, ItemCode, KraPin, Qty, StockMoveType};
-use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter, types::Value};
+use rusqlite::{OptionalExtension, params, params_from_iter, types::Value};
 
 use crate::{
-    DocumentKind, DocumentRef, Error, Result, SaleMeta, audit, codec,
+    DocumentKind, DocumentRef, Error, Reader, Result, SaleMeta, Tx, audit, codec,
     columns::{self, LINE_COLUMN_COUNT, LINE_COLUMNS, TOTAL_COLUMN_COUNT, TOTAL_COLUMNS},
     error::During,
     numbering::{self, Series},
@@ -94,7 +94,7 @@ pub struct KraSignature {
 /// trader number, the goods' stock movements (type 11), the outbox rows (the sale after any
 /// unfinished registration of its items; the stock IO after the sale; the stock master after
 /// the stock IO) and the audit entry.
-pub fn commit_sale(tx: &Transaction<'_>, invoice: &Invoice, meta: &SaleMeta<'_>) -> Result<CommittedSale> {
+pub fn commit_sale(tx: &Tx<'_>, invoice: &Invoice, meta: &SaleMeta<'_>) -> Result<CommittedSale> {
     let series = if meta.training { Series::TrainingSale } else { Series::Sale };
     let trader_no = numbering::next_document_no(tx, series)?;
     let mut header: Vec<Value> = vec![
@@ -134,7 +134,7 @@ const LINES_PER_INSERT: usize = 16;
 /// values follow the common columns, in the columns named by `extra_cols` (", a, b"). A line
 /// naming an item the shop does not have is refused (the lines' foreign key) with that item's code.
 pub(crate) fn insert_lines<'l>(
-    tx: &Transaction<'_>,
+    tx: &Tx<'_>,
     table: &str,
     parent: &str,
     extra_cols: &str,
@@ -172,7 +172,7 @@ pub(crate) fn insert_lines<'l>(
 
 /// The first of `codes` that names no item of the shop.
 pub(crate) fn first_unknown_item<'a>(
-    tx: &Transaction<'_>,
+    tx: &Tx<'_>,
     codes: impl Iterator<Item = &'a ItemCode>,
 ) -> Result<Option<&'a ItemCode>> {
     let mut exists =
@@ -188,10 +188,7 @@ pub(crate) fn first_unknown_item<'a>(
 /// The unfinished registration rows of these items, which a document using them must wait for.
 /// Called after the document's lines are inserted: their foreign key already proved that every
 /// item exists, so this reads only the (usually empty) index of open registrations.
-pub(crate) fn open_registrations<'a>(
-    tx: &Transaction<'_>,
-    codes: impl Iterator<Item = &'a ItemCode>,
-) -> Result<Vec<i64>> {
+pub(crate) fn open_registrations<'a>(tx: &Tx<'_>, codes: impl Iterator<Item = &'a ItemCode>) -> Result<Vec<i64>> {
     let mut deps = Vec::new();
     let mut seen: Vec<&ItemCode> = Vec::new();
     for code in codes {
@@ -206,7 +203,7 @@ pub(crate) fn open_registrations<'a>(
     Ok(deps)
 }
 
-pub(crate) fn read_lines(conn: &Connection, table: &str, parent: &str, id: i64) -> Result<Vec<domain::InvoiceLine>> {
+pub(crate) fn read_lines(conn: &Reader<'_>, table: &str, parent: &str, id: i64) -> Result<Vec<domain::InvoiceLine>> {
     let raws = conn
         .prepare_cached(&format!("SELECT {LINE_COLUMNS} FROM {table} WHERE {parent} = ?1 ORDER BY seq"))
         .and_then(|mut s| s.query_map([id], |r| columns::raw_line(r, 0))?.collect::<Result<Vec<_>, _>>())
@@ -219,7 +216,7 @@ pub(crate) fn optional_pin(value: Option<String>) -> Result<Option<KraPin>> {
 }
 
 /// The sale with row id `id`, exactly as committed.
-pub fn load_sale(conn: &Connection, id: i64) -> Result<StoredSale> {
+pub fn load_sale(conn: &Reader<'_>, id: i64) -> Result<StoredSale> {
     type Head = (String, String, Option<String>, Option<String>, String, [i64; TOTAL_COLUMN_COUNT], String, bool);
     let head: Head = conn
         .prepare_cached(&format!(
@@ -255,13 +252,13 @@ pub fn load_sale(conn: &Connection, id: i64) -> Result<StoredSale> {
 }
 
 /// The row id of the sale printed as `trader_no`.
-pub fn sale_id_by_trader_no(conn: &Connection, trader_no: &str) -> Result<Option<i64>> {
+pub fn sale_id_by_trader_no(conn: &Reader<'_>, trader_no: &str) -> Result<Option<i64>> {
     conn.query_row("SELECT id FROM sales WHERE trader_no = ?1", [trader_no.trim()], |r| r.get(0))
         .optional()
         .during("find a sale")
 }
 
-pub(crate) fn status_of(conn: &Connection, kind: OutboxKind, document: DocumentRef) -> Result<KraStatus> {
+pub(crate) fn status_of(conn: &Reader<'_>, kind: OutboxKind, document: DocumentRef) -> Result<KraStatus> {
     let row = outbox::rows_for_document(conn, document)?.into_iter().find(|r| r.kind == kind);
     Ok(match row {
         None => KraStatus::Pending { last_error: None },
@@ -275,12 +272,12 @@ pub(crate) fn status_of(conn: &Connection, kind: OutboxKind, document: DocumentR
 }
 
 /// Where sale `sale_id` stands with KRA.
-pub fn sale_status(conn: &Connection, sale_id: i64) -> Result<KraStatus> {
+pub fn sale_status(conn: &Reader<'_>, sale_id: i64) -> Result<KraStatus> {
     status_of(conn, OutboxKind::Sale, DocumentRef::new(DocumentKind::Sale, sale_id))
 }
 
 /// Sales newest first, `limit` at a time, older than `before_id` when given.
-pub fn list_sales(conn: &Connection, before_id: Option<i64>, limit: usize) -> Result<Vec<SaleSummary>> {
+pub fn list_sales(conn: &Reader<'_>, before_id: Option<i64>, limit: usize) -> Result<Vec<SaleSummary>> {
     let raws = conn
         .prepare_cached(
             "SELECT id, trader_no, committed_at, buyer_name, total_amount, training FROM sales
@@ -316,7 +313,7 @@ pub fn list_sales(conn: &Connection, before_id: Option<i64>, limit: usize) -> Re
 }
 
 /// How much of each line (`itemSeq`) of a sale earlier credit notes took back.
-pub fn credited_quantities(conn: &Connection, sale_id: i64) -> Result<BTreeMap<u16, Qty>> {
+pub fn credited_quantities(conn: &Reader<'_>, sale_id: i64) -> Result<BTreeMap<u16, Qty>> {
     let rows = conn
         .prepare_cached(
             "SELECT l.sale_line_seq, sum(l.qty) FROM credit_note_lines l
@@ -331,7 +328,7 @@ pub fn credited_quantities(conn: &Connection, sale_id: i64) -> Result<BTreeMap<u
 }
 
 pub(crate) fn write_signature(
-    tx: &Transaction<'_>,
+    tx: &Tx<'_>,
     table: &str,
     key: &str,
     id: i64,
@@ -368,7 +365,7 @@ pub(crate) fn write_signature(
     Ok(())
 }
 
-pub(crate) fn read_signature(conn: &Connection, table: &str, key: &str, id: i64) -> Result<Option<KraSignature>> {
+pub(crate) fn read_signature(conn: &Reader<'_>, table: &str, key: &str, id: i64) -> Result<Option<KraSignature>> {
     type Raw =
         (i64, Option<i64>, Option<i64>, Option<String>, Option<String>, Option<String>, Option<String>, String, String);
     let raw: Option<Raw> = conn
@@ -400,12 +397,12 @@ pub(crate) fn read_signature(conn: &Connection, table: &str, key: &str, id: i64)
 }
 
 /// Records KRA's signature of a sale, once.
-pub fn record_sale_signature(tx: &Transaction<'_>, sale_id: i64, signature: &KraSignature) -> Result<()> {
+pub fn record_sale_signature(tx: &Tx<'_>, sale_id: i64, signature: &KraSignature) -> Result<()> {
     write_signature(tx, "sale_signatures", "sale_id", sale_id, format!("sale {sale_id}"), signature)
 }
 
 /// KRA's signature of a sale, if it has one.
-pub fn sale_signature(conn: &Connection, sale_id: i64) -> Result<Option<KraSignature>> {
+pub fn sale_signature(conn: &Reader<'_>, sale_id: i64) -> Result<Option<KraSignature>> {
     read_signature(conn, "sale_signatures", "sale_id", sale_id)
 }
 
@@ -587,7 +584,7 @@ mod tests {
         assert!(plan.iter().any(|p| p.contains("COVERING INDEX outbox_open_registration")), "{plan:?}");
         assert_eq!(store.read(|c| outbox::open_item_registration(c, &fresh.code)).unwrap(), Some(reg.outbox_id));
         // Once KRA has the registration, the item has no open registration and a sale waits for nothing.
-        let claimed = store.write(|tx| outbox::claim_ready(tx, testing::now(), 10)).unwrap();
+        let claimed = store.write(|tx| testing::claim_ready(tx, testing::now(), 10)).unwrap();
         assert_eq!(claimed.iter().map(|r| r.id).collect::<Vec<_>>(), [reg.outbox_id]);
         store.write(|tx| outbox::mark_done(tx, reg.outbox_id, None, testing::now())).unwrap();
         assert_eq!(store.read(|c| outbox::open_item_registration(c, &fresh.code)).unwrap(), None);

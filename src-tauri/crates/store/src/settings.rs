@@ -6,9 +6,9 @@
 use std::{fmt, str::FromStr};
 
 use domain::{DateTime, KraPin, StockPolicy};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{OptionalExtension, params};
 
-use crate::{Error, Result, codec, error::During};
+use crate::{Error, Reader, Result, Tx, codec, error::During};
 
 /// Which KRA system the device talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,7 +140,7 @@ pub struct ShopDetails {
     pub receipt_footer: Option<String>,
 }
 
-pub fn save_device_settings(tx: &Transaction<'_>, s: &DeviceSettings, at: DateTime) -> Result<()> {
+pub fn save_device_settings(tx: &Tx<'_>, s: &DeviceSettings, at: DateTime) -> Result<()> {
     tx.execute(
         "INSERT INTO device_settings (id, pin, branch_id, serial, base_url, environment, front_door, scu_id, mrc_no,
                                       device_id, updated_at)
@@ -166,7 +166,7 @@ pub fn save_device_settings(tx: &Transaction<'_>, s: &DeviceSettings, at: DateTi
     Ok(())
 }
 
-pub fn device_settings(conn: &Connection) -> Result<Option<DeviceSettings>> {
+pub fn device_settings(conn: &Reader<'_>) -> Result<Option<DeviceSettings>> {
     type Raw = (String, String, String, String, String, String, Option<String>, Option<String>, Option<String>);
     let raw: Option<Raw> = conn
         .query_row(
@@ -193,7 +193,7 @@ pub fn device_settings(conn: &Connection) -> Result<Option<DeviceSettings>> {
     .transpose()
 }
 
-pub fn save_secret(tx: &Transaction<'_>, name: SecretName, value: &Secret, at: DateTime) -> Result<()> {
+pub fn save_secret(tx: &Tx<'_>, name: SecretName, value: &Secret, at: DateTime) -> Result<()> {
     tx.execute(
         "INSERT INTO secrets (name, value, updated_at) VALUES (?1, ?2, ?3)
          ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
@@ -203,14 +203,14 @@ pub fn save_secret(tx: &Transaction<'_>, name: SecretName, value: &Secret, at: D
     Ok(())
 }
 
-pub fn secret(conn: &Connection, name: SecretName) -> Result<Option<Secret>> {
+pub fn secret(conn: &Reader<'_>, name: SecretName) -> Result<Option<Secret>> {
     conn.query_row("SELECT value FROM secrets WHERE name = ?1", [name.as_str()], |r| r.get::<_, String>(0))
         .optional()
         .during("read a secret")
         .map(|v| v.map(Secret))
 }
 
-pub fn save_shop_details(tx: &Transaction<'_>, d: &ShopDetails) -> Result<()> {
+pub fn save_shop_details(tx: &Tx<'_>, d: &ShopDetails) -> Result<()> {
     tx.execute(
         "INSERT INTO shop_details (id, name, address, phone, email, receipt_footer) VALUES (1, ?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, address = excluded.address, phone = excluded.phone,
@@ -221,7 +221,7 @@ pub fn save_shop_details(tx: &Transaction<'_>, d: &ShopDetails) -> Result<()> {
     Ok(())
 }
 
-pub fn shop_details(conn: &Connection) -> Result<Option<ShopDetails>> {
+pub fn shop_details(conn: &Reader<'_>) -> Result<Option<ShopDetails>> {
     conn.query_row("SELECT name, address, phone, email, receipt_footer FROM shop_details WHERE id = 1", [], |r| {
         Ok(ShopDetails {
             name: r.get(0)?,
@@ -236,7 +236,7 @@ pub fn shop_details(conn: &Connection) -> Result<Option<ShopDetails>> {
 }
 
 /// Whether a sale may take stock below zero: the shop's choice (`None` until it made one).
-pub fn stock_policy(conn: &Connection) -> Result<Option<StockPolicy>> {
+pub fn stock_policy(conn: &Reader<'_>) -> Result<Option<StockPolicy>> {
     let value: Option<String> = conn
         .prepare_cached("SELECT value FROM shop_preferences WHERE name = 'stock_policy'")
         .and_then(|mut s| s.query_row([], |r| r.get(0)).optional())
@@ -251,7 +251,7 @@ pub fn stock_policy(conn: &Connection) -> Result<Option<StockPolicy>> {
 }
 
 /// Records the shop's stock policy (the caller writes the audit entry in the same transaction).
-pub fn set_stock_policy(tx: &Transaction<'_>, policy: StockPolicy, at: DateTime) -> Result<()> {
+pub fn set_stock_policy(tx: &Tx<'_>, policy: StockPolicy, at: DateTime) -> Result<()> {
     let value = match policy {
         StockPolicy::Refuse => "refuse",
         StockPolicy::AllowNegative => "allow_negative",
@@ -266,14 +266,14 @@ pub fn set_stock_policy(tx: &Transaction<'_>, policy: StockPolicy, at: DateTime)
 }
 
 /// The `lastReqDt` to send for `list` (e.g. "selectCodeList"), if it was ever pulled.
-pub fn sync_cursor(conn: &Connection, list: &str) -> Result<Option<String>> {
+pub fn sync_cursor(conn: &Reader<'_>, list: &str) -> Result<Option<String>> {
     conn.query_row("SELECT last_req_dt FROM sync_cursors WHERE list = ?1", [list], |r| r.get(0))
         .optional()
         .during("read a sync cursor")
 }
 
 /// Moves the cursor of `list` after a successful pull.
-pub fn set_sync_cursor(tx: &Transaction<'_>, list: &str, last_req_dt: &str) -> Result<()> {
+pub fn set_sync_cursor(tx: &Tx<'_>, list: &str, last_req_dt: &str) -> Result<()> {
     tx.execute(
         "INSERT INTO sync_cursors (list, last_req_dt) VALUES (?1, ?2)
          ON CONFLICT (list) DO UPDATE SET last_req_dt = excluded.last_req_dt",

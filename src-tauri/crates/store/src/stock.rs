@@ -2,10 +2,10 @@
 //! the movement ledger, and hand-keyed stock adjustments.
 
 use domain::{DateTime, ItemCode, Qty, StockMoveType, StockMovement};
-use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter, types::Value};
+use rusqlite::{OptionalExtension, params, params_from_iter, types::Value};
 
 use crate::{
-    CommitMeta, DocumentKind, DocumentRef, Error, Result, audit, codec,
+    CommitMeta, DocumentKind, DocumentRef, Error, Reader, Result, Tx, audit, codec,
     error::During,
     numbering::{self, Series},
     outbox::{self, OutboxKind},
@@ -43,7 +43,7 @@ pub struct StockLine {
 }
 
 /// On-hand of one item: the sum of its movements.
-pub fn on_hand(conn: &Connection, code: &ItemCode) -> Result<Qty> {
+pub fn on_hand(conn: &Reader<'_>, code: &ItemCode) -> Result<Qty> {
     conn.prepare_cached("SELECT coalesce(sum(signed_qty), 0) FROM stock_movements WHERE item_code = ?1")
         .and_then(|mut s| s.query_row([code.as_str()], |r| r.get(0)))
         .during("read the stock on hand")
@@ -52,7 +52,7 @@ pub fn on_hand(conn: &Connection, code: &ItemCode) -> Result<Qty> {
 
 /// The quantity KRA holds for `code`: the running total of the item's movements whose
 /// `insertStockIO` KRA accepted (not the local on-hand, which includes movements KRA has not seen).
-pub fn kra_quantity(conn: &Connection, code: &ItemCode) -> Result<Qty> {
+pub fn kra_quantity(conn: &Reader<'_>, code: &ItemCode) -> Result<Qty> {
     conn.prepare_cached("SELECT qty FROM kra_stock_totals WHERE item_code = ?1")
         .and_then(|mut s| s.query_row([code.as_str()], |r| r.get(0)).optional())
         .during("read the stock KRA has accepted")
@@ -71,7 +71,7 @@ macro_rules! movement_totals_sql {
 /// KRA accepted the `insertStockIO` of stock document `document_id`: its movements join KRA's
 /// running totals. Called by [`outbox::mark_done`] in the settling transaction, once per document
 /// (a done row is final).
-pub(crate) fn add_to_kra_totals(tx: &Transaction<'_>, document_id: i64) -> Result<()> {
+pub(crate) fn add_to_kra_totals(tx: &Tx<'_>, document_id: i64) -> Result<()> {
     tx.prepare_cached(concat!(
         "INSERT INTO kra_stock_totals (item_code, qty) ",
         movement_totals_sql!(),
@@ -84,7 +84,7 @@ pub(crate) fn add_to_kra_totals(tx: &Transaction<'_>, document_id: i64) -> Resul
 
 /// KRA's running total of every item that has one (what [`kra_quantity`] reads, all at once): the
 /// pipelined stock lane starts from these and adds each movement KRA accepts, in memory.
-pub fn kra_quantities(conn: &Connection) -> Result<Vec<(ItemCode, Qty)>> {
+pub fn kra_quantities(conn: &Reader<'_>) -> Result<Vec<(ItemCode, Qty)>> {
     item_quantities(
         conn,
         "SELECT item_code, qty FROM kra_stock_totals ORDER BY item_code",
@@ -95,7 +95,7 @@ pub fn kra_quantities(conn: &Connection) -> Result<Vec<(ItemCode, Qty)>> {
 
 /// What KRA's acceptance of the `insertStockIO` of stock document `document_id` adds to its
 /// running totals, per item: exactly what [`add_to_kra_totals`] adds when that acceptance settles.
-pub fn kra_total_changes(conn: &Connection, document_id: i64) -> Result<Vec<(ItemCode, Qty)>> {
+pub fn kra_total_changes(conn: &Reader<'_>, document_id: i64) -> Result<Vec<(ItemCode, Qty)>> {
     item_quantities(
         conn,
         concat!(movement_totals_sql!(), " ORDER BY item_code"),
@@ -106,7 +106,7 @@ pub fn kra_total_changes(conn: &Connection, document_id: i64) -> Result<Vec<(Ite
 
 /// `(item code, quantity in hundredths)` rows of `sql`.
 fn item_quantities(
-    conn: &Connection,
+    conn: &Reader<'_>,
     sql: &str,
     params: impl rusqlite::Params,
     operation: &'static str,
@@ -122,7 +122,7 @@ fn item_quantities(
 
 /// KRA's running total recomputed from the ledger (the sum over every accepted movement): what
 /// [`kra_quantity`] must always equal. For checks and tests; linear in the item's movements.
-pub fn kra_quantity_recomputed(conn: &Connection, code: &ItemCode) -> Result<Qty> {
+pub fn kra_quantity_recomputed(conn: &Reader<'_>, code: &ItemCode) -> Result<Qty> {
     conn.prepare_cached(
         "SELECT coalesce(sum(m.signed_qty), 0) FROM stock_movements m
          WHERE m.item_code = ?1 AND EXISTS (
@@ -135,7 +135,7 @@ pub fn kra_quantity_recomputed(conn: &Connection, code: &ItemCode) -> Result<Qty
 }
 
 /// On-hand of every item that has movements.
-pub fn stock_levels(conn: &Connection) -> Result<Vec<(ItemCode, Qty)>> {
+pub fn stock_levels(conn: &Reader<'_>) -> Result<Vec<(ItemCode, Qty)>> {
     let rows = conn
         .prepare_cached("SELECT item_code, sum(signed_qty) FROM stock_movements GROUP BY item_code ORDER BY item_code")
         .and_then(|mut s| {
@@ -152,7 +152,7 @@ pub fn stock_levels(conn: &Connection) -> Result<Vec<(ItemCode, Qty)>> {
 /// for every item of the document is harmless). Returns `None` when there is nothing to move (a
 /// sale of services only).
 pub(crate) fn write_document(
-    tx: &Transaction<'_>,
+    tx: &Tx<'_>,
     kind: StockMoveType,
     source: Option<DocumentRef>,
     lines: &[(ItemCode, Qty)],
@@ -202,12 +202,7 @@ const MOVEMENTS_PER_INSERT: usize = 16;
 /// Inserts the movements of stock document `document_id`, in the order given, up to
 /// [`MOVEMENTS_PER_INSERT`] per multi-row statement, each at its item's current default price. An
 /// item the shop does not have is refused by its code.
-fn insert_movements(
-    tx: &Transaction<'_>,
-    document_id: i64,
-    kind: StockMoveType,
-    lines: &[(ItemCode, Qty)],
-) -> Result<()> {
+fn insert_movements(tx: &Tx<'_>, document_id: i64, kind: StockMoveType, lines: &[(ItemCode, Qty)]) -> Result<()> {
     for chunk in lines.chunks(MOVEMENTS_PER_INSERT) {
         let rows = (0..chunk.len())
             .map(|r| format!("(?{}, ?{}, ?{}, {r})", 3 + 3 * r, 4 + 3 * r, 5 + 3 * r))
@@ -247,7 +242,7 @@ fn insert_movements(
 /// Records hand-keyed movements (opening stock, a count correction, a discard) of one kind as one
 /// stock document, with its outbox rows and audit entry, in one transaction.
 pub fn commit_stock_adjustment(
-    tx: &Transaction<'_>,
+    tx: &Tx<'_>,
     movements: &[StockMovement],
     remark: Option<&str>,
     meta: &CommitMeta<'_>,
@@ -272,7 +267,7 @@ pub fn commit_stock_adjustment(
 }
 
 /// One stock document with its lines, for building `insertStockIO`.
-pub fn stock_document(conn: &Connection, id: i64) -> Result<StockDocument> {
+pub fn stock_document(conn: &Reader<'_>, id: i64) -> Result<StockDocument> {
     type Head = (String, String, String, Option<i64>, String, Option<String>, String);
     let head: Head = conn
         .query_row(
@@ -380,7 +375,7 @@ mod tests {
             store.read(|c| Ok((kra_quantity(c, &sugar.code)?, kra_quantity_recomputed(c, &sugar.code)?))).unwrap()
         };
         let settle = |store: &Store| {
-            let rows = store.write(|tx| outbox::claim_ready(tx, t, 10)).unwrap();
+            let rows = store.write(|tx| crate::testing::claim_ready(tx, t, 10)).unwrap();
             for row in rows {
                 store.write(|tx| outbox::mark_done(tx, row.id, None, t)).unwrap();
             }

@@ -59,7 +59,7 @@ pub(crate) fn shop() -> (crate::Store, Vec<Item>) {
         item_of(4, "Cooking gas refill", None, ItemType::Finished, TaxBand::E),
     ];
     store
-        .write(|tx| {
+        .write(|tx| -> crate::Result<_> {
             for it in &items {
                 crate::items::register_item(tx, it, &meta())?;
             }
@@ -97,4 +97,11 @@ pub(crate) fn sale_draft(lines: &[(u32, ItemType, i64)], pin: Option<&str>) -> d
 pub(crate) fn finalise(store: &crate::Store, draft: &domain::SaleDraft) -> domain::Invoice {
     let catalogue = store.read(|c| crate::LoadedCatalogue::for_sale(c, draft)).unwrap();
     draft.finalise(&catalogue, &rates(), domain::StockPolicy::Refuse).unwrap()
+}
+
+/// Claims up to `limit` rows of any kind that are ready at `now`, oldest first, as the drain's
+/// lanes do between them.
+pub(crate) fn claim_ready(tx: &crate::Tx<'_>, now: DateTime, limit: usize) -> crate::Result<Vec<crate::OutboxRow>> {
+    let ready = crate::outbox::ready_rows(tx, &crate::OutboxKind::ALL, now, limit)?;
+    ready.into_iter().map(|id| crate::outbox::claim_row(tx, id)).collect()
 }

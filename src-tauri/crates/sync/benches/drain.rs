@@ -135,7 +135,7 @@ async fn open_shop(stock: i64) -> Shop {
     ];
     let now = SystemClock.now();
     store
-        .write(|tx| {
+        .write(|tx| -> store::Result<_> {
             for it in &items {
                 store::items::register_item(tx, it, &meta(now))?;
             }
@@ -252,7 +252,7 @@ async fn drain_rate(latency_ms: u64, sales: usize) -> DrainRow {
     let rtt = round_trip(&shop, if latency_ms == 0 { 200 } else { 5 }).await;
     let now = SystemClock.now();
     shop.store
-        .write(|tx| {
+        .write(|tx| -> store::Result<_> {
             for _ in 0..sales {
                 store::sales::commit_sale(tx, &inv, &meta(now))?;
             }

@@ -25,6 +25,12 @@ pub enum Error {
     SenderLock { path: std::path::PathBuf, source: std::io::Error },
 }
 
+impl From<store::bridge::ThreadStopped> for Error {
+    fn from(_: store::bridge::ThreadStopped) -> Error {
+        Error::StoreThread
+    }
+}
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Attaches the step that failed to a store error.

@@ -11,7 +11,7 @@ use store::{
 
 use crate::{Engine, Error, Result};
 
-type Save<'a> = dyn Fn(&dyn Fn(&store::Transaction<'_>) -> store::Result<usize>) -> Result<usize> + 'a;
+type Save<'a> = dyn Fn(&dyn Fn(&store::Tx<'_>) -> store::Result<usize>) -> Result<usize> + 'a;
 
 fn decode_error(function: Function, reason: String) -> Error {
     Error::Kra { operation: "read a KRA list", source: oscu::Error::DecodeResponse { function, reason } }

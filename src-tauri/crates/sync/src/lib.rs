@@ -19,7 +19,6 @@ mod pull;
 mod readback;
 mod requests;
 mod sender_lock;
-mod store_thread;
 mod transport;
 mod worker;
 

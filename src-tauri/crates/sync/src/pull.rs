@@ -130,7 +130,7 @@ impl Engine {
 
     fn store_list(&self, list: PullList, function: Function, data: Option<Value>, asked_at: &str) -> Result<usize> {
         let name = list.cursor_name();
-        let save = |f: &dyn Fn(&store::Transaction<'_>) -> store::Result<usize>| {
+        let save = |f: &dyn Fn(&store::Tx<'_>) -> store::Result<usize>| {
             self.store()
                 .write(|tx| {
                     let n = f(tx)?;

@@ -10,7 +10,7 @@ use oscu::{
         TrnsPurchaseSaveReq, TrnsSalesSaveWrReq, UserStamp,
     },
 };
-use store::{Connection, DocumentKind, OutboxKind, OutboxRow, ShopDetails};
+use store::{DocumentKind, OutboxKind, OutboxRow, Reader, ShopDetails};
 
 use crate::{Error, Result, error::During};
 
@@ -60,7 +60,7 @@ fn to_json<T: serde::Serialize>(what: &str, request: &T) -> Result<String> {
 /// The request body of `row`, carrying `kra_number` where the kind has a series; `shop` is the
 /// shop's name and address for receipts (read once per claim).
 pub(crate) fn build(
-    conn: &Connection,
+    conn: &Reader<'_>,
     row: &OutboxRow,
     kra_number: Option<i64>,
     user: &UserStamp,
@@ -93,7 +93,7 @@ pub(crate) fn build(
 }
 
 fn sale(
-    conn: &Connection,
+    conn: &Reader<'_>,
     id: i64,
     kra_number: Option<i64>,
     user: &UserStamp,
@@ -107,7 +107,7 @@ fn sale(
 }
 
 fn credit_note(
-    conn: &Connection,
+    conn: &Reader<'_>,
     id: i64,
     kra_number: Option<i64>,
     user: &UserStamp,
@@ -124,7 +124,7 @@ fn credit_note(
     TrnsSalesSaveWrReq::from_credit_note(&cn.credit_note, original, &header).map_err(build_err(what))
 }
 
-fn item(conn: &Connection, code: &ItemCode, user: &UserStamp) -> Result<ItemSaveReq> {
+fn item(conn: &Reader<'_>, code: &ItemCode, user: &UserStamp) -> Result<ItemSaveReq> {
     let item = store::items::item(conn, code).during("read the item")?.ok_or_else(|| Error::BuildRequest {
         what: format!("item {code}"),
         reason: "the item is missing".to_owned(),
@@ -134,7 +134,7 @@ fn item(conn: &Connection, code: &ItemCode, user: &UserStamp) -> Result<ItemSave
 
 /// `insertStockIO` for a stored stock document: the source document's goods lines (same
 /// amounts) for sales, credit notes and purchases; items at their recorded unit price otherwise.
-fn stock_io(conn: &Connection, doc_id: i64, kra_number: Option<i64>, user: &UserStamp) -> Result<StockIOSaveReq> {
+fn stock_io(conn: &Reader<'_>, doc_id: i64, kra_number: Option<i64>, user: &UserStamp) -> Result<StockIOSaveReq> {
     let doc = store::stock::stock_document(conn, doc_id).during("read the stock document")?;
     let what = format!("stock document {}", doc.trader_no);
     let header = StockHeader {
@@ -182,7 +182,7 @@ fn stock_io(conn: &Connection, doc_id: i64, kra_number: Option<i64>, user: &User
 /// One `saveStockMaster` per item of the row (the row's item, or every item of its stock
 /// document), each with KRA's running total now. Sent as a JSON array, one call per element;
 /// the quantity is absolute, so a resend after a failure is harmless.
-fn stock_masters(conn: &Connection, row: &OutboxRow, user: &UserStamp) -> Result<Vec<StockMasterSaveReq>> {
+fn stock_masters(conn: &Reader<'_>, row: &OutboxRow, user: &UserStamp) -> Result<Vec<StockMasterSaveReq>> {
     let items = balance_items(conn, row)?;
     let mut totals = Vec::with_capacity(items.len());
     for item in &items {
@@ -196,7 +196,7 @@ fn stock_masters(conn: &Connection, row: &OutboxRow, user: &UserStamp) -> Result
 }
 
 /// The items a stock balance row sets: the row's item, or every item of its stock document, sorted.
-pub(crate) fn balance_items(conn: &Connection, row: &OutboxRow) -> Result<Vec<ItemCode>> {
+pub(crate) fn balance_items(conn: &Reader<'_>, row: &OutboxRow) -> Result<Vec<ItemCode>> {
     let mut items: Vec<ItemCode> = match &row.item_code {
         Some(code) => vec![code.clone()],
         None => store::stock::stock_document(conn, row.document.id)
@@ -235,7 +235,7 @@ fn stock_master_requests(
         .collect()
 }
 
-fn purchase(conn: &Connection, id: i64, kra_number: Option<i64>, user: &UserStamp) -> Result<TrnsPurchaseSaveReq> {
+fn purchase(conn: &Reader<'_>, id: i64, kra_number: Option<i64>, user: &UserStamp) -> Result<TrnsPurchaseSaveReq> {
     let p = store::purchases::load_purchase(conn, id).during("read the purchase")?;
     let what = format!("purchase {}", p.trader_no);
     let header = PurchaseHeader {
@@ -248,7 +248,7 @@ fn purchase(conn: &Connection, id: i64, kra_number: Option<i64>, user: &UserStam
 }
 
 /// `saveItemComposition` for one stored composition line.
-fn composition(conn: &Connection, id: i64, user: &UserStamp) -> Result<ItemCompositionSaveReq> {
+fn composition(conn: &Reader<'_>, id: i64, user: &UserStamp) -> Result<ItemCompositionSaveReq> {
     let line = store::items::composition_line(conn, id).during("read the composition")?;
     Ok(ItemCompositionSaveReq {
         item_cd: line.item.to_string(),
@@ -261,7 +261,7 @@ fn composition(conn: &Connection, id: i64, user: &UserStamp) -> Result<ItemCompo
     })
 }
 
-fn import_update(conn: &Connection, id: i64, user: &UserStamp) -> Result<ImportItemUpdateReq> {
+fn import_update(conn: &Reader<'_>, id: i64, user: &UserStamp) -> Result<ImportItemUpdateReq> {
     let stored = store::imports::imported_item(conn, id).during("read the import")?;
     let what = format!("import {} line {}", stored.item.task_code, stored.item.item_seq);
     let line: ImportItem = serde_json::from_str(&stored.item.raw_json)

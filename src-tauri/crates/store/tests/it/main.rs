@@ -1,4 +1,4 @@
-//! The store crate's integration tests, one binary: upgrades from the first schema and backups.
+//! The store crate's integration tests, one binary: backups and restores, and upgrades from the first schema.
 
 mod backup;
 mod fixture;

@@ -4,7 +4,8 @@
 use domain::{DateTime, ItemCode, ItemType, Qty, TaxBand};
 use rusqlite::Connection;
 use store::{
-    KraCounter, KraStatus, SecretName, Store, items, migrations, numbering, outbox, reference, sales, settings, stock,
+    KraCounter, KraStatus, OutboxKind, SecretName, Store, items, migrations, numbering, outbox, reference, sales,
+    settings, stock,
 };
 
 use crate::fixture::fixture_copy;
@@ -70,7 +71,12 @@ fn a_first_release_database_upgrades_and_keeps_its_data() {
 
     // The outbox carries on where it stopped: the parked stock IO blocks only its stock master.
     let now = DateTime::parse_kra("20261121090000").unwrap();
-    let claimed = store.write(|tx| outbox::claim_ready(tx, now, 10)).unwrap();
+    let claimed = store
+        .write(|tx| {
+            let ready = outbox::ready_rows(tx, &OutboxKind::ALL, now, 10)?;
+            ready.into_iter().map(|id| outbox::claim_row(tx, id)).collect::<store::Result<Vec<_>>>()
+        })
+        .unwrap();
     assert_eq!(claimed.iter().map(|r| r.id).collect::<Vec<_>>(), [8]);
 
     // New documents continue the series; new items join the search index.

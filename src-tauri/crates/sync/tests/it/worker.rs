@@ -2,11 +2,9 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
 use std::time::Duration;
 
-use common::Shop;
+use crate::common::{self, Shop};
 use oscu_sim::{Fault, FaultRule};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

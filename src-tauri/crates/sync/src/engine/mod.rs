@@ -14,9 +14,18 @@ use domain::{DateTime, ItemCode, Qty};
 use oscu::{Function, Retry, wire::TrnsSalesSaveWrResData};
 use serde_json::Value;
 use store::{
-    DocumentKind, KraCounter, KraSignature, OutboxKind, OutboxRow, OutboxState, Store, Transaction, numbering, outbox,
+    DocumentKind, KraCounter, KraSignature, OutboxKind, OutboxRow, OutboxState, Store, Tx,
+    bridge::{StoreJob, StoreThread, let_others_run},
+    numbering,
+    outbox::{self, Acceptance, AcceptedWhen},
 };
 use tokio::sync::watch;
+
+mod decide;
+mod lanes;
+
+use decide::{Failure, Sent, Settle};
+use lanes::{Lane, function_of, is_local_only, number_field};
 
 use crate::{
     Clock, ExplainContext, Result, Transport, backoff,
@@ -24,7 +33,6 @@ use crate::{
     error::{During, Error},
     explain, requests,
     sender_lock::SenderLock,
-    store_thread::{StoreJob, StoreThread, let_others_run},
 };
 
 /// How the engine behaves.
@@ -136,91 +144,6 @@ enum Outcome {
     Deferred,
 }
 
-/// The lanes: each runs strictly in outbox order; lanes run side by side.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Lane {
-    /// Sales and credit notes: one `invcNo` series, one number open at a time.
-    Sales,
-    /// `insertStockIO` (`sarNo`) and `saveStockMaster`, in one lane: a balance carries KRA's
-    /// running total, which must not move while the balance is on its way.
-    Stock,
-    /// `insertTrnsPurchase` (the purchase `invcNo` series).
-    Purchases,
-    /// Item registrations (their codes carry KRA's sequence), item compositions, import
-    /// decisions, purchase rejections.
-    Other,
-}
-
-impl Lane {
-    const ALL: [Lane; 4] = [Lane::Sales, Lane::Stock, Lane::Purchases, Lane::Other];
-
-    fn kinds_sql(self) -> &'static str {
-        match self {
-            Lane::Sales => "('sale', 'credit_note')",
-            Lane::Stock => "('stock_io', 'stock_master')",
-            Lane::Purchases => "('purchase')",
-            Lane::Other => "('save_item', 'import_update', 'purchase_rejection', 'save_item_composition')",
-        }
-    }
-
-    /// Whether the lane runs pipelined (numbers reserved ahead, settles off the critical path).
-    /// The stock lane is too: its requests still go one at a time (a balance carries KRA's running
-    /// total, which must not move while the balance is on its way), and its balances are built
-    /// just before they go out from the totals the pipeline keeps in memory (see [`StockTotals`]).
-    fn pipelined(self) -> bool {
-        matches!(self, Lane::Sales | Lane::Stock)
-    }
-
-    /// Whether the lane waits while the sales series pipelines a backlog (see
-    /// [`Coordination::series_running`]).
-    fn yields_to_series(self) -> bool {
-        self == Lane::Stock
-    }
-
-    fn counter(self) -> Option<KraCounter> {
-        match self {
-            Lane::Sales => Some(KraCounter::SalesInvoice),
-            Lane::Stock => Some(KraCounter::StockSar),
-            Lane::Purchases => Some(KraCounter::PurchaseInvoice),
-            Lane::Other => None,
-        }
-    }
-}
-
-fn counter_of(kind: OutboxKind) -> Option<KraCounter> {
-    match kind {
-        OutboxKind::Sale | OutboxKind::CreditNote => Some(KraCounter::SalesInvoice),
-        OutboxKind::StockIo => Some(KraCounter::StockSar),
-        OutboxKind::Purchase => Some(KraCounter::PurchaseInvoice),
-        OutboxKind::SaveItem
-        | OutboxKind::StockMaster
-        | OutboxKind::PurchaseRejection
-        | OutboxKind::ImportUpdate
-        | OutboxKind::ItemComposition => None,
-    }
-}
-
-fn function_of(kind: OutboxKind) -> Function {
-    match kind {
-        OutboxKind::SaveItem => Function::SaveItem,
-        OutboxKind::Sale | OutboxKind::CreditNote => Function::SaveTrnsSalesOsdc,
-        OutboxKind::StockIo => Function::InsertStockIO,
-        OutboxKind::StockMaster => Function::SaveStockMaster,
-        OutboxKind::Purchase | OutboxKind::PurchaseRejection => Function::InsertTrnsPurchase,
-        OutboxKind::ImportUpdate => Function::UpdateImportItem,
-        OutboxKind::ItemComposition => Function::SaveItemComposition,
-    }
-}
-
-/// The JSON field of a request that carries the reserved number.
-fn number_field(kind: OutboxKind) -> Option<&'static str> {
-    match counter_of(kind)? {
-        KraCounter::SalesInvoice | KraCounter::PurchaseInvoice => Some("invcNo"),
-        KraCounter::StockSar => Some("sarNo"),
-        KraCounter::ItemSequence => None,
-    }
-}
-
 #[derive(Debug, Default)]
 struct Status {
     online: bool,
@@ -250,7 +173,8 @@ struct Inner {
     new_work: tokio::sync::Notify,
     /// The running drain's hold on [`SenderLock::draining`], lent to its store work.
     drain_hold: Mutex<Weak<DrainHold>>,
-    /// Where the drain's store work runs (one thread, at a lower CPU priority).
+    /// Where the drain's store work runs (the store's background lane: one thread, at a lower CPU
+    /// priority).
     store_thread: StoreThread,
 }
 
@@ -292,14 +216,6 @@ enum StockTotals {
     Balances(Vec<ItemCode>),
 }
 
-/// Rows whose decision KRA has no call for. SPEC documents no OSCU function to reject a
-/// supplier's sale from the purchase feed (`selectTrnsPurchaseSalesList` lists invoices not yet
-/// confirmed; only confirming, `insertTrnsPurchase`, is a call). The rejection is the shop's own
-/// record: it is settled locally, with an audit entry, and never sent nor shown as refused.
-fn is_local_only(kind: OutboxKind) -> bool {
-    kind == OutboxKind::PurchaseRejection
-}
-
 impl Engine {
     /// An engine sending through `client` (an `oscu::Client`, or any [`Transport`]).
     pub fn new(store: Arc<Store>, client: impl Transport, clock: Arc<dyn Clock>, config: SyncConfig) -> Engine {
@@ -323,7 +239,7 @@ impl Engine {
                 sender: Mutex::new(None),
                 new_work: tokio::sync::Notify::new(),
                 drain_hold: Mutex::new(Weak::new()),
-                store_thread: StoreThread::default(),
+                store_thread: StoreThread::background(),
             }),
         }
     }
@@ -435,18 +351,7 @@ impl Engine {
     /// How long until the earliest pending row is due (capped by the idle check interval).
     pub fn next_wake_in(&self) -> Duration {
         let idle = self.inner.config.idle_check_every;
-        let next: Option<String> = self
-            .store()
-            .read(|c| {
-                c.query_row(
-                    "SELECT min(next_attempt_at) FROM outbox WHERE state IN ('pending', 'in_flight', 'parked') AND state = 'pending'",
-                    [],
-                    |r| r.get(0),
-                )
-                .map_err(|source| store::Error::Db { operation: "find the next retry", source })
-            })
-            .unwrap_or(None);
-        let Some(next) = next.and_then(|n| DateTime::parse_kra(&n).ok()) else { return idle };
+        let Some(next) = self.store().read(outbox::next_due).unwrap_or(None) else { return idle };
         let secs = crate::clock::seconds_between(self.now(), next);
         if secs <= 0 { Duration::ZERO } else { Duration::from_secs(secs.unsigned_abs()).min(idle) }
     }
@@ -490,7 +395,10 @@ impl Engine {
     /// drain's lock until it returns: a drain dropped midway (a cancelled task) lets the next drain
     /// start only once its last transaction has finished, so the next drain's recovery sees every
     /// row it claimed.
-    fn off_runtime<T: Send + 'static>(&self, f: impl FnOnce(&Engine) -> Result<T> + Send + 'static) -> StoreJob<T> {
+    fn off_runtime<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Engine) -> Result<T> + Send + 'static,
+    ) -> StoreJob<T, Error> {
         let engine = self.clone();
         let hold = self.inner.drain_hold.lock().unwrap_or_else(PoisonError::into_inner).upgrade();
         self.inner.store_thread.run(move || {
@@ -709,7 +617,7 @@ impl Engine {
                         StockTotals::Balances(_) if row.request_body.is_none() => Some(prepared.body),
                         StockTotals::Balances(_) | StockTotals::Untouched => None,
                     };
-                    pipe.settling.queued.push(Accepted { row, number: prepared.number, signature, balances_sent });
+                    pipe.settling.queued.push(Acceptance { row, number: prepared.number, signature, balances_sent });
                     // On a fast line with more to send, answers wait for a group commit (a few ms);
                     // on a slow line each is settled at once (an fsync is nothing next to the call).
                     let settled = pipe.settling.pump(self, fast_line && !pipe.batch.is_empty()).await?;
@@ -766,66 +674,27 @@ impl Engine {
         }
         let Some(lowest) = unsent.iter().map(|(row, _)| row.id).min() else { return Ok(()) };
         *from = (*from).min(lowest);
-        let rows: Vec<(i64, Option<i64>, Option<KraCounter>)> = unsent
+        let rows: Vec<outbox::Unsent> = unsent
             .iter()
-            .map(|(row, prepared)| {
-                let number = prepared.as_ref().ok().and_then(|p| p.number);
-                (row.id, number, counter_of(row.kind))
+            .map(|(row, prepared)| outbox::Unsent {
+                id: row.id,
+                kind: row.kind,
+                number: prepared.as_ref().ok().and_then(|p| p.number),
             })
             .collect();
         tracing::debug!(rows = rows.len(), "rows reserved ahead go back unsent");
         self.off_runtime(move |e| {
             let now = e.now();
-            e.store()
-                .write(|tx| {
-                    for (id, number, counter) in &rows {
-                        if let (Some(n), Some(counter)) = (number, counter)
-                            && numbering::reservation_of(tx, *counter, *id)? == Some(*n)
-                        {
-                            numbering::release(tx, *counter, *n, now)?;
-                        }
-                        outbox::unclaim(tx, *id)?;
-                    }
-                    Ok(())
-                })
-                .during("put back calls reserved ahead")
+            e.store().write(|tx| outbox::put_back_unsent(tx, &rows, now)).during("put back calls reserved ahead")
         })
         .await
     }
 
     /// Settles a group of accepted answers in one transaction (signatures, numbers confirmed in
     /// order, rows done).
-    fn settle_group(&self, group: &[Accepted]) -> Result<usize> {
+    fn settle_group(&self, group: &[Acceptance]) -> Result<usize> {
         let now = self.now();
-        self.store()
-            .write(|tx| {
-                let device = store::settings::device_settings(tx)?;
-                // The numbers each counter confirms, in answer order: the counter itself is
-                // written once per group.
-                let mut confirmed: Vec<(KraCounter, Vec<i64>)> = Vec::new();
-                for (done, accepted) in group.iter().enumerate() {
-                    let_others_run(done);
-                    let Accepted { row, number, signature, balances_sent } = accepted;
-                    if let Some(sig) = signature {
-                        record_signature(tx, row, &with_device(sig.clone(), device.as_ref()))?;
-                    }
-                    if let Some(body) = balances_sent {
-                        outbox::freeze_request(tx, row.id, body)?;
-                    }
-                    if let (Some(n), Some(counter)) = (number, counter_of(row.kind)) {
-                        match confirmed.iter_mut().find(|(c, _)| *c == counter) {
-                            Some((_, numbers)) => numbers.push(*n),
-                            None => confirmed.push((counter, vec![*n])),
-                        }
-                    }
-                    outbox::mark_done(tx, row.id, *number, now)?;
-                }
-                for (counter, numbers) in confirmed {
-                    numbering::confirm_in_order(tx, counter, numbers, now)?;
-                }
-                Ok(group.len())
-            })
-            .during("record KRA's acceptances")
+        self.store().write(|tx| outbox::settle_accepted(tx, group, now)).during("record KRA's acceptances")
     }
 
     /// Claims the next row of `lane` (see [`Engine::claim_batch`]).
@@ -860,24 +729,26 @@ impl Engine {
                 let mut claims = Vec::new();
                 match held {
                     Some(id) => {
-                        if let Some(id) = ready_row(tx, "o.id = ?2", now, id)? {
+                        if outbox::is_ready(tx, id, now)? {
                             claims.push(claiming.claim(tx, id)?);
                         }
                     }
                     None if scan == Scan::Exhaustive => {
-                        if let Some(id) = ready_row(tx, &format!("o.kind IN {}", lane.kinds_sql()), now, 0)? {
+                        if let Some(&id) = outbox::ready_rows(tx, lane.kinds(), now, 1)?.first() {
                             claims.push(claiming.claim(tx, id)?);
                         }
                     }
                     None => {
-                        let (first, window) = pending_window(tx, lane, from, limit, now)?;
+                        let window = CLAIM_WINDOW.saturating_add(limit);
+                        let outbox::PendingWindow { first, due } =
+                            outbox::pending_window(tx, lane.kinds(), from, window, now)?;
                         // Nothing pending from `from` on: the next scan starts after the last row
                         // there is (an idle lane does not rescan the whole outbox at every wake).
                         from = match first {
                             Some(first) => first,
                             None => outbox::end_of_queue(tx)?,
                         };
-                        for (seen, (id, dependencies_done)) in window.into_iter().enumerate() {
+                        for (seen, outbox::DueRow { id, dependencies_done }) in due.into_iter().enumerate() {
                             if claims.len() == limit {
                                 break;
                             }
@@ -936,7 +807,7 @@ impl Engine {
                     return Ok(Outcome::AlreadyRecorded);
                 }
                 Ok(None) => {
-                    let counter = counter_of(row.kind).unwrap_or(KraCounter::SalesInvoice);
+                    let counter = row.kind.kra_counter().unwrap_or(KraCounter::SalesInvoice);
                     let highest = self
                         .off_runtime(move |e| {
                             e.store().read(|c| numbering::highest_open(c, counter)).during("read the open KRA numbers")
@@ -983,83 +854,91 @@ impl Engine {
         Ok(None)
     }
 
+    /// Acts on what [`decide::decide`] makes of KRA's refusal of the call.
     async fn settle_failure(&self, row: &OutboxRow, prepared: &Prepared, e: &oscu::Error) -> Result<Outcome> {
-        if e.is_duplicate() {
-            // 994: KRA has this exact document already.
-            let signature = match (row.kind, prepared.number) {
-                (OutboxKind::Sale | OutboxKind::CreditNote, Some(number)) => {
-                    match self.read_back(number, &prepared.body).await {
-                        Ok(Some(found)) => found.adopted(row, number),
-                        Ok(None) => {
-                            return self
-                                .retry(
-                                    row,
-                                    &oscu::Error::DecodeResponse {
+        let sent = Sent { kind: row.kind, number: prepared.number, resend: prepared.resend };
+        let mut failure = Failure::of(row.kind, e);
+        loop {
+            match decide::decide(sent, failure) {
+                Settle::AlreadyRecorded => {
+                    // 994: KRA has this exact document already.
+                    let signature = match (row.kind, prepared.number) {
+                        (OutboxKind::Sale | OutboxKind::CreditNote, Some(number)) => {
+                            match self.read_back(number, &prepared.body).await {
+                                Ok(Some(found)) => found.adopted(row, number),
+                                Ok(None) => {
+                                    let reason =
+                                        format!("KRA says invoice {number} is recorded but cannot show it yet");
+                                    let e = oscu::Error::DecodeResponse {
                                         function: Function::SelectInvoiceDetails,
-                                        reason: format!("KRA says invoice {number} is recorded but cannot show it yet"),
-                                    },
-                                )
-                                .await;
+                                        reason,
+                                    };
+                                    return self.retry(row, &e).await;
+                                }
+                                Err(e) => return self.retry(row, &e).await,
+                            }
                         }
-                        Err(e) => return self.retry(row, &e).await,
-                    }
+                        _ => None,
+                    };
+                    self.record_success(row, prepared.number, signature, true).await?;
+                    return Ok(Outcome::AlreadyRecorded);
                 }
-                _ => None,
-            };
-            self.record_success(row, prepared.number, signature, true).await?;
-            return Ok(Outcome::AlreadyRecorded);
-        }
-        if let (Some(expected), Some(number), Some(counter)) =
-            (e.expected_number(), prepared.number, counter_of(row.kind))
-        {
-            let expected = i64::try_from(expected).unwrap_or(i64::MAX);
-            if prepared.resend && expected == number + 1 {
-                // KRA moved past our number: the earlier send was recorded.
-                if matches!(row.kind, OutboxKind::Sale | OutboxKind::CreditNote) {
+                Settle::EarlierSendRecorded { expected } => {
+                    // KRA moved past our number: the earlier send was recorded.
+                    let number = prepared.number.unwrap_or_default();
+                    if !matches!(row.kind, OutboxKind::Sale | OutboxKind::CreditNote) {
+                        self.record_success(row, Some(number), None, true).await?;
+                        return Ok(Outcome::AlreadyRecorded);
+                    }
                     match self.read_back(number, &prepared.body).await {
                         Ok(Some(found)) => {
                             let signature = found.adopted(row, number);
                             self.record_success(row, Some(number), signature, true).await?;
                             return Ok(Outcome::AlreadyRecorded);
                         }
-                        Ok(None) => {}
+                        // KRA cannot show it: its counter is elsewhere.
+                        Ok(None) => return self.realign_to(row, prepared, expected, e).await,
                         Err(e) => return self.retry(row, &e).await,
                     }
-                } else {
-                    self.record_success(row, Some(number), None, true).await?;
-                    return Ok(Outcome::AlreadyRecorded);
                 }
-            }
-            if expected != number {
-                self.realign(row, counter, number, expected, e).await?;
-                return Ok(Outcome::Realigned);
-            }
-        }
-        if e.retry() == Retry::Never && self.waits_for_queued_stock(row, e, &prepared.body).await? {
-            let (row, number, error) = (row.clone(), prepared.number, e.to_string());
-            self.off_runtime(move |engine| {
-                let now = engine.now();
-                engine
-                    .store()
-                    .write(|tx| {
-                        if let (Some(n), Some(counter)) = (number, counter_of(row.kind)) {
-                            numbering::release(tx, counter, n, now)?;
-                            numbering::release_above(tx, counter, n, now)?;
-                        }
-                        outbox::mark_retry(tx, row.id, now, &error)
+                Settle::Realign { expected } => return self.realign_to(row, prepared, expected, e).await,
+                Settle::LookForQueuedStock => {
+                    failure.stock_queued = Some(self.waits_for_queued_stock(row, e, &prepared.body).await?);
+                }
+                Settle::WaitForStock => {
+                    let (row, number, error) = (row.clone(), prepared.number, e.to_string());
+                    self.off_runtime(move |engine| {
+                        let now = engine.now();
+                        engine
+                            .store()
+                            .write(|tx| outbox::defer_for_stock(tx, &row, number, &error, now))
+                            .during("put a sale back until its stock reaches KRA")
                     })
-                    .during("put a sale back until its stock reaches KRA")
-            })
-            .await?;
-            return Ok(Outcome::Deferred);
-        }
-        match e.retry() {
-            Retry::Never => {
-                self.park(row, prepared.number, e.kra_code(), e.kra_message().unwrap_or(&e.to_string())).await?;
-                Ok(Outcome::Parked)
+                    .await?;
+                    return Ok(Outcome::Deferred);
+                }
+                Settle::Park => {
+                    let message = e.kra_message().map_or_else(|| e.to_string(), str::to_owned);
+                    self.park(row, prepared.number, e.kra_code(), &message).await?;
+                    return Ok(Outcome::Parked);
+                }
+                Settle::Retry => return self.retry(row, e).await,
             }
-            Retry::Now | Retry::After(_) => self.retry(row, e).await,
         }
+    }
+
+    /// [`Engine::realign`] of the row's counter from the number it carried to KRA's `expected`.
+    async fn realign_to(
+        &self,
+        row: &OutboxRow,
+        prepared: &Prepared,
+        expected: i64,
+        e: &oscu::Error,
+    ) -> Result<Outcome> {
+        if let (Some(counter), Some(number)) = (row.kind.kra_counter(), prepared.number) {
+            self.realign(row, counter, number, expected, e).await?;
+        }
+        Ok(Outcome::Realigned)
     }
 
     /// Whether KRA refused a sale for stock that Duka has recorded but not yet sent (an earlier
@@ -1086,19 +965,7 @@ impl Engine {
             // (the balance and movement lanes run side by side): try again once it is settled.
             return self
                 .store()
-                .read(|c| {
-                    c.query_row(
-                        "SELECT EXISTS (
-                             SELECT 1 FROM stock_movements mine
-                             JOIN stock_movements other ON other.item_code = mine.item_code
-                             JOIN outbox o ON o.kind = 'stock_io' AND o.document_kind = 'stock_document'
-                                          AND o.document_id = other.document_id
-                             WHERE mine.document_id = ?1 AND o.state IN ('pending', 'in_flight'))",
-                        [row.document.id],
-                        |r| r.get(0),
-                    )
-                    .map_err(|source| store::Error::Db { operation: "look for stock still queued for KRA", source })
-                })
+                .read(|c| outbox::stock_of_same_items_queued(c, row.document.id))
                 .during("look for stock still queued for KRA");
         }
         let about_stock = message.contains("insufficient stock");
@@ -1106,19 +973,7 @@ impl Engine {
             return Ok(false);
         }
         self.store()
-            .read(|c| {
-                c.query_row(
-                    "SELECT EXISTS (
-                         SELECT 1 FROM sale_lines l
-                         JOIN stock_movements m ON m.item_code = l.item_code AND m.signed_qty > 0
-                         JOIN outbox o ON o.kind = 'stock_io' AND o.document_kind = 'stock_document'
-                                      AND o.document_id = m.document_id
-                         WHERE l.sale_id = ?1 AND o.id < ?2 AND o.state IN ('pending', 'in_flight'))",
-                    [row.document.id, row.id],
-                    |r| r.get(0),
-                )
-                .map_err(|source| store::Error::Db { operation: "look for stock still queued for KRA", source })
-            })
+            .read(|c| outbox::incoming_stock_queued_for_sale(c, row.document.id, row.id))
             .during("look for stock still queued for KRA")
     }
 
@@ -1152,26 +1007,13 @@ impl Engine {
         e: &oscu::Error,
     ) -> Result<()> {
         tracing::warn!(counter = counter.as_str(), ours, expected, "KRA counter drifted; realigned to KRA's number");
-        let detail = format!("{}: Duka had {ours}, KRA expects {expected}", counter.as_str());
         let (row, error) = (row.clone(), e.to_string());
         self.off_runtime(move |engine| {
             let now = engine.now();
+            let user = &engine.inner.config.user_name;
             engine
                 .store()
-                .write(|tx| {
-                    numbering::release(tx, counter, ours, now)?;
-                    numbering::release_above(tx, counter, ours, now)?;
-                    numbering::resync(tx, counter, expected)?;
-                    store::audit::append(
-                        tx,
-                        now,
-                        &engine.inner.config.user_name,
-                        "realign_kra_counter",
-                        Some(row.document),
-                        Some(&detail),
-                    )?;
-                    outbox::mark_retry(tx, row.id, now, &error)
-                })
+                .write(|tx| outbox::realign(tx, &row, counter, ours, expected, &error, user, now))
                 .during("realign a KRA counter")
         })
         .await
@@ -1189,59 +1031,47 @@ impl Engine {
         let now = self.now();
         let context = self.explain_context(row, message);
         let explanation = explain(row.kind, code, message, &context);
-        let text = format!("{} — {}. (KRA: {})", explanation.message, explanation.fix, message.trim());
+        let refusal = outbox::Refusal {
+            kra_code: code.map(str::to_owned),
+            kra_message: message.to_owned(),
+            reason: explanation.message,
+            fix: explanation.fix,
+        };
         tracing::warn!(outbox = row.id, kra_code = code, kra_message = message, "KRA refused a call; parked");
+        let user = &self.inner.config.user_name;
         self.store()
-            .write(|tx| {
-                if let (Some(n), Some(counter)) = (number, counter_of(row.kind))
-                    && numbering::reservation_of(tx, counter, row.id)? == Some(n)
-                {
-                    numbering::release(tx, counter, n, now)?;
-                    numbering::release_above(tx, counter, n, now)?;
-                }
-                outbox::park(tx, row.id, &text)?;
-                store::audit::append(
-                    tx,
-                    now,
-                    &self.inner.config.user_name,
-                    "kra_refused",
-                    Some(row.document),
-                    Some(message),
-                )?;
-                Ok(())
-            })
+            .write(|tx| outbox::park_refused(tx, row, number, &refusal, user, now))
             .during("park a refused call")
     }
 
     /// Names the document and the item for the explanation: the row's item, else the item whose
     /// code KRA's message names, else the only line of a one-line sale.
     fn explain_context(&self, row: &OutboxRow, kra_message: &str) -> ExplainContext {
-        let conn_read =
-            |f: &dyn Fn(&store::Connection) -> store::Result<Option<String>>| self.store().read(f).ok().flatten();
+        let db = self.store();
+        let id = row.document.id;
         let document = match row.document.kind {
-            DocumentKind::Sale => {
-                conn_read(&|c| store::sales::load_sale(c, row.document.id).map(|s| Some(s.trader_no)))
-            }
+            DocumentKind::Sale => db.read(|c| store::sales::load_sale(c, id)).ok().map(|s| s.trader_no),
             DocumentKind::CreditNote => {
-                conn_read(&|c| store::credit_notes::load_credit_note(c, row.document.id).map(|s| Some(s.trader_no)))
+                db.read(|c| store::credit_notes::load_credit_note(c, id)).ok().map(|s| s.trader_no)
             }
-            DocumentKind::StockDocument => {
-                conn_read(&|c| store::stock::stock_document(c, row.document.id).map(|s| Some(s.trader_no)))
-            }
+            DocumentKind::StockDocument => db.read(|c| store::stock::stock_document(c, id)).ok().map(|s| s.trader_no),
             _ => None,
         };
         let item_name = match &row.item_code {
-            Some(code) => conn_read(&|c| store::items::item(c, code).map(|i| i.map(|i| i.name))),
-            None if row.document.kind == DocumentKind::Sale => conn_read(&|c| {
-                store::sales::load_sale(c, row.document.id).map(|s| {
-                    let lines = &s.invoice.lines;
-                    lines
-                        .iter()
-                        .find(|l| kra_message.contains(l.item_code.as_str()))
-                        .or_else(|| if lines.len() == 1 { lines.first() } else { None })
-                        .map(|l| l.name.clone())
+            Some(code) => db.read(|c| store::items::item(c, code)).ok().flatten().map(|i| i.name),
+            None if row.document.kind == DocumentKind::Sale => db
+                .read(|c| {
+                    store::sales::load_sale(c, id).map(|s| {
+                        let lines = &s.invoice.lines;
+                        lines
+                            .iter()
+                            .find(|l| kra_message.contains(l.item_code.as_str()))
+                            .or_else(|| if lines.len() == 1 { lines.first() } else { None })
+                            .map(|l| l.name.clone())
+                    })
                 })
-            }),
+                .ok()
+                .flatten(),
             None => None,
         };
         let practice_records = self.inner.config.practice_records.as_ref().map(|p| p.display().to_string());
@@ -1264,12 +1094,7 @@ impl Engine {
     /// (committed before the send). A document that cannot become a request gives its number back
     /// and comes out as the inner error, to be parked. A balance of the pipelined stock lane is
     /// built just before it goes out instead (see [`StockTotals`]).
-    fn prepare_in(
-        &self,
-        tx: &Transaction<'_>,
-        row: &OutboxRow,
-        claiming: &mut Claiming,
-    ) -> store::Result<Result<Prepared>> {
+    fn prepare_in(&self, tx: &Tx<'_>, row: &OutboxRow, claiming: &mut Claiming) -> store::Result<Result<Prepared>> {
         // Sent before with its frozen bytes: the earlier attempt may have reached KRA.
         let resend = row.attempts > 1 && row.request_body.is_some();
         if is_local_only(row.kind) {
@@ -1289,7 +1114,7 @@ impl Engine {
             }));
         }
         let now = claiming.now;
-        let counter = counter_of(row.kind);
+        let counter = row.kind.kra_counter();
         let number = match counter {
             Some(counter) => Some(claiming.numbers(counter).reserve(tx, row.id, now)?),
             None => None,
@@ -1442,20 +1267,10 @@ impl Engine {
         let row = row.clone();
         self.off_runtime(move |engine| {
             let now = engine.now();
+            let user = &engine.inner.config.user_name;
             engine
                 .store()
-                .write(|tx| {
-                    outbox::mark_done(tx, row.id, None, now)?;
-                    store::audit::append(
-                        tx,
-                        now,
-                        &engine.inner.config.user_name,
-                        "kept_in_duka_only",
-                        Some(row.document),
-                        Some("KRA has no call for this decision"),
-                    )?;
-                    Ok(())
-                })
+                .write(|tx| outbox::keep_locally(tx, &row, user, now))
                 .during("record a decision kept in Duka")
         })
         .await
@@ -1469,44 +1284,17 @@ impl Engine {
         signature: Option<KraSignature>,
         already: bool,
     ) -> Result<()> {
-        let row = row.clone();
+        let acceptance = Acceptance { row: row.clone(), number, signature, balances_sent: None };
+        let when = if already { AcceptedWhen::Earlier } else { AcceptedWhen::ThisSend };
         self.off_runtime(move |engine| {
             let now = engine.now();
+            let user = &engine.inner.config.user_name;
             engine
                 .store()
-                .write(|tx| {
-                    if let Some(sig) = signature {
-                        let device = store::settings::device_settings(tx)?;
-                        record_signature(tx, &row, &with_device(sig, device.as_ref()))?;
-                    }
-                    if let (Some(n), Some(counter)) = (number, counter_of(row.kind)) {
-                        numbering::confirm(tx, counter, n, now)?;
-                    }
-                    outbox::mark_done(tx, row.id, number, now)?;
-                    if already {
-                        store::audit::append(
-                            tx,
-                            now,
-                            &engine.inner.config.user_name,
-                            "kra_already_recorded",
-                            Some(row.document),
-                            number.map(|n| n.to_string()).as_deref(),
-                        )?;
-                    }
-                    Ok(())
-                })
+                .write(|tx| outbox::record_acceptance(tx, &acceptance, when, user, now))
                 .during("record KRA's acceptance")
         })
         .await
-    }
-}
-
-/// KRA's signature with the device's SDC id and MRC number (read in the settling transaction).
-fn with_device(signature: KraSignature, device: Option<&store::DeviceSettings>) -> KraSignature {
-    KraSignature {
-        sdc_id: device.and_then(|d| d.scu_id.clone()),
-        mrc_no: device.and_then(|d| d.mrc_no.clone()),
-        ..signature
     }
 }
 
@@ -1557,7 +1345,7 @@ impl<'e> Claiming<'e> {
     }
 
     /// Marks the row in flight and prepares its request.
-    fn claim(&mut self, tx: &Transaction<'_>, id: i64) -> store::Result<Claim> {
+    fn claim(&mut self, tx: &Tx<'_>, id: i64) -> store::Result<Claim> {
         let row = outbox::claim_row(tx, id)?;
         let engine = self.engine;
         let prepared = engine.prepare_in(tx, &row, self)?;
@@ -1591,7 +1379,7 @@ const FAST_LINE: Duration = Duration::from_millis(5);
 /// accepted answers being settled.
 struct Pipeline {
     batch: VecDeque<Claim>,
-    next: Option<StoreJob<Claimed>>,
+    next: Option<StoreJob<Claimed, Error>>,
     settling: Settler,
     /// The stock lane: KRA's running total per item, as of the last answer (see [`StockTotals`]).
     kra_stock: HashMap<ItemCode, Qty>,
@@ -1626,21 +1414,12 @@ fn add_to_totals(totals: &mut HashMap<ItemCode, Qty>, changes: &[(ItemCode, Qty)
     }
 }
 
-/// An answer KRA accepted, waiting for its settling transaction.
-struct Accepted {
-    row: OutboxRow,
-    number: Option<i64>,
-    signature: Option<KraSignature>,
-    /// Balances built just before they went out, kept with the row when it has no body frozen yet.
-    balances_sent: Option<String>,
-}
-
 /// Group commits of accepted answers, run on the store thread beside the sends: while one
 /// commit runs, newly accepted answers queue up and go into the next one.
 #[derive(Default)]
 struct Settler {
-    queued: Vec<Accepted>,
-    running: Option<StoreJob<usize>>,
+    queued: Vec<Acceptance>,
+    running: Option<StoreJob<usize, Error>>,
 }
 
 impl Settler {
@@ -1701,95 +1480,19 @@ impl ReadBack {
     }
 }
 
-fn record_signature(tx: &Transaction<'_>, row: &OutboxRow, sig: &KraSignature) -> store::Result<()> {
-    match row.kind {
-        OutboxKind::Sale => store::sales::record_sale_signature(tx, row.document.id, sig),
-        OutboxKind::CreditNote => store::credit_notes::record_credit_note_signature(tx, row.document.id, sig),
-        _ => Ok(()),
-    }
-}
-
 /// How many pending rows of a lane a claim looks at (beyond them only when every lane is idle).
-const CLAIM_WINDOW: i64 = 64;
-
-/// The next pending rows of `lane` from id `from` that are due at `now`, oldest first, each with
-/// whether every row it depends on is done (a rowid range scan, so a claim costs the same with 10
-/// or 100,000 rows done before it). Returns the first pending row too (due or not): the lane's
-/// next scan start.
-fn pending_window(tx: &Transaction<'_>, lane: Lane, from: i64, rows: usize, now: DateTime) -> store::Result<Window> {
-    let sql = format!(
-        "SELECT o.id, o.next_attempt_at <= ?3, NOT EXISTS (
-             SELECT 1 FROM outbox_deps d JOIN outbox p ON p.id = d.depends_on
-             WHERE d.outbox_id = o.id AND p.state != 'done')
-         FROM outbox o WHERE o.id >= ?1 AND o.kind IN {} AND o.state = 'pending'
-         ORDER BY o.id LIMIT ?2",
-        lane.kinds_sql()
-    );
-    let db = |source| store::Error::Db { operation: "find the next calls for KRA", source };
-    let mut stmt = tx.prepare_cached(&sql).map_err(db)?;
-    let window = CLAIM_WINDOW.saturating_add(i64::try_from(rows).unwrap_or(i64::MAX));
-    let pending = stmt
-        .query_map(rusqlite::params![from, window, now.kra()], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, bool>(1)?, r.get::<_, bool>(2)?))
-        })
-        .map_err(db)?
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(db)?;
-    let first = pending.first().map(|(id, _, _)| *id);
-    let due = pending.into_iter().filter(|(_, due, _)| *due).map(|(id, _, done)| (id, done)).collect();
-    Ok((first, due))
-}
-
-/// The first pending row of a window (due or not), and the due ones with whether everything they
-/// depend on is done.
-type Window = (Option<i64>, Vec<(i64, bool)>);
+const CLAIM_WINDOW: usize = 64;
 
 /// Whether every row `id` depends on is done, or, in the pipelined stock lane, is the movement a
 /// balance follows and is claimed by the same pipeline (in flight there: it goes out, and is
 /// answered, before the balance; if it fails, the pipeline puts the balance back unsent).
-fn dependencies_met(tx: &Transaction<'_>, lane: Lane, id: i64) -> store::Result<bool> {
-    let db = |source| store::Error::Db { operation: "check what a call for KRA waits for", source };
-    let mut stmt = tx
-        .prepare_cached(
-            "SELECT o.kind, p.kind, p.state FROM outbox o
-             JOIN outbox_deps d ON d.outbox_id = o.id JOIN outbox p ON p.id = d.depends_on
-             WHERE o.id = ?1 AND p.state != 'done'",
-        )
-        .map_err(db)?;
-    let waiting = stmt
-        .query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))
-        .map_err(db)?
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(db)?;
-    Ok(waiting.iter().all(|(kind, dep_kind, dep_state)| {
+fn dependencies_met(tx: &Tx<'_>, lane: Lane, id: i64) -> store::Result<bool> {
+    let waiting = outbox::open_dependencies(tx, id)?;
+    Ok(waiting.iter().all(|d| {
         lane == Lane::Stock
             && lane.pipelined()
-            && kind == OutboxKind::StockMaster.as_str()
-            && dep_kind == OutboxKind::StockIo.as_str()
-            && dep_state == OutboxState::InFlight.as_str()
+            && d.dependant == OutboxKind::StockMaster
+            && d.kind == OutboxKind::StockIo
+            && d.state == OutboxState::InFlight
     }))
-}
-
-/// The oldest pending row matching `filter` that is due and whose dependencies are done.
-fn ready_row(tx: &Transaction<'_>, filter: &str, now: DateTime, id: i64) -> store::Result<Option<i64>> {
-    let sql = format!(
-        "SELECT o.id FROM outbox o
-         WHERE o.state IN ('pending', 'in_flight', 'parked') AND o.state = 'pending'
-           AND {filter} AND o.next_attempt_at <= ?1
-           AND NOT EXISTS (
-               SELECT 1 FROM outbox_deps d JOIN outbox p ON p.id = d.depends_on
-               WHERE d.outbox_id = o.id AND p.state != 'done')
-         ORDER BY o.id LIMIT 1"
-    );
-    let mut stmt = tx
-        .prepare_cached(&sql)
-        .map_err(|source| store::Error::Db { operation: "find the next call for KRA", source })?;
-    let mut rows =
-        if filter.contains("?2") { stmt.query(rusqlite::params![now.kra(), id]) } else { stmt.query([now.kra()]) }
-            .map_err(|source| store::Error::Db { operation: "find the next call for KRA", source })?;
-    rows.next()
-        .map_err(|source| store::Error::Db { operation: "find the next call for KRA", source })?
-        .map(|r| r.get(0))
-        .transpose()
-        .map_err(|source| store::Error::Db { operation: "find the next call for KRA", source })
 }

@@ -8,9 +8,17 @@
 use std::{fmt, str::FromStr};
 
 use domain::{DateTime, ItemCode};
-use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+use rusqlite::{OptionalExtension, Row, params};
 
-use crate::{DocumentRef, Error, Result, codec, error::During};
+use crate::{DocumentRef, Error, Reader, Result, Tx, codec, error::During};
+
+mod drain;
+
+pub use drain::{
+    Acceptance, AcceptedWhen, DueRow, OpenDependency, PendingWindow, Unsent, defer_for_stock,
+    incoming_stock_queued_for_sale, is_ready, keep_locally, next_due, open_dependencies, park_refused, pending_window,
+    put_back_unsent, ready_rows, realign, record_acceptance, settle_accepted, stock_of_same_items_queued,
+};
 
 /// What a row sends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -37,6 +45,19 @@ pub enum OutboxKind {
 }
 
 impl OutboxKind {
+    /// Every kind.
+    pub const ALL: [OutboxKind; 9] = [
+        OutboxKind::SaveItem,
+        OutboxKind::Sale,
+        OutboxKind::CreditNote,
+        OutboxKind::StockIo,
+        OutboxKind::StockMaster,
+        OutboxKind::Purchase,
+        OutboxKind::PurchaseRejection,
+        OutboxKind::ImportUpdate,
+        OutboxKind::ItemComposition,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             OutboxKind::SaveItem => "save_item",
@@ -123,13 +144,31 @@ pub struct OutboxRow {
     pub state: OutboxState,
     pub attempts: i64,
     pub next_attempt_at: DateTime,
+    /// The last failure, as one line. For a row parked before migration 0010 it is the only record
+    /// of the refusal ("reason — fix. (KRA: message)"); later rows also have [`OutboxRow::refusal`].
     pub last_error: Option<String>,
+    /// Why KRA refused a parked row, in parts (rows parked since migration 0010).
+    pub refusal: Option<Refusal>,
     pub kra_number: Option<i64>,
     /// The exact bytes sent, frozen before the first send.
     pub request_body: Option<String>,
     pub created_at: DateTime,
     pub done_at: Option<DateTime>,
     pub depends_on: Vec<i64>,
+}
+
+/// KRA's refusal of a parked row, kept apart: KRA's own code and message, and Duka's explanation
+/// for the shopkeeper.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// KRA's result code (e.g. "910"), when KRA sent one.
+    pub kra_code: Option<String>,
+    /// KRA's message, verbatim.
+    pub kra_message: String,
+    /// What went wrong, in the shopkeeper's words.
+    pub reason: String,
+    /// How to fix it.
+    pub fix: String,
 }
 
 /// Counts for the status bar.
@@ -142,9 +181,15 @@ pub struct OutboxCounts {
 }
 
 const COLUMNS: &str = "id, kind, document_kind, document_id, item_code, state, attempts, next_attempt_at, last_error, \
-                       kra_number, request_body, created_at, done_at";
+                       kra_number, request_body, created_at, done_at, kra_code, kra_message, refusal_reason, \
+                       refusal_fix";
 
-type RawRow = (
+type RawRow = (RawHead, RawRefusal);
+
+/// KRA's code and message, Duka's reason and fix.
+type RawRefusal = (Option<String>, Option<String>, Option<String>, Option<String>);
+
+type RawHead = (
     i64,
     String,
     String,
@@ -161,6 +206,10 @@ type RawRow = (
 );
 
 fn raw(r: &Row<'_>) -> rusqlite::Result<RawRow> {
+    Ok((raw_head(r)?, (r.get(13)?, r.get(14)?, r.get(15)?, r.get(16)?)))
+}
+
+fn raw_head(r: &Row<'_>) -> rusqlite::Result<RawHead> {
     Ok((
         r.get(0)?,
         r.get(1)?,
@@ -178,8 +227,12 @@ fn raw(r: &Row<'_>) -> rusqlite::Result<RawRow> {
     ))
 }
 
-fn decode(conn: &Connection, raw: RawRow) -> Result<OutboxRow> {
-    let (id, kind, dkind, did, item, state, attempts, next, err, kra, body, created, done) = raw;
+fn decode(conn: &Reader<'_>, raw: RawRow) -> Result<OutboxRow> {
+    let ((id, kind, dkind, did, item, state, attempts, next, err, kra, body, created, done), refusal) = raw;
+    let refusal = match refusal {
+        (kra_code, Some(kra_message), Some(reason), Some(fix)) => Some(Refusal { kra_code, kra_message, reason, fix }),
+        _ => None,
+    };
     let mut stmt = conn
         .prepare_cached("SELECT depends_on FROM outbox_deps WHERE outbox_id = ?1 ORDER BY depends_on")
         .during("read outbox dependencies")?;
@@ -197,6 +250,7 @@ fn decode(conn: &Connection, raw: RawRow) -> Result<OutboxRow> {
         attempts,
         next_attempt_at: codec::datetime(&next)?,
         last_error: err,
+        refusal,
         kra_number: kra,
         request_body: body,
         created_at: codec::datetime(&created)?,
@@ -207,7 +261,7 @@ fn decode(conn: &Connection, raw: RawRow) -> Result<OutboxRow> {
 
 /// Adds a pending row, due at `now`, depending on `depends_on` (earlier rows).
 pub fn enqueue(
-    tx: &Transaction<'_>,
+    tx: &Tx<'_>,
     kind: OutboxKind,
     document: DocumentRef,
     item_code: Option<&ItemCode>,
@@ -240,45 +294,15 @@ pub fn enqueue(
 
 /// The newest `SaveItem` row of `code` that is not done yet: what a document using the item must
 /// wait for.
-pub fn open_item_registration(conn: &Connection, code: &ItemCode) -> Result<Option<i64>> {
+pub fn open_item_registration(conn: &Reader<'_>, code: &ItemCode) -> Result<Option<i64>> {
     conn.prepare_cached("SELECT max(id) FROM outbox WHERE item_code = ?1 AND kind = 'save_item' AND state != 'done'")
         .and_then(|mut s| s.query_row([code.as_str()], |r| r.get::<_, Option<i64>>(0)))
         .during("look up an item's registration")
 }
 
-/// Claims up to `limit` rows that are due at `now` and whose dependencies are all done, oldest
-/// first, and marks them in flight (one more attempt each).
-pub fn claim_ready(tx: &Transaction<'_>, now: DateTime, limit: usize) -> Result<Vec<OutboxRow>> {
-    let ids: Vec<i64> = {
-        let mut stmt = tx
-            .prepare_cached(
-                "SELECT o.id FROM outbox o
-                 -- The IN term repeats the partial index's condition so SQLite uses it.
-                 WHERE o.state IN ('pending', 'in_flight', 'parked') AND o.state = 'pending'
-                   AND o.next_attempt_at <= ?1
-                   AND NOT EXISTS (
-                       SELECT 1 FROM outbox_deps d JOIN outbox p ON p.id = d.depends_on
-                       WHERE d.outbox_id = o.id AND p.state != 'done')
-                 ORDER BY o.id LIMIT ?2",
-            )
-            .during("claim calls for KRA")?;
-        stmt.query_map(params![now.kra(), i64::try_from(limit).unwrap_or(i64::MAX)], |r| r.get(0))
-            .during("claim calls for KRA")?
-            .collect::<Result<_, _>>()
-            .during("claim calls for KRA")?
-    };
-    let mut claimed = Vec::with_capacity(ids.len());
-    for id in ids {
-        tx.execute("UPDATE outbox SET state = 'in_flight', attempts = attempts + 1 WHERE id = ?1", [id])
-            .during("claim calls for KRA")?;
-        claimed.push(row(tx, id)?);
-    }
-    Ok(claimed)
-}
-
 /// Marks the pending row `id` in flight (one more attempt) and returns it: how the drain claims a
 /// row it found ready.
-pub fn claim_row(tx: &Transaction<'_>, id: i64) -> Result<OutboxRow> {
+pub fn claim_row(tx: &Tx<'_>, id: i64) -> Result<OutboxRow> {
     let claimed = tx
         .prepare_cached(&format!(
             "UPDATE outbox SET state = 'in_flight', attempts = attempts + 1 WHERE id = ?1 AND state = 'pending'
@@ -293,14 +317,14 @@ pub fn claim_row(tx: &Transaction<'_>, id: i64) -> Result<OutboxRow> {
 }
 
 /// One past the newest row: every row there is has a lower id, and rows queued later a higher one.
-pub fn end_of_queue(conn: &Connection) -> Result<i64> {
+pub fn end_of_queue(conn: &Reader<'_>) -> Result<i64> {
     conn.prepare_cached("SELECT coalesce(max(id), 0) + 1 FROM outbox")
         .and_then(|mut s| s.query_row([], |r| r.get(0)))
         .during("read the end of the queue to KRA")
 }
 
 /// One row.
-pub fn row(conn: &Connection, id: i64) -> Result<OutboxRow> {
+pub fn row(conn: &Reader<'_>, id: i64) -> Result<OutboxRow> {
     let raw = conn
         .prepare_cached(&format!("SELECT {COLUMNS} FROM outbox WHERE id = ?1"))
         .and_then(|mut s| s.query_row([id], raw).optional())
@@ -310,7 +334,7 @@ pub fn row(conn: &Connection, id: i64) -> Result<OutboxRow> {
 }
 
 /// Every row for one document, oldest first.
-pub fn rows_for_document(conn: &Connection, document: DocumentRef) -> Result<Vec<OutboxRow>> {
+pub fn rows_for_document(conn: &Reader<'_>, document: DocumentRef) -> Result<Vec<OutboxRow>> {
     let raws = conn
         .prepare_cached(&format!(
             "SELECT {COLUMNS} FROM outbox WHERE document_kind = ?1 AND document_id = ?2 ORDER BY id"
@@ -322,8 +346,24 @@ pub fn rows_for_document(conn: &Connection, document: DocumentRef) -> Result<Vec
     raws.into_iter().map(|r| decode(conn, r)).collect()
 }
 
+/// The rows not done yet, and the `recent_done` newest done ones, oldest first, at most `limit`:
+/// the outbox screen.
+pub fn open_rows(conn: &Reader<'_>, recent_done: usize, limit: usize) -> Result<Vec<OutboxRow>> {
+    let to_i64 = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+    let raws = conn
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM outbox WHERE id IN (
+                 SELECT id FROM outbox WHERE state IN ('pending', 'in_flight', 'parked')
+                 UNION SELECT id FROM (SELECT id FROM outbox WHERE state = 'done' ORDER BY id DESC LIMIT ?1)
+             ) ORDER BY id LIMIT ?2"
+        ))
+        .and_then(|mut s| s.query_map([to_i64(recent_done), to_i64(limit)], raw)?.collect::<Result<Vec<_>, _>>())
+        .during("list the calls waiting for KRA")?;
+    raws.into_iter().map(|r| decode(conn, r)).collect()
+}
+
 /// Parked rows, for the screen that lists what KRA refused.
-pub fn parked(conn: &Connection) -> Result<Vec<OutboxRow>> {
+pub fn parked(conn: &Reader<'_>) -> Result<Vec<OutboxRow>> {
     let raws = conn
         .prepare_cached(&format!(
             "SELECT {COLUMNS} FROM outbox WHERE state IN ('pending', 'in_flight', 'parked') AND state = 'parked' ORDER BY id"
@@ -333,7 +373,7 @@ pub fn parked(conn: &Connection) -> Result<Vec<OutboxRow>> {
     raws.into_iter().map(|r| decode(conn, r)).collect()
 }
 
-fn state_of(tx: &Transaction<'_>, id: i64) -> Result<OutboxState> {
+fn state_of(tx: &Tx<'_>, id: i64) -> Result<OutboxState> {
     let s: String = tx
         .prepare_cached("SELECT state FROM outbox WHERE id = ?1")
         .and_then(|mut st| st.query_row([id], |r| r.get(0)).optional())
@@ -342,14 +382,14 @@ fn state_of(tx: &Transaction<'_>, id: i64) -> Result<OutboxState> {
     s.parse()
 }
 
-fn require(tx: &Transaction<'_>, id: i64, allowed: &[OutboxState], action: &'static str) -> Result<()> {
+fn require(tx: &Tx<'_>, id: i64, allowed: &[OutboxState], action: &'static str) -> Result<()> {
     let state = state_of(tx, id)?;
     if allowed.contains(&state) { Ok(()) } else { Err(Error::OutboxState { id, state: state.to_string(), action }) }
 }
 
 /// Freezes the exact request body before the first send. Freezing the same bytes again is a
 /// no-op; different bytes are refused.
-pub fn freeze_request(tx: &Transaction<'_>, id: i64, body: &str) -> Result<()> {
+pub fn freeze_request(tx: &Tx<'_>, id: i64, body: &str) -> Result<()> {
     let current: Option<String> = tx
         .prepare_cached("SELECT request_body FROM outbox WHERE id = ?1")
         .and_then(|mut s| s.query_row([id], |r| r.get(0)).optional())
@@ -369,7 +409,7 @@ pub fn freeze_request(tx: &Transaction<'_>, id: i64, body: &str) -> Result<()> {
 
 /// [`freeze_request`] for a row read without a frozen body in the same transaction: one statement
 /// (a body frozen meanwhile is compared as [`freeze_request`] does).
-pub fn freeze_first_request(tx: &Transaction<'_>, id: i64, body: &str) -> Result<()> {
+pub fn freeze_first_request(tx: &Tx<'_>, id: i64, body: &str) -> Result<()> {
     let changed = tx
         .prepare_cached("UPDATE outbox SET request_body = ?2 WHERE id = ?1 AND request_body IS NULL")
         .and_then(|mut s| s.execute(params![id, body]))
@@ -378,10 +418,11 @@ pub fn freeze_first_request(tx: &Transaction<'_>, id: i64, body: &str) -> Result
 }
 
 /// KRA accepted the call.
-pub fn mark_done(tx: &Transaction<'_>, id: i64, kra_number: Option<i64>, now: DateTime) -> Result<()> {
+pub fn mark_done(tx: &Tx<'_>, id: i64, kra_number: Option<i64>, now: DateTime) -> Result<()> {
     let done: Option<(String, String, i64)> = tx
         .prepare_cached(
-            "UPDATE outbox SET state = 'done', done_at = ?2, kra_number = coalesce(?3, kra_number), last_error = NULL
+            "UPDATE outbox SET state = 'done', done_at = ?2, kra_number = coalesce(?3, kra_number), last_error = NULL,
+                 kra_code = NULL, kra_message = NULL, refusal_reason = NULL, refusal_fix = NULL
              WHERE id = ?1 AND state = 'in_flight'
              RETURNING kind, document_kind, document_id",
         )
@@ -402,7 +443,7 @@ pub fn mark_done(tx: &Transaction<'_>, id: i64, kra_number: Option<i64>, now: Da
 
 /// A row claimed but never sent (its number was reserved ahead, then given back): pending again,
 /// as if it had not been claimed.
-pub fn unclaim(tx: &Transaction<'_>, id: i64) -> Result<()> {
+pub fn unclaim(tx: &Tx<'_>, id: i64) -> Result<()> {
     require(tx, id, &[OutboxState::InFlight], "put back unsent")?;
     tx.prepare_cached("UPDATE outbox SET state = 'pending', attempts = max(attempts - 1, 0) WHERE id = ?1")
         .and_then(|mut s| s.execute([id]))
@@ -411,7 +452,7 @@ pub fn unclaim(tx: &Transaction<'_>, id: i64) -> Result<()> {
 }
 
 /// The call failed in a way worth retrying at `next_at`.
-pub fn mark_retry(tx: &Transaction<'_>, id: i64, next_at: DateTime, error: &str) -> Result<()> {
+pub fn mark_retry(tx: &Tx<'_>, id: i64, next_at: DateTime, error: &str) -> Result<()> {
     require(tx, id, &[OutboxState::InFlight], "retried")?;
     tx.execute(
         "UPDATE outbox SET state = 'pending', next_attempt_at = ?2, last_error = ?3 WHERE id = ?1",
@@ -423,15 +464,28 @@ pub fn mark_retry(tx: &Transaction<'_>, id: i64, next_at: DateTime, error: &str)
 
 /// KRA refused the call for good: park it with KRA's message. Rows depending on it wait; others
 /// carry on.
-pub fn park(tx: &Transaction<'_>, id: i64, error: &str) -> Result<()> {
+pub fn park(tx: &Tx<'_>, id: i64, error: &str) -> Result<()> {
     require(tx, id, &[OutboxState::InFlight, OutboxState::Pending], "parked")?;
     tx.execute("UPDATE outbox SET state = 'parked', last_error = ?2 WHERE id = ?1", params![id, error])
         .during("park a call")?;
     Ok(())
 }
 
+/// [`park`] with KRA's refusal kept in parts; `last_error` gets the one-line form
+/// "reason — fix. (KRA: message)" that rows parked before migration 0010 have.
+pub fn park_with_refusal(tx: &Tx<'_>, id: i64, refusal: &Refusal) -> Result<()> {
+    let Refusal { kra_code, kra_message, reason, fix } = refusal;
+    park(tx, id, &format!("{reason} — {fix}. (KRA: {})", kra_message.trim()))?;
+    tx.execute(
+        "UPDATE outbox SET kra_code = ?2, kra_message = ?3, refusal_reason = ?4, refusal_fix = ?5 WHERE id = ?1",
+        params![id, kra_code, kra_message, reason, fix],
+    )
+    .during("park a call")?;
+    Ok(())
+}
+
 /// The shopkeeper fixed the cause and asks to try a parked row again.
-pub fn unpark(tx: &Transaction<'_>, id: i64, now: DateTime) -> Result<()> {
+pub fn unpark(tx: &Tx<'_>, id: i64, now: DateTime) -> Result<()> {
     require(tx, id, &[OutboxState::Parked], "retried")?;
     tx.execute("UPDATE outbox SET state = 'pending', next_attempt_at = ?2 WHERE id = ?1", params![id, now.kra()])
         .during("retry a parked call")?;
@@ -440,7 +494,7 @@ pub fn unpark(tx: &Transaction<'_>, id: i64, now: DateTime) -> Result<()> {
 
 /// After a restart, rows left in flight go back to pending (their frozen bodies make the resend
 /// identical). Returns how many.
-pub fn requeue_in_flight(tx: &Transaction<'_>) -> Result<usize> {
+pub fn requeue_in_flight(tx: &Tx<'_>) -> Result<usize> {
     tx.execute(
         "UPDATE outbox SET state = 'pending' WHERE state IN ('pending', 'in_flight', 'parked') AND state = 'in_flight'",
         [],
@@ -453,7 +507,7 @@ pub fn requeue_in_flight(tx: &Transaction<'_>) -> Result<usize> {
 const LAST_DONE: &str = "SELECT max(done_at) FROM outbox WHERE state = 'done'";
 
 /// Pending, in-flight and parked counts and the last success, for the status bar.
-pub fn counts(conn: &Connection) -> Result<OutboxCounts> {
+pub fn counts(conn: &Reader<'_>) -> Result<OutboxCounts> {
     let mut c = OutboxCounts::default();
     let mut stmt = conn
         .prepare_cached(
@@ -492,8 +546,13 @@ mod tests {
         DocumentRef::new(DocumentKind::Sale, id)
     }
 
+    /// Claims every row ready at `now` (as the drain does, one lane after another).
+    fn claim_rows(store: &Store, now: &str, limit: usize) -> Vec<OutboxRow> {
+        store.write(|tx| crate::testing::claim_ready(tx, at(now), limit)).unwrap()
+    }
+
     fn claim(store: &Store, now: &str) -> Vec<i64> {
-        store.write(|tx| claim_ready(tx, at(now), 100)).unwrap().into_iter().map(|r| r.id).collect()
+        claim_rows(store, now, 100).into_iter().map(|r| r.id).collect()
     }
 
     #[test]
@@ -501,7 +560,7 @@ mod tests {
         let store = Store::open_in_memory().unwrap();
         let t = at("20261121100000");
         let (a, b, c, d) = store
-            .write(|tx| {
+            .write(|tx| -> Result<_> {
                 let a = enqueue(tx, OutboxKind::Sale, doc(1), None, &[], t)?;
                 let b = enqueue(tx, OutboxKind::StockIo, doc(1), None, &[a], t)?;
                 let c = enqueue(tx, OutboxKind::StockMaster, doc(1), None, &[b], t)?;
@@ -517,7 +576,7 @@ mod tests {
         store.write(|tx| mark_retry(tx, b, at("20261121100100"), "timeout")).unwrap();
         // Not due yet.
         assert!(claim(&store, "20261121100030").is_empty());
-        let again = store.write(|tx| claim_ready(tx, at("20261121100100"), 10)).unwrap();
+        let again = claim_rows(&store, "20261121100100", 10);
         assert_eq!((again[0].id, again[0].attempts, again[0].last_error.as_deref()), (b, 2, Some("timeout")));
         store.write(|tx| mark_done(tx, b, Some(7), at("20261121100101"))).unwrap();
         assert_eq!(claim(&store, "20261121100102"), [c]);
@@ -531,7 +590,7 @@ mod tests {
         let store = Store::open_in_memory().unwrap();
         let t = at("20261121100000");
         let (a, b, c) = store
-            .write(|tx| {
+            .write(|tx| -> Result<_> {
                 let a = enqueue(tx, OutboxKind::Sale, doc(1), None, &[], t)?;
                 let b = enqueue(tx, OutboxKind::Sale, doc(2), None, &[], t)?;
                 let c = enqueue(tx, OutboxKind::Sale, doc(3), None, &[], t)?;
@@ -563,7 +622,7 @@ mod tests {
         let store = Store::open_in_memory().unwrap();
         let t = at("20261121100000");
         let (item, sale_using_it, stock, other_sale) = store
-            .write(|tx| {
+            .write(|tx| -> Result<_> {
                 let item = enqueue(tx, OutboxKind::SaveItem, DocumentRef::new(DocumentKind::Item, 1), None, &[], t)?;
                 let s = enqueue(tx, OutboxKind::Sale, doc(1), None, &[item], t)?;
                 let st = enqueue(tx, OutboxKind::StockIo, doc(1), None, &[s], t)?;
@@ -581,6 +640,8 @@ mod tests {
         assert_eq!((counts.pending, counts.in_flight, counts.parked), (2, 1, 1));
         assert_eq!(counts.last_success, Some(t));
         assert_eq!(store.read(parked).unwrap()[0].last_error.as_deref(), Some("Invalid pkgUnitCd"));
+        // Parked with one line only (as before migration 0010): readable, with no parts.
+        assert_eq!(store.read(parked).unwrap()[0].refusal, None);
         // Fixed and retried: the chain moves again.
         store.write(|tx| unpark(tx, item, at("20261121100200"))).unwrap();
         assert_eq!(claim(&store, "20261121100200"), [item]);

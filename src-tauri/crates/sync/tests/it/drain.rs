@@ -4,8 +4,6 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
 use std::{
     sync::{
         Arc, Mutex,
@@ -14,7 +12,7 @@ use std::{
     time::Duration,
 };
 
-use common::{BHF, Shop, TIN};
+use crate::common::{self, BHF, Shop, TIN};
 use oscu_sim::{Fault, FaultRule};
 
 fn down() -> Vec<FaultRule> {
@@ -381,7 +379,7 @@ async fn compositions_queue_offline_wait_for_registrations_and_a_refused_one_is_
     let meta = common::meta(sync::Clock::now(shop.clock.as_ref()));
     let rows = shop
         .store
-        .write(|tx| {
+        .write(|tx| -> store::Result<_> {
             let mut rows = store::items::save_composition(
                 tx,
                 &juice.code,

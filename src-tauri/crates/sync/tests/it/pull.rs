@@ -1,13 +1,10 @@
 //! Pulls of KRA's lists with one cursor each, against the simulator's feeds.
 
 #![allow(clippy::unwrap_used)]
-#![recursion_limit = "256"]
-
-mod common;
 
 use std::time::Duration;
 
-use common::{BHF, Shop, TIN};
+use crate::common::{self, BHF, Shop, TIN};
 use oscu_sim::{Fault, FaultRule};
 use serde_json::json;
 use sync::{Clock, PullList, SystemClock};

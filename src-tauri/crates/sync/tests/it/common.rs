@@ -94,7 +94,7 @@ impl Shop {
         ];
         let shop = Shop { sim, store, clock, engine, items, client };
         shop.store
-            .write(|tx| {
+            .write(|tx| -> store::Result<_> {
                 for it in &shop.items {
                     store::items::register_item(tx, it, &meta(shop.clock.now_for_test()))?;
                 }

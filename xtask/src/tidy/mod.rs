@@ -139,6 +139,8 @@ pub fn check(tree: &Tree) -> Vec<Failure> {
     failures.extend(command_lists_agree(tree));
     failures.extend(no_result_string(tree));
     failures.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    // Two uses on one line are one failure.
+    failures.dedup();
     failures
 }
 

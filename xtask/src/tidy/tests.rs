@@ -146,6 +146,15 @@ fn an_impure_domain_fails() {
         Rule::DomainPure,
         &[("src-tauri/crates/domain/src/sale.rs", 3), ("src-tauri/crates/domain/src/sale.rs", 3)],
     );
+    // Two uses of the same path on one line are one failure.
+    fails(
+        with(&[(
+            "src-tauri/crates/domain/src/clock.rs",
+            "//! Clock.\n\nfn f() { std::fs::read(\"a\"); std::fs::read(\"b\"); }\n",
+        )]),
+        Rule::DomainPure,
+        &[("src-tauri/crates/domain/src/clock.rs", 3)],
+    );
 }
 
 #[test]

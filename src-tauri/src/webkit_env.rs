@@ -78,14 +78,34 @@ fn missing_from(lookup: impl Fn(&str) -> Option<OsString>, node: impl Fn() -> St
 /// Starts this binary again with the missing defaults added, unless none is missing. Returns only
 /// when nothing had to be added, or when the binary could not be started again (then Duka runs on
 /// with the environment it has, which works, with more memory; the reason is returned).
-pub fn ensure() -> Result<(), String> {
+pub fn ensure() -> Result<(), RestartFailed> {
     let missing = missing();
     if missing.is_empty() {
         return Ok(());
     }
-    let exe = std::env::current_exe().map_err(|e| format!("could not find the running program: {e}"))?;
-    let error = Command::new(&exe).args(std::env::args_os().skip(1)).envs(missing).exec();
-    Err(format!("could not start {} again with WebKit's settings: {error}", exe.display()))
+    let exe = std::env::current_exe().map_err(RestartFailed::NoProgramPath)?;
+    let source = Command::new(&exe).args(std::env::args_os().skip(1)).envs(missing).exec();
+    Err(RestartFailed::Exec { exe, source })
+}
+
+/// Why Duka could not start itself again with WebKit's settings.
+#[derive(Debug)]
+pub enum RestartFailed {
+    /// The running program's own path could not be found.
+    NoProgramPath(std::io::Error),
+    /// Starting the program again failed.
+    Exec { exe: std::path::PathBuf, source: std::io::Error },
+}
+
+impl std::fmt::Display for RestartFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RestartFailed::NoProgramPath(e) => write!(f, "could not find the running program: {e}"),
+            RestartFailed::Exec { exe, source } => {
+                write!(f, "could not start {} again with WebKit's settings: {source}", exe.display())
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -144,6 +144,49 @@ pub fn check(tree: &Tree) -> Vec<Failure> {
     failures
 }
 
+/// Rule breaks the repository still owes, each named by rule and file, so the rest of the tree is
+/// held to every rule today. Issue 15's second step (sync calls oscu's typed client; no KRA JSON
+/// and no SQL in sync, its tests and its bench) pays these; an entry that no longer breaks its rule
+/// is itself a failure, so the list only shrinks.
+pub const OUTSTANDING: &[(Rule, &str)] = &[
+    (Rule::SerdeJsonInSync, "src-tauri/crates/sync/Cargo.toml"),
+    (Rule::SqlOutsideStore, "src-tauri/crates/sync/Cargo.toml"),
+    (Rule::SqlOutsideStore, "src-tauri/crates/sync/benches/drain.rs"),
+    (Rule::SerdeJsonInSync, "src-tauri/crates/sync/src/engine/claim.rs"),
+    (Rule::SerdeJsonInSync, "src-tauri/crates/sync/src/engine/mod.rs"),
+    (Rule::SerdeJsonInSync, "src-tauri/crates/sync/src/engine/signature.rs"),
+    (Rule::SerdeJsonInSync, "src-tauri/crates/sync/src/feeds.rs"),
+    (Rule::SerdeJsonInSync, "src-tauri/crates/sync/src/pull.rs"),
+    (Rule::SerdeJsonInSync, "src-tauri/crates/sync/src/readback.rs"),
+    (Rule::SerdeJsonInSync, "src-tauri/crates/sync/src/requests.rs"),
+    (Rule::SerdeJsonInSync, "src-tauri/crates/sync/src/transport.rs"),
+    (Rule::SqlOutsideStore, "src-tauri/crates/sync/tests/it/common.rs"),
+    (Rule::SqlOutsideStore, "src-tauri/crates/sync/tests/it/drain.rs"),
+    (Rule::SerdeJsonInSync, "src-tauri/crates/sync/tests/it/drain.rs"),
+    (Rule::SerdeJsonInSync, "src-tauri/crates/sync/tests/it/pull.rs"),
+];
+
+/// `failures` less those `outstanding` excuses, plus one failure per excuse that nothing needs.
+pub fn excuse(failures: Vec<Failure>, outstanding: &[(Rule, &str)]) -> Vec<Failure> {
+    let mut used = vec![false; outstanding.len()];
+    let mut kept: Vec<Failure> = failures
+        .into_iter()
+        .filter(|f| {
+            let excused = outstanding.iter().position(|(rule, file)| *rule == f.rule && *file == f.file);
+            if let Some(i) = excused {
+                used[i] = true;
+            }
+            excused.is_none()
+        })
+        .collect();
+    for ((rule, file), used) in outstanding.iter().zip(used) {
+        if !used {
+            kept.push(failure(file, 1, *rule, "keeps this rule now: remove it from tidy's OUTSTANDING list"));
+        }
+    }
+    kept
+}
+
 /// Every `.rs` file's first line, after any inner attributes (`#![...]`) and blank lines, is a
 /// `//!` comment with text.
 fn module_docs(tree: &Tree) -> Vec<Failure> {
@@ -393,7 +436,7 @@ fn dependencies(manifest: &str) -> Vec<(usize, Dependency)> {
 }
 
 /// Where each copy of the command list is, for the messages.
-const BUILD_RS: &str = "src-tauri/build.rs";
+const SHELL_SRC: &str = "src-tauri/src/";
 const TAURI_CONF: &str = "tauri.conf.json";
 const IPC_JS: &str = "ui/lib/ipc.js";
 
@@ -417,8 +460,10 @@ fn command_lists_agree(tree: &Tree) -> Vec<Failure> {
             format!("no {what} found (the tidy test reads it to compare the command lists)"),
         )),
     };
-    required(build_rs_commands(tree), BUILD_RS, "`const COMMANDS: &[&str] = &[...]`");
-    required(handler_commands(tree), "src-tauri/src/main.rs", "`tauri::generate_handler![...]` under src-tauri/src");
+    // The shell's `#[tauri::command]` functions are the one list: build.rs generates main.rs's
+    // `generate_handler!` from them and checks tauri.conf.json at build time; this test also checks
+    // the capability without a build, and the UI's ipc.js, which no build reads.
+    required(shell_commands(tree), SHELL_SRC, "`#[tauri::command]` function under src-tauri/src");
     required(
         capability_commands(tree),
         TAURI_CONF,
@@ -461,7 +506,7 @@ fn command_lists_agree(tree: &Tree) -> Vec<Failure> {
                     &list.file,
                     *line,
                     Rule::CommandLists,
-                    format!("command `{name}` is not in {}'s COMMANDS (line {})", reference.file, reference.line),
+                    format!("command `{name}` is not a `#[tauri::command]` of the shell ({})", reference.file),
                 ));
             }
         }
@@ -469,34 +514,25 @@ fn command_lists_agree(tree: &Tree) -> Vec<Failure> {
     failures
 }
 
-/// The string literals of `const COMMANDS: &[&str] = &[...];` in src-tauri/build.rs.
-fn build_rs_commands(tree: &Tree) -> Option<CommandList> {
-    let text = tree.get(BUILD_RS)?;
-    let lexed = lex(text);
-    let start = lexed.code.find("const COMMANDS")?;
-    let end = start + lexed.code[start..].find("];")?;
-    let names: Vec<(String, usize)> = lexed
-        .strings
-        .iter()
-        .filter(|(at, _)| (start..end).contains(at))
-        .map(|(at, name)| (name.clone(), line_of(text, *at)))
-        .collect();
-    Some(CommandList { file: BUILD_RS.to_owned(), line: line_of(text, start), names })
-}
-
-/// The last path segment of each entry of `generate_handler![...]` in the shell's sources.
-fn handler_commands(tree: &Tree) -> Option<CommandList> {
-    for (path, text) in tree.rust_files().filter(|(path, _)| path.starts_with("src-tauri/src/")) {
+/// The name of each `#[tauri::command]` function in the shell's sources, in file order.
+fn shell_commands(tree: &Tree) -> Option<CommandList> {
+    let mut list: Option<CommandList> = None;
+    for (path, text) in tree.rust_files().filter(|(path, _)| path.starts_with(SHELL_SRC)) {
         let lexed = lex(text);
-        let Some(at) = lexed.code.find("generate_handler![") else { continue };
-        let open = at + "generate_handler![".len();
-        let close = open + lexed.code[open..].find(']')?;
-        let names = words(&lexed.code[open..close])
-            .map(|(offset, word)| (word.rsplit("::").next().unwrap_or(word).to_owned(), line_of(text, open + offset)))
-            .collect();
-        return Some(CommandList { file: path.to_owned(), line: line_of(text, at), names });
+        for (at, _) in lexed.code.match_indices("#[tauri::command]") {
+            let after = at + "#[tauri::command]".len();
+            let Some(fn_at) = lexed.code[after..].find("fn ").map(|i| after + i + "fn ".len()) else { continue };
+            let name: String =
+                lexed.code[fn_at..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+            let entry = list.get_or_insert_with(|| CommandList {
+                file: path.to_owned(),
+                line: line_of(text, at),
+                names: Vec::new(),
+            });
+            entry.names.push((name, line_of(text, fn_at)));
+        }
     }
-    None
+    list
 }
 
 /// The `allow-<command>` permissions granted to the window (kebab case turned back into the
@@ -528,6 +564,10 @@ fn ipc_commands(text: &str) -> Option<CommandList> {
     for quote in ['"', '\''] {
         let needle = format!("call({quote}");
         for (at, _) in text.match_indices(&needle) {
+            let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+            if text[line_start..].trim_start().starts_with("//") {
+                continue;
+            }
             let rest = &text[at + needle.len()..];
             if let Some(end) = rest.find(quote) {
                 names.push((rest[..end].to_owned(), line_of(text, at)));

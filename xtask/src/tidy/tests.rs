@@ -32,12 +32,12 @@ const TIDY: &[(&str, &str)] = &[
         "//! Sync.\n// serde_json is not used here: a comment may say so.\npub fn f() -> Result<String, Error> {\n    let _ = \"Select the item from the list\";\n    let _ = '\"';\n    Ok(String::new())\n}\n",
     ),
     (
-        "src-tauri/build.rs",
-        "//! Build.\nconst COMMANDS: &[&str] = &[\n    \"make_sale\",\n    \"books_issue_z\",\n];\n",
+        "src-tauri/src/commands.rs",
+        "//! The commands.\n\n#[tauri::command]\npub async fn make_sale(input: Cart) -> Result<Done> {\n    app.sell(input)\n}\n",
     ),
     (
-        "src-tauri/src/main.rs",
-        "//! The shell.\n\n#![cfg_attr(not(debug_assertions), windows_subsystem = \"windows\")]\n\nfn main() {\n    tauri::Builder::default().invoke_handler(tauri::generate_handler![\n        commands::make_sale,\n        books::books_issue_z,\n    ]);\n}\n",
+        "src-tauri/src/books.rs",
+        "//! The Books commands.\n\n#[tauri::command]\n/// Closes the day.\npub async fn books_issue_z() -> Result<Z> {\n    app.z()\n}\n",
     ),
     (
         "tauri.conf.json",
@@ -159,27 +159,23 @@ fn an_impure_domain_fails() {
 
 #[test]
 fn command_lists_that_disagree_fail() {
-    // A command the handler lacks, one the capability adds, one listed twice.
-    let main = "//! The shell.\nfn main() {\n    tauri::generate_handler![\n        commands::make_sale,\n    ];\n}\n";
-    fails(with(&[("src-tauri/src/main.rs", main)]), Rule::CommandLists, &[("src-tauri/src/main.rs", 3)]);
+    // A command the capability lacks, one it adds that the shell does not have.
+    let conf = "{\"permissions\": [\n  \"allow-make-sale\"\n]}\n";
+    fails(with(&[("tauri.conf.json", conf)]), Rule::CommandLists, &[("tauri.conf.json", 2)]);
     let conf =
         "{\"permissions\": [\n  \"allow-make-sale\",\n  \"allow-books-issue-z\",\n  \"allow-drop-everything\"\n]}\n";
     fails(with(&[("tauri.conf.json", conf)]), Rule::CommandLists, &[("tauri.conf.json", 4)]);
-    let build = "//! Build.\nconst COMMANDS: &[&str] = &[\n    \"make_sale\",\n    \"books_issue_z\",\n    \"make_sale\",\n];\n";
-    let twice = check(&with(&[("src-tauri/build.rs", build)]));
-    assert!(
-        twice.iter().any(|f| f.rule == Rule::CommandLists && f.file == "src-tauri/build.rs" && f.line == 5),
-        "{twice:#?}"
-    );
-    // ui/lib/ipc.js, once it exists, agrees too.
-    let ipc = "//! not Rust\nexport const make_sale = (input) => call(\"make_sale\", { input });\n";
+    // A command defined twice.
+    let twice = "//! The Books commands.\n#[tauri::command]\npub async fn books_issue_z() {}\n#[tauri::command]\npub async fn books_issue_z() {}\n";
+    fails(with(&[("src-tauri/src/books.rs", twice)]), Rule::CommandLists, &[("src-tauri/src/books.rs", 5)]);
+    // ui/lib/ipc.js, once it exists, agrees too; its comments are not commands.
+    let ipc =
+        "// call(\"<command>\") is the form\nexport const make_sale = (input) => call(\"make_sale\", { input });\n";
     fails(with(&[("ui/lib/ipc.js", ipc)]), Rule::CommandLists, &[("ui/lib/ipc.js", 2)]);
     // A list the test cannot find is a failure, not a pass.
-    fails(
-        with(&[("src-tauri/build.rs", "//! Build.\nfn main() {}\n")]),
-        Rule::CommandLists,
-        &[("src-tauri/build.rs", 1)],
-    );
+    let none =
+        with(&[("src-tauri/src/commands.rs", "//! No commands.\n"), ("src-tauri/src/books.rs", "//! No commands.\n")]);
+    fails(none, Rule::CommandLists, &[("src-tauri/src/", 1)]);
 }
 
 #[test]
@@ -197,13 +193,26 @@ fn result_with_a_string_error_fails() {
     );
 }
 
+#[test]
+fn an_excuse_hides_only_its_own_break_and_a_stale_one_fails() {
+    let json = "//! Sync.\nuse serde_json::Value;\n";
+    let broken = check(&with(&[("src-tauri/crates/sync/src/pull.rs", json)]));
+    assert_eq!(broken.len(), 1, "{broken:#?}");
+    let outstanding = [(Rule::SerdeJsonInSync, "src-tauri/crates/sync/src/pull.rs")];
+    assert_eq!(excuse(broken.clone(), &outstanding), vec![]);
+    let elsewhere = [(Rule::SerdeJsonInSync, "src-tauri/crates/sync/src/feeds.rs")];
+    let left = excuse(broken, &elsewhere);
+    let places: Vec<(&str, usize)> = left.iter().map(|f| (f.file.as_str(), f.line)).collect();
+    assert_eq!(places, [("src-tauri/crates/sync/src/pull.rs", 2), ("src-tauri/crates/sync/src/feeds.rs", 1)]);
+}
+
 /// The real tree: every rule above on this repository.
 #[test]
 fn the_source_tree_is_tidy() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the repository root");
     let tree = Tree::read(root).expect("the source tree is readable");
     assert!(tree.files.len() > 50, "read the repository at {}", root.display());
-    let failures = check(&tree);
+    let failures = excuse(check(&tree), OUTSTANDING);
     let listed: Vec<String> = failures.iter().map(Failure::to_string).collect();
     assert!(failures.is_empty(), "{} tidy failures:\n{}", failures.len(), listed.join("\n"));
 }

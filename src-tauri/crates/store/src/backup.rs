@@ -201,7 +201,7 @@ pub fn check_backup(path: &Path) -> Result<BackupCheck> {
         return Err(refuse("it is not a Duka database".into()));
     }
     let schema_version = migrations::check_applied(&conn).map_err(|e| refuse(e.to_string()))?;
-    check_sequences(&conn).map_err(refuse)?;
+    check_sequences(&conn, refuse)?;
     let count = |table: &str| -> Result<i64> {
         conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).map_err(damaged)
     };
@@ -224,10 +224,10 @@ const SERIES_TABLES: &[(&str, &str, &str)] = &[
     ("PUR", "purchases", "1"),
 ];
 
-/// `Err(reason)` when a trader series has a gap or a number past its counter, or a KRA counter
-/// is behind a number KRA confirmed.
-fn check_sequences(conn: &Connection) -> std::result::Result<(), String> {
-    let fail = |e: rusqlite::Error| format!("its numbering cannot be read ({e})");
+/// Refuses (through `refuse`, given the reason) a file whose trader series has a gap or a number
+/// past its counter, or whose KRA counter is behind a number KRA confirmed.
+fn check_sequences(conn: &Connection, refuse: impl Fn(String) -> Error) -> Result<()> {
+    let fail = |e: rusqlite::Error| refuse(format!("its numbering cannot be read ({e})"));
     for (prefix, table, filter) in SERIES_TABLES {
         let last: i64 = conn
             .query_row("SELECT coalesce(max(last_value), 0) FROM sequences WHERE series = ?1", [prefix], |r| r.get(0))
@@ -243,10 +243,10 @@ fn check_sequences(conn: &Connection) -> std::result::Result<(), String> {
             )
             .map_err(fail)?;
         if count != last || highest != last {
-            return Err(format!(
+            return Err(refuse(format!(
                 "its {prefix} numbers are not consistent ({count} documents, highest {prefix}-{highest:06}, counter at \
                  {last})"
-            ));
+            )));
         }
     }
     let mut stmt = conn
@@ -262,9 +262,9 @@ fn check_sequences(conn: &Connection) -> std::result::Result<(), String> {
         .map_err(fail)?;
     for (counter, confirmed, next) in counters {
         if next <= confirmed {
-            return Err(format!(
+            return Err(refuse(format!(
                 "its KRA counter {counter} is at {next} although KRA already confirmed number {confirmed}"
-            ));
+            )));
         }
     }
     Ok(())

@@ -274,10 +274,13 @@ async fn init_against_kra_then_offline_sync_reports_what_is_left() {
     assert_eq!(run(s(&["sync", "--once"])).await.unwrap().code, 0);
 
     // The same device on a new computer: KRA will not initialise it again, so its key is imported.
-    let key: String = rusqlite::Connection::open(&db)
+    let key: String = store::Store::open(&db)
         .unwrap()
-        .query_row("SELECT value FROM secrets WHERE name = 'communication_key'", [], |r| r.get(0))
-        .unwrap();
+        .read(|c| store::settings::secret(c, store::SecretName::CommunicationKey))
+        .unwrap()
+        .expect("the communication key is stored")
+        .expose()
+        .to_owned();
     let scu = run(s(&["--json", "status"])).await.unwrap().json()["scu_id"].as_str().unwrap().to_owned();
     let db2 = dir.path().join("reinstalled.db");
     let run2 = |args: Vec<String>| {
@@ -345,14 +348,15 @@ fn the_stock_policy_is_a_shop_setting_read_at_each_sale() {
 
     ok(db, &["settings", "stock-policy", "refuse"]);
     refused(db, &["sale", "--item", &format!("{code}:1")], "record the delivery first");
-    let audited: Vec<String> = rusqlite::Connection::open(db)
+    let mut audited: Vec<String> = store::Store::open(db)
         .unwrap()
-        .prepare("SELECT detail FROM audit_log WHERE action = 'set stock policy' ORDER BY id")
+        .read(|c| store::audit::recent(c, usize::MAX))
         .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+        .into_iter()
+        .filter(|entry| entry.action == "set stock policy")
+        .filter_map(|entry| entry.detail)
+        .collect();
+    audited.reverse();
     assert_eq!(audited, ["allow selling more than is on hand", "refuse sales of more than is on hand"]);
 }
 

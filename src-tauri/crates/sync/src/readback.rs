@@ -42,7 +42,7 @@ mod tests {
     /// as: the read-back's own fields, plus those a request carries and KRA does not echo.
     fn recorded() -> (TrnsSalesSaveWrReq, SalesReadBack) {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/data/recorded/s2b-gw-2026-selectInvoiceDetail.json");
+            .join("../oscu/tests/data/recorded/s2b-gw-2026-selectInvoiceDetail.json");
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let file: serde_json::Value = serde_json::from_str(&text).unwrap();
         let stored = file["response"]["rawResponse"]["data"]["salesList"][0].clone();

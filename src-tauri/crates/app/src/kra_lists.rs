@@ -4,7 +4,7 @@ use store::outbox::OutboxRow;
 
 use crate::{
     Duka, Error, Result,
-    views::{NoticeView, OutboxRowView, OutboxView},
+    views::{NoticeView, OutboxRowView, OutboxView, RefusalView},
 };
 
 fn row_view(r: OutboxRow) -> OutboxRowView {
@@ -18,6 +18,12 @@ fn row_view(r: OutboxRow) -> OutboxRowView {
         next_attempt_at: r.next_attempt_at.to_string(),
         kra_number: r.kra_number,
         last_error: r.last_error,
+        refusal: r.refusal.map(|f| RefusalView {
+            kra_code: f.kra_code,
+            kra_message: f.kra_message,
+            reason: f.reason,
+            fix: f.fix,
+        }),
     }
 }
 

@@ -42,8 +42,14 @@ pub struct ParkedView {
 }
 
 impl ParkedView {
-    /// Sync parks a row with "what is wrong — how to fix it. (KRA: what KRA said)"; the Sync screen
-    /// shows the fix on a line of its own. Any other text is shown whole.
+    /// The reason as the Sync screen shows it (ours, then KRA's words) and the fix apart.
+    pub fn of_parts(refusal: &crate::views::RefusalView) -> (String, Option<String>) {
+        let reason = format!("{} (KRA said: {})", refusal.reason, refusal.kra_message.trim());
+        (reason, Some(refusal.fix.clone()).filter(|f| !f.is_empty()))
+    }
+
+    /// Rows parked before the parts were kept have one line, "what is wrong — how to fix it.
+    /// (KRA: what KRA said)"; this splits it the same way. Any other text is shown whole.
     pub fn split(text: Option<&str>) -> (String, Option<String>) {
         let Some(text) = text else { return ("KRA refused it without giving a reason".to_owned(), None) };
         match text.split_once(" — ") {
@@ -83,7 +89,10 @@ impl Duka {
             .into_iter()
             .filter(|r| r.state == "parked")
             .map(|r| {
-                let (reason, fix) = ParkedView::split(r.last_error.as_deref());
+                let (reason, fix) = match r.refusal {
+                    Some(refusal) => ParkedView::of_parts(&refusal),
+                    None => ParkedView::split(r.last_error.as_deref()),
+                };
                 ParkedView { id: r.id, document: r.document, what: r.kind.replace('_', " "), reason, fix }
             })
             .collect())
@@ -107,6 +116,18 @@ mod tests {
         ] {
             assert_eq!(ParkedView::split(text), (reason.to_owned(), fix.map(str::to_owned)), "{text:?}");
         }
+    }
+
+    #[test]
+    fn parked_parts_read_as_the_old_line_did() {
+        let parts = crate::views::RefusalView {
+            kra_code: Some("910".into()),
+            kra_message: "insufficient stock".into(),
+            reason: "KRA has no stock of Sugar 1kg".into(),
+            fix: "record the delivery first".into(),
+        };
+        let line = "KRA has no stock of Sugar 1kg — record the delivery first. (KRA: insufficient stock)";
+        assert_eq!(ParkedView::of_parts(&parts), ParkedView::split(Some(line)));
     }
 
     #[tokio::test]

@@ -256,6 +256,17 @@ pub struct OutboxRowView {
     pub next_attempt_at: String,
     pub kra_number: Option<i64>,
     pub last_error: Option<String>,
+    /// KRA's refusal in parts (rows parked before the parts were kept have only `last_error`).
+    pub refusal: Option<RefusalView>,
+}
+
+/// Why KRA refused a document: KRA's own code and words, and ours (what is wrong, how to fix it).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct RefusalView {
+    pub kra_code: Option<String>,
+    pub kra_message: String,
+    pub reason: String,
+    pub fix: String,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]

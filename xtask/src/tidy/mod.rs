@@ -445,7 +445,8 @@ const IPC_JS: &str = "ui/lib/ipc.js";
 struct CommandList {
     file: String,
     line: usize,
-    names: Vec<(String, usize)>,
+    /// Each name with the file and line it is on (the shell's list spans several files).
+    names: Vec<(String, String, usize)>,
 }
 
 fn command_lists_agree(tree: &Tree) -> Vec<Failure> {
@@ -474,39 +475,34 @@ fn command_lists_agree(tree: &Tree) -> Vec<Failure> {
         required(ipc_commands(text), IPC_JS, "`call(\"<command>\"` in ui/lib/ipc.js");
     }
     let Some((reference, others)) = lists.split_first() else { return failures };
-    let reference_names: BTreeMap<&str, usize> = reference.names.iter().map(|(n, l)| (n.as_str(), *l)).collect();
+    let reference_names: BTreeMap<&str, usize> = reference.names.iter().map(|(n, _, l)| (n.as_str(), *l)).collect();
     for list in &lists {
         let mut seen = BTreeSet::new();
-        for (name, line) in &list.names {
+        for (name, file, line) in &list.names {
             if !seen.insert(name) {
-                failures.push(failure(
-                    &list.file,
-                    *line,
-                    Rule::CommandLists,
-                    format!("command `{name}` is listed twice"),
-                ));
+                failures.push(failure(file, *line, Rule::CommandLists, format!("command `{name}` is listed twice")));
             }
         }
     }
     for list in others {
-        let names: BTreeSet<&str> = list.names.iter().map(|(n, _)| n.as_str()).collect();
-        for (name, line) in &reference.names {
+        let names: BTreeSet<&str> = list.names.iter().map(|(n, _, _)| n.as_str()).collect();
+        for (name, file, line) in &reference.names {
             if !names.contains(name.as_str()) {
                 failures.push(failure(
                     &list.file,
                     list.line,
                     Rule::CommandLists,
-                    format!("command `{name}` ({}:{line}) is missing from this list", reference.file),
+                    format!("command `{name}` ({file}:{line}) is missing from this list"),
                 ));
             }
         }
-        for (name, line) in &list.names {
+        for (name, file, line) in &list.names {
             if !reference_names.contains_key(name.as_str()) {
                 failures.push(failure(
-                    &list.file,
+                    file,
                     *line,
                     Rule::CommandLists,
-                    format!("command `{name}` is not a `#[tauri::command]` of the shell ({})", reference.file),
+                    format!("command `{name}` is not a `#[tauri::command]` of the shell ({SHELL_SRC})"),
                 ));
             }
         }
@@ -529,7 +525,7 @@ fn shell_commands(tree: &Tree) -> Option<CommandList> {
                 line: line_of(text, at),
                 names: Vec::new(),
             });
-            entry.names.push((name, line_of(text, fn_at)));
+            entry.names.push((name, path.to_owned(), line_of(text, fn_at)));
         }
     }
     list
@@ -552,7 +548,7 @@ fn capability_commands(tree: &Tree) -> Option<CommandList> {
                 line: line_of(text, at),
                 names: Vec::new(),
             });
-            entry.names.push((name, line_of(text, at)));
+            entry.names.push((name, path.clone(), line_of(text, at)));
         }
     }
     list
@@ -570,12 +566,12 @@ fn ipc_commands(text: &str) -> Option<CommandList> {
             }
             let rest = &text[at + needle.len()..];
             if let Some(end) = rest.find(quote) {
-                names.push((rest[..end].to_owned(), line_of(text, at)));
+                names.push((rest[..end].to_owned(), IPC_JS.to_owned(), line_of(text, at)));
             }
         }
     }
-    names.sort_by_key(|(_, line)| *line);
-    let line = names.first().map(|(_, l)| *l)?;
+    names.sort_by_key(|(_, _, line)| *line);
+    let line = names.first().map(|(_, _, l)| *l)?;
     Some(CommandList { file: IPC_JS.to_owned(), line, names })
 }
 

@@ -165,6 +165,9 @@ fn command_lists_that_disagree_fail() {
     let conf =
         "{\"permissions\": [\n  \"allow-make-sale\",\n  \"allow-books-issue-z\",\n  \"allow-drop-everything\"\n]}\n";
     fails(with(&[("tauri.conf.json", conf)]), Rule::CommandLists, &[("tauri.conf.json", 4)]);
+    // A command defined twice, in two modules: each place named by its own file.
+    let again = "//! More commands.\n\n#[tauri::command]\npub async fn make_sale() {}\n";
+    fails(with(&[("src-tauri/src/till.rs", again)]), Rule::CommandLists, &[("src-tauri/src/till.rs", 4)]);
     // A command defined twice.
     let twice = "//! The Books commands.\n#[tauri::command]\npub async fn books_issue_z() {}\n#[tauri::command]\npub async fn books_issue_z() {}\n";
     fails(with(&[("src-tauri/src/books.rs", twice)]), Rule::CommandLists, &[("src-tauri/src/books.rs", 5)]);

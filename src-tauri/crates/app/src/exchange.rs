@@ -171,6 +171,24 @@ fn kra_reference(signature: Option<&KraSignature>, scu_id: Option<&str>) -> Stri
     }
 }
 
+/// A cell a spreadsheet will not run: text starting with `=`, `+`, `-`, `@`, a tab or a carriage
+/// return is read as a formula by Excel, LibreOffice and Google Sheets, so a customer named
+/// `=HYPERLINK(...)` could act when the accountant opens the file. Such text gets a leading `'`
+/// (shown as text, not kept by the spreadsheet); a plain number such as `-3` or `-120.50` (a
+/// credit note's quantity) stays a number.
+fn inert(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let number = cell.strip_prefix(['-', '+']).is_some_and(|rest| {
+        !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit() || c == '.') && rest.matches('.').count() <= 1
+    });
+    if risky && !number { format!("'{cell}").into() } else { cell.into() }
+}
+
+/// Writes one exported row with every cell made [`inert`].
+fn write_row(w: &mut csv::Writer<Vec<u8>>, record: &[String]) -> Result<()> {
+    w.write_record(record.iter().map(|cell| inert(cell).into_owned())).map_err(csv_error)
+}
+
 fn csv_error(e: impl std::fmt::Display) -> Error {
     Error::invalid("export", format!("could not write the CSV file ({e})"))
 }
@@ -240,7 +258,7 @@ fn write_sales(documents: &[ExportDocument<'_>], to: Accounting, opts: &ExportOp
                     ]
                 }
             };
-            w.write_record(&record).map_err(csv_error)?;
+            write_row(&mut w, &record)?;
         }
     }
     String::from_utf8(w.into_inner().map_err(csv_error)?).map_err(csv_error)
@@ -370,7 +388,7 @@ impl Duka {
                         plain(line.amounts.tax),
                     ],
                 };
-                w.write_record(&record).map_err(csv_error)?;
+                write_row(&mut w, &record)?;
             }
         }
         String::from_utf8(w.into_inner().map_err(csv_error)?).map_err(csv_error)
@@ -769,6 +787,55 @@ mod tests {
 
     fn cents(text: &str) -> i64 {
         Money::parse(text.trim_start_matches('-')).unwrap().cents() * if text.starts_with('-') { -1 } else { 1 }
+    }
+
+    #[test]
+    fn formula_text_is_made_inert_and_numbers_stay_numbers() {
+        for risky in ["=1+1", "+254700000000 call", "-x", "@SUM(A1)", "\tTAB", "\rCR", "=HYPERLINK(\"http://x\")"] {
+            assert_eq!(inert(risky), format!("'{risky}"), "{risky:?}");
+        }
+        for safe in ["-3", "-120.50", "+5", "Mama Mboga", "", "-", "3-2", "INV-000001"] {
+            let expected = if safe == "-" { "'-" } else { safe };
+            assert_eq!(inert(safe), expected, "{safe:?}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_buyer_name_that_is_a_formula_exports_as_text() {
+        let (duka, _dir) = testing::shop().await;
+        let defaults = ImportDefaults { class_code: Some("5016150000".into()), ..ImportDefaults::default() };
+        duka.import_items(&data("duka_items.csv"), &defaults).unwrap();
+        let sale = duka
+            .make_sale(&SaleRequest {
+                lines: vec![SaleLineRequest {
+                    item: "6161100120015".into(),
+                    qty: Qty::whole(2),
+                    price: None,
+                    discount: Discount::None,
+                }],
+                buyer_pin: None,
+                buyer_name: Some("=cmd|' /C calc'!A0".into()),
+                payment: PaymentType::Cash,
+            })
+            .unwrap();
+        duka.issue_credit_note(&CreditNoteRequest {
+            invoice: sale.trader_no.clone(),
+            reason: CreditNoteReason::Refund,
+            lines: vec![("6161100120015".into(), Qty::whole(1))],
+        })
+        .unwrap();
+        let today = duka.now().date();
+        for tool in [Accounting::Xero, Accounting::QuickBooks] {
+            let text = duka.export_sales(today, today, tool, &ExportOptions::default()).unwrap();
+            let (_, rows) = parse_back(&text);
+            assert_eq!(rows.len(), 2, "{tool:?}");
+            for row in &rows {
+                assert!(row.iter().all(|cell| !cell.starts_with('=')), "{tool:?}: {row:?}");
+                assert!(row.iter().any(|cell| cell == "'=cmd|' /C calc'!A0"), "{tool:?}: {row:?}");
+            }
+            // The credit note's negative quantity is still a number the accounting tool reads.
+            assert!(rows[1].iter().any(|cell| cell.starts_with("-1")), "{tool:?}: {:?}", rows[1]);
+        }
     }
 
     #[tokio::test]

@@ -252,7 +252,7 @@ impl Duka {
 }
 
 fn write_key_file(backup_path: &Path, sealed: &str) -> Result<()> {
-    std::fs::write(backup::key_file(backup_path), sealed)
+    store::private::write_file(&backup::key_file(backup_path), sealed.as_bytes())
         .map_err(|source| Error::Io { operation: "write the encrypted key beside the backup", source })
 }
 

@@ -31,7 +31,7 @@ impl DataFolder {
                 db.parent().map(Path::to_owned).unwrap_or(db)
             }
         };
-        std::fs::create_dir_all(&dir)
+        store::private::create_dir(&dir)
             .map_err(|source| Error::DataFolder { operation: "create the data folder", source })?;
         Ok(DataFolder(dir))
     }
@@ -99,18 +99,17 @@ impl DataFolder {
 
     /// Saves `bytes` as `name` in one of the data folder's folders (created if missing).
     pub(crate) fn save(&self, dir: PathBuf, name: &str, bytes: &[u8], what: &'static str) -> Result<PathBuf> {
-        std::fs::create_dir_all(&dir).map_err(|source| Error::DataFolder { operation: what, source })?;
+        store::private::create_dir(&dir).map_err(|source| Error::DataFolder { operation: what, source })?;
         let path = dir.join(name);
         write_atomically(&path, bytes).map_err(|source| Error::DataFolder { operation: what, source })?;
         Ok(path)
     }
 }
 
-/// Writes through a temporary file renamed over the target.
+/// Writes through a temporary file (readable by this user only) renamed over the target.
 pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, bytes)?;
-    std::fs::File::open(&tmp)?.sync_all()?;
+    store::private::write_file(&tmp, bytes)?;
     std::fs::rename(&tmp, path)
 }
 
@@ -243,5 +242,15 @@ mod tests {
         let export = duka.export_file(ExportKind::Purchases, Accounting::Xero, day, day).unwrap();
         assert_eq!(PathBuf::from(&export.path).parent(), Some(duka.data_folder().exports_dir().as_path()));
         assert!(export.name.starts_with("duka-purchases-xero-"), "{}", export.name);
+        // Readable by this user only: the files name customers and their PINs.
+        #[cfg(unix)]
+        for (path, mode) in [
+            (pdf.clone(), 0o600),
+            (PathBuf::from(&export.path), 0o600),
+            (duka.data_folder().reports_dir(), 0o700),
+            (duka.data_folder().exports_dir(), 0o700),
+        ] {
+            assert_eq!(store::private::mode_of(&path).unwrap(), mode, "{}", path.display());
+        }
     }
 }

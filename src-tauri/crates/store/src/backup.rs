@@ -38,11 +38,13 @@ impl BackupKind {
         }
     }
 
-    /// How many backups of this kind the folder keeps.
-    pub fn keep(self) -> usize {
+    /// How many backups of this kind the folder keeps; `None`: every one. The database a restore
+    /// replaced is never rotated away: it may hold the only copy of documents the restore dropped.
+    pub fn keep(self) -> Option<usize> {
         match self {
-            BackupKind::Daily => 7,
-            BackupKind::PreMigration | BackupKind::BeforeRestore => 4,
+            BackupKind::Daily => Some(7),
+            BackupKind::PreMigration => Some(4),
+            BackupKind::BeforeRestore => None,
         }
     }
 }
@@ -91,23 +93,39 @@ fn sql(path: &Path, source: rusqlite::Error) -> Error {
 /// pages. Writes to a temporary file first, so `dest` is either the old file or a whole backup.
 pub fn copy_database(conn: &Connection, dest: &Path) -> Result<()> {
     if let Some(parent) = dest.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
+        crate::private::create_dir(parent).map_err(|e| io(parent, e))?;
     }
     let mut partial = dest.as_os_str().to_owned();
     partial.push(".partial");
     let partial = PathBuf::from(partial);
     let _ = std::fs::remove_file(&partial);
-    {
-        let mut out = Connection::open(&partial).map_err(|e| sql(&partial, e))?;
-        Backup::new(conn, &mut out)
-            .and_then(|b| b.run_to_completion(256, Duration::ZERO, None))
-            .map_err(|e| sql(&partial, e))?;
-        // The copy carries the source's WAL flag; a backup is one self-contained file.
-        out.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(())).map_err(|e| sql(&partial, e))?;
-        out.execute_batch("DELETE FROM secrets; VACUUM;").map_err(|e| sql(&partial, e))?;
+    // A copy that fails half-way (a full disk) leaves no file behind: it may hold the key.
+    let copied =
+        copy_without_secrets(conn, &partial).and_then(|()| std::fs::rename(&partial, dest).map_err(|e| io(dest, e)));
+    if copied.is_err() {
+        let _ = std::fs::remove_file(&partial);
+        let mut journal = partial.as_os_str().to_owned();
+        journal.push("-journal");
+        let _ = std::fs::remove_file(journal);
     }
-    std::fs::rename(&partial, dest).map_err(|e| io(dest, e))?;
-    Ok(())
+    copied
+}
+
+/// The online-backup copy into `partial` (created `0600`), with the secrets deleted and their
+/// pages rewritten: `secure_delete` zeroes what the delete frees and the journal stays in memory,
+/// so no journal file on the disk ever holds a page with the key.
+fn copy_without_secrets(conn: &Connection, partial: &Path) -> Result<()> {
+    crate::private::create_file(partial).map_err(|e| io(partial, e))?;
+    let mut out = Connection::open(partial).map_err(|e| sql(partial, e))?;
+    Backup::new(conn, &mut out)
+        .and_then(|b| b.run_to_completion(256, Duration::ZERO, None))
+        .map_err(|e| sql(partial, e))?;
+    // The copy carries the source's WAL flag; a backup is one self-contained file.
+    out.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(())).map_err(|e| sql(partial, e))?;
+    out.query_row("PRAGMA journal_mode = MEMORY", [], |_| Ok(())).map_err(|e| sql(partial, e))?;
+    out.execute_batch("PRAGMA secure_delete = ON; DELETE FROM secrets; VACUUM;").map_err(|e| sql(partial, e))?;
+    out.close().map_err(|(_, e)| sql(partial, e))?;
+    std::fs::File::open(partial).and_then(|f| f.sync_all()).map_err(|e| io(partial, e))
 }
 
 /// A read-only connection of its own on the database file, so a backup reads a consistent
@@ -129,6 +147,16 @@ pub fn take_backup(conn: &Connection, db_path: &Path, kind: BackupKind, taken_at
     Ok(dest)
 }
 
+/// `duka-<kind>-<stamp>.db` in `dir`, or `...-<stamp>-N.db` when that name is taken, so a second
+/// restore within a second never replaces the first one's kept database.
+fn unused_name(dir: &Path, kind: BackupKind, stamp: &str) -> PathBuf {
+    let first = dir.join(format!("duka-{}-{stamp}.db", kind.as_str()));
+    if !first.exists() {
+        return first;
+    }
+    (2..).map(|n| dir.join(format!("duka-{}-{stamp}-{n}.db", kind.as_str()))).find(|p| !p.exists()).unwrap_or(first)
+}
+
 /// Every backup in `dir`, newest first.
 pub fn list_backups(dir: &Path) -> Result<Vec<BackupFile>> {
     let entries = match std::fs::read_dir(dir) {
@@ -144,10 +172,15 @@ pub fn list_backups(dir: &Path) -> Result<Vec<BackupFile>> {
         let Some(kind) = BackupKind::ALL.into_iter().find(|k| stem.starts_with(&format!("{}-", k.as_str()))) else {
             continue;
         };
-        let taken_at = stem[kind.as_str().len() + 1..].to_owned();
-        if taken_at.len() != 14 || !taken_at.bytes().all(|b| b.is_ascii_digit()) {
+        // `YYYYMMDDhhmmss`, then `-N` when another backup of that kind was taken in the same second.
+        let stamp = &stem[kind.as_str().len() + 1..];
+        let (taken_at, repeat) = stamp.split_at(stamp.len().min(14));
+        let repeat_ok = repeat.is_empty()
+            || repeat.strip_prefix('-').is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        if taken_at.len() != 14 || !taken_at.bytes().all(|b| b.is_ascii_digit()) || !repeat_ok {
             continue;
         }
+        let taken_at = taken_at.to_owned();
         let bytes = std::fs::metadata(&path).map_err(|e| io(&path, e))?.len();
         let has_key = key_file(&path).exists();
         out.push(BackupFile { path, kind, taken_at, bytes, has_key });
@@ -158,7 +191,8 @@ pub fn list_backups(dir: &Path) -> Result<Vec<BackupFile>> {
 
 /// Deletes the oldest backups of `kind` beyond [`BackupKind::keep`] (and their key files).
 pub fn rotate(dir: &Path, kind: BackupKind) -> Result<()> {
-    for old in list_backups(dir)?.into_iter().filter(|b| b.kind == kind).skip(kind.keep()) {
+    let Some(keep) = kind.keep() else { return Ok(()) };
+    for old in list_backups(dir)?.into_iter().filter(|b| b.kind == kind).skip(keep) {
         std::fs::remove_file(&old.path).map_err(|e| io(&old.path, e))?;
         let key = key_file(&old.path);
         if key.exists() {
@@ -275,6 +309,7 @@ pub fn stage_restore(backup: &Path, db_path: &Path) -> Result<BackupCheck> {
     let check = check_backup(backup)?;
     let staged = staged_restore_path(db_path);
     std::fs::copy(backup, &staged).map_err(|e| io(&staged, e))?;
+    crate::private::restrict_file(&staged).map_err(|e| io(&staged, e))?;
     Ok(check)
 }
 
@@ -304,10 +339,9 @@ pub(crate) fn apply_staged_restore(db_path: &Path) -> Result<Option<PathBuf>> {
             .map_err(|e| sql(db_path, e))?;
         drop(conn);
         let dir = backup_dir(db_path);
-        std::fs::create_dir_all(&dir).map_err(|e| io(&dir, e))?;
-        let dest = dir.join(format!("duka-{}-{stamp}.db", BackupKind::BeforeRestore.as_str()));
+        crate::private::create_dir(&dir).map_err(|e| io(&dir, e))?;
+        let dest = unused_name(&dir, BackupKind::BeforeRestore, &stamp);
         std::fs::rename(db_path, &dest).map_err(|e| io(&dest, e))?;
-        rotate(&dir, BackupKind::BeforeRestore)?;
         kept = Some(dest);
     }
     std::fs::rename(&staged, db_path).map_err(|e| io(db_path, e))?;

@@ -72,7 +72,7 @@ const STATEMENT_CACHE: usize = 256;
 pub fn default_db_path() -> Result<PathBuf> {
     let dirs = directories::ProjectDirs::from("ke", "duka", "Duka").ok_or(Error::NoDataDir)?;
     let dir = dirs.data_dir();
-    std::fs::create_dir_all(dir).map_err(|source| Error::CreateDataDir { path: dir.to_owned(), source })?;
+    crate::private::create_dir(dir).map_err(|source| Error::CreateDataDir { path: dir.to_owned(), source })?;
     Ok(dir.join("duka.db"))
 }
 
@@ -212,8 +212,8 @@ impl Store {
     /// with an error explaining the way out; it is never deleted or rewritten.
     pub fn open(path: impl AsRef<Path>) -> Result<Store> {
         let path = path.as_ref().to_owned();
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty() && !p.exists()) {
+            crate::private::create_dir(parent)
                 .map_err(|source| Error::CreateDataDir { path: parent.to_owned(), source })?;
         }
         // A restore staged by the app is swapped in before any connection of ours exists.
@@ -221,6 +221,8 @@ impl Store {
         let open_err = |source| Error::Open { path: path.clone(), source };
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(&path, flags).map_err(open_err)?;
+        // SQLite gives the WAL and shared-memory files the database file's mode.
+        crate::private::restrict_file(&path).map_err(|source| Error::MakePrivate { path: path.clone(), source })?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
         check_sanity(&conn, &path)?;
         let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);

@@ -9,6 +9,8 @@ pub enum Error {
     NoDataDir,
     #[error("could not create the data folder {path}: {source}")]
     CreateDataDir { path: PathBuf, source: std::io::Error },
+    #[error("could not make {path} readable by this user only: {source}")]
+    MakePrivate { path: PathBuf, source: std::io::Error },
     #[error("could not open the database {path}: {source}")]
     Open { path: PathBuf, source: rusqlite::Error },
     #[error(

@@ -22,6 +22,7 @@ pub mod items;
 pub mod migrations;
 pub mod numbering;
 pub mod outbox;
+pub mod private;
 pub mod purchases;
 pub mod queries;
 pub mod reference;

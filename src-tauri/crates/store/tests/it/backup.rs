@@ -149,3 +149,72 @@ fn rotation_keeps_the_newest_of_each_kind() {
     // The pre-migration copy of the upgrade is kept apart from the daily rotation.
     assert_eq!(all.iter().filter(|b| b.kind == BackupKind::PreMigration).count(), 1);
 }
+
+#[cfg(unix)]
+#[test]
+fn the_database_its_wal_and_its_backups_are_readable_by_this_user_only() {
+    use store::private::mode_of;
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("Duka");
+    let path = folder.join("duka.db");
+    let store = Store::open(&path).unwrap();
+    store
+        .write(|tx| {
+            settings::save_secret(
+                tx,
+                SecretName::CommunicationKey,
+                &store::Secret::new("PRIVATE-KEY-0001"),
+                domain::DateTime::parse_kra("20261121080000").unwrap(),
+            )
+        })
+        .unwrap();
+    assert_eq!(mode_of(&folder).unwrap(), 0o700);
+    assert_eq!(mode_of(&path).unwrap(), 0o600);
+    assert_eq!(mode_of(&folder.join("duka.db-wal")).unwrap(), 0o600);
+    let taken = store.read(|c| backup::take_backup(c, &path, BackupKind::Daily, "20261121120000")).unwrap();
+    assert_eq!(mode_of(&backup::backup_dir(&path)).unwrap(), 0o700);
+    assert_eq!(mode_of(&taken).unwrap(), 0o600);
+    drop(store);
+
+    // A database made before Duka did this (world-readable) is made private when it opens.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    drop(Store::open(&path).unwrap());
+    assert_eq!(mode_of(&path).unwrap(), 0o600);
+}
+
+#[test]
+fn a_backup_that_fails_half_way_leaves_no_file_that_could_hold_the_key() {
+    let (dir, path) = fixture_copy();
+    let store = Store::open(&path).unwrap();
+    // The destination is a folder with something in it: the last step (rename) fails.
+    let dest = dir.path().join("busy.db");
+    std::fs::create_dir_all(dest.join("inside")).unwrap();
+    let err = store.read(|c| backup::copy_database(c, &dest)).unwrap_err();
+    assert!(matches!(err, Error::BackupIo { .. }), "{err}");
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains("partial"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn the_databases_restores_replaced_are_never_rotated_away() {
+    let (_dir, path) = fixture_copy();
+    let store = Store::open(&path).unwrap();
+    let taken = store.read(|c| backup::take_backup(c, &path, BackupKind::Daily, "20261121120000")).unwrap();
+    drop(store);
+    // More restores than any rotation keeps, several within the same second.
+    for _ in 0..6 {
+        backup::stage_restore(&taken, &path).unwrap();
+        drop(Store::open(&path).unwrap());
+    }
+    let kept = backup::list_backups(&backup::backup_dir(&path))
+        .unwrap()
+        .into_iter()
+        .filter(|b| b.kind == BackupKind::BeforeRestore)
+        .count();
+    assert_eq!(kept, 6);
+}

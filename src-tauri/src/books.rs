@@ -158,5 +158,5 @@ pub struct RestoreRequest {
 #[tauri::command]
 pub async fn books_stage_restore(shop: State<'_, Shop>, input: RestoreRequest) -> Result<RestorePlan> {
     let passphrase = input.passphrase.as_deref().filter(|p| !p.is_empty());
-    Ok(shop.duka()?.stage_restore(std::path::Path::new(&input.path), passphrase)?)
+    Ok(shop.duka()?.stage_listed_restore(std::path::Path::new(&input.path), passphrase)?)
 }

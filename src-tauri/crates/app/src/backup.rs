@@ -234,6 +234,26 @@ impl Duka {
         stage_restore(self.db_path(), backup_file, key_passphrase, self.now())
     }
 
+    /// [`Duka::stage_restore`] of a backup in this shop's backups folder (what the window offers):
+    /// any other path is refused, so the window cannot be made to restore an arbitrary file.
+    pub fn stage_listed_restore(&self, backup_file: &Path, key_passphrase: Option<&str>) -> Result<RestorePlan> {
+        let wanted = backup_file.canonicalize().ok();
+        let listed = backup::list_backups(&self.backup_dir())?
+            .into_iter()
+            .any(|b| wanted.is_some() && b.path.canonicalize().ok() == wanted);
+        if !listed {
+            return Err(Error::invalid(
+                "backup",
+                format!(
+                    "only a backup listed in Duka's backups folder can be restored here: copy the file into {} and \
+                     choose it from the list",
+                    self.backup_dir().display()
+                ),
+            ));
+        }
+        self.stage_restore(backup_file, key_passphrase)
+    }
+
     fn sealed_secrets(&self, passphrase: &str) -> Result<String> {
         let secrets = self.store().read(|c| {
             let mut out = vec![];
@@ -405,6 +425,12 @@ mod tests {
         let wrong = duka.stage_restore(&with_key, Some("not the passphrase")).unwrap_err();
         assert!(wrong.to_string().contains("does not open"), "{wrong}");
         assert!(!backup::staged_restore_path(&db).exists(), "a wrong passphrase stages nothing");
+        // The window restores only what the backups folder lists.
+        let outside = duka.stage_listed_restore(&with_key, Some("correct horse battery")).unwrap_err();
+        assert_eq!(outside.code(), crate::ErrorCode::InvalidInput, "{outside}");
+        assert!(outside.to_string().contains("listed in Duka's backups folder"), "{outside}");
+        assert!(duka.stage_listed_restore(Path::new(&first.path), None).is_ok());
+        std::fs::remove_file(backup::staged_restore_path(&db)).unwrap();
         let plan = duka.stage_restore(&with_key, Some("correct horse battery")).unwrap();
         assert!(plan.key_restored);
         drop(duka);

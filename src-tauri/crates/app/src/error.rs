@@ -169,6 +169,8 @@ impl Error {
                 | store::Error::MixedStockMoves { .. }
                 | store::Error::ItemNotFound { .. }
                 | store::Error::TaxRates { .. }
+                | store::Error::BackupRefused { .. }
+                | store::Error::RestoreWouldLose { .. }
                 | store::Error::Domain(_) => ErrorCode::Refused,
                 store::Error::DocumentNotFound { .. } => ErrorCode::NotFound,
                 _ => ErrorCode::Storage,

@@ -12,7 +12,7 @@ use std::{
     time::Duration,
 };
 
-use rusqlite::{Connection, OpenFlags, backup::Backup};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, backup::Backup};
 
 use crate::{Error, Result, migrations};
 
@@ -248,6 +248,132 @@ pub fn check_backup(path: &Path) -> Result<BackupCheck> {
     })
 }
 
+/// What restoring a backup over the live database would take away. Empty: nothing the live
+/// database holds is missing from the backup.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RestoreLoss {
+    /// Set when the backup is not of this shop's device: PIN, branch or environment differ
+    /// (`"backup: … / this till: …"`).
+    pub other_shop: Option<String>,
+    /// Per series, the documents the live database has past the backup's last number.
+    pub documents: Vec<LostDocuments>,
+    /// KRA counters the backup is behind on (`counter`, backup's next, live's next): documents
+    /// KRA numbered after the backup was taken.
+    pub kra_counters: Vec<(String, i64, i64)>,
+    /// Z reports the live database issued after the backup (first, last).
+    pub z_reports: Option<(i64, i64)>,
+}
+
+/// A run of one series' documents a restore would drop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LostDocuments {
+    pub series: String,
+    /// The first and last trader numbers lost, e.g. `INV-000046` and `INV-000050`.
+    pub first: String,
+    pub last: String,
+    pub count: i64,
+}
+
+impl RestoreLoss {
+    pub fn is_empty(&self) -> bool {
+        self == &RestoreLoss::default()
+    }
+
+    /// One line per loss, for the refusal the owner reads.
+    pub fn lines(&self) -> Vec<String> {
+        let mut out = vec![];
+        if let Some(other) = &self.other_shop {
+            out.push(format!("it is another shop's or another environment's backup ({other})"));
+        }
+        for d in &self.documents {
+            out.push(if d.count == 1 {
+                format!("{} would be lost", d.first)
+            } else {
+                format!("{} documents {} to {} would be lost", d.count, d.first, d.last)
+            });
+        }
+        for (counter, backup, live) in &self.kra_counters {
+            out.push(format!(
+                "KRA numbered {} more {} after the backup was taken (backup expects {backup}, this till {live})",
+                live - backup,
+                counter.replace('_', " ")
+            ));
+        }
+        if let Some((first, last)) = self.z_reports {
+            out.push(format!("Z reports {first} to {last} would be lost"));
+        }
+        out
+    }
+}
+
+/// What restoring `backup` over the database at `db_path` would lose (nothing when no database is
+/// there yet, e.g. a new computer). Reads both files without changing them.
+pub fn restore_loss(backup: &Path, db_path: &Path) -> Result<RestoreLoss> {
+    if !db_path.exists() {
+        return Ok(RestoreLoss::default());
+    }
+    let live = open_source(db_path)?;
+    let old = Connection::open_with_flags(backup, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .map_err(|e| sql(backup, e))?;
+    let mut loss = RestoreLoss::default();
+    let identity = |conn: &Connection, path: &Path| -> Result<Option<(String, String, String)>> {
+        conn.query_row("SELECT pin, branch_id, environment FROM device_settings WHERE id = 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()
+        .map_err(|e| sql(path, e))
+    };
+    let shown = |id: &Option<(String, String, String)>| match id {
+        Some((pin, branch, env)) => format!("PIN {pin}, branch {branch}, {env}"),
+        None => "no device set up".to_owned(),
+    };
+    let (theirs, ours) = (identity(&old, backup)?, identity(&live, db_path)?);
+    if ours.is_some() && theirs != ours {
+        loss.other_shop = Some(format!("backup: {} / this till: {}", shown(&theirs), shown(&ours)));
+    }
+    let last = |conn: &Connection, path: &Path, series: &str| -> Result<i64> {
+        conn.query_row("SELECT coalesce(max(last_value), 0) FROM sequences WHERE series = ?1", [series], |r| r.get(0))
+            .map_err(|e| sql(path, e))
+    };
+    for (prefix, _, _) in SERIES_TABLES {
+        let (kept, live_last) = (last(&old, backup, prefix)?, last(&live, db_path, prefix)?);
+        if live_last > kept {
+            loss.documents.push(LostDocuments {
+                series: (*prefix).to_owned(),
+                first: format!("{prefix}-{:06}", kept + 1),
+                last: format!("{prefix}-{live_last:06}"),
+                count: live_last - kept,
+            });
+        }
+    }
+    let counters = |conn: &Connection, path: &Path| -> Result<Vec<(String, i64)>> {
+        conn.prepare("SELECT counter, next_value FROM kra_counters ORDER BY counter")
+            .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+            .map_err(|e| sql(path, e))
+    };
+    let kept = counters(&old, backup)?;
+    for (counter, live_next) in counters(&live, db_path)? {
+        let backup_next = kept.iter().find(|(c, _)| *c == counter).map_or(1, |(_, n)| *n);
+        if live_next > backup_next {
+            loss.kra_counters.push((counter, backup_next, live_next));
+        }
+    }
+    let last_z = |conn: &Connection, path: &Path| -> Result<i64> {
+        let has: bool = conn
+            .query_row("SELECT count(*) > 0 FROM sqlite_master WHERE name = 'z_reports'", [], |r| r.get(0))
+            .map_err(|e| sql(path, e))?;
+        if !has {
+            return Ok(0);
+        }
+        conn.query_row("SELECT coalesce(max(number), 0) FROM z_reports", [], |r| r.get(0)).map_err(|e| sql(path, e))
+    };
+    let (kept_z, live_z) = (last_z(&old, backup)?, last_z(&live, db_path)?);
+    if live_z > kept_z {
+        loss.z_reports = Some((kept_z + 1, live_z));
+    }
+    Ok(loss)
+}
+
 /// The document tables of each trader number series.
 const SERIES_TABLES: &[(&str, &str, &str)] = &[
     ("INV", "sales", "training = 0"),
@@ -304,9 +430,21 @@ fn check_sequences(conn: &Connection, refuse: impl Fn(String) -> Error) -> Resul
     Ok(())
 }
 
-/// Checks `backup` and stages it to replace the database at `db_path` at the next open.
+/// Refuses a restore of `backup` that would lose anything the database at `db_path` holds.
+fn refuse_loss(backup: &Path, db_path: &Path) -> Result<()> {
+    let loss = restore_loss(backup, db_path)?;
+    if loss.is_empty() {
+        return Ok(());
+    }
+    Err(Error::RestoreWouldLose { path: backup.to_owned(), losses: loss.lines().join("; ") })
+}
+
+/// Checks `backup` and stages it to replace the database at `db_path` at the next open, refusing
+/// one that would lose any document, number or Z report the live database holds, or that is of
+/// another shop or environment.
 pub fn stage_restore(backup: &Path, db_path: &Path) -> Result<BackupCheck> {
     let check = check_backup(backup)?;
+    refuse_loss(backup, db_path)?;
     let staged = staged_restore_path(db_path);
     std::fs::copy(backup, &staged).map_err(|e| io(&staged, e))?;
     crate::private::restrict_file(&staged).map_err(|e| io(&staged, e))?;
@@ -323,6 +461,16 @@ pub(crate) fn apply_staged_restore(db_path: &Path) -> Result<Option<PathBuf>> {
         return Ok(None);
     }
     check_backup(&staged)?;
+    // Documents made after the restore was staged would be lost: the restore is set aside (kept,
+    // never applied) and the shop opens as it was.
+    if let Err(refused) = refuse_loss(&staged, db_path) {
+        let dir = backup_dir(db_path);
+        crate::private::create_dir(&dir).map_err(|e| io(&dir, e))?;
+        let aside = dir.join(format!("refused-restore-{}.db", std::process::id()));
+        std::fs::rename(&staged, &aside).map_err(|e| io(&aside, e))?;
+        tracing::warn!(kept = %aside.display(), "{refused}");
+        return Ok(None);
+    }
     let mut kept = None;
     if db_path.exists() {
         // Folding the WAL into the file needs every other connection closed: a Duka still

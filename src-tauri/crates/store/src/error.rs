@@ -87,6 +87,11 @@ pub enum Error {
     #[error("the backup {path} was NOT restored: {reason}. Nothing was replaced; choose another backup")]
     BackupRefused { path: PathBuf, reason: String },
     #[error(
+        "the backup {path} was NOT restored, because {losses}. Nothing was replaced: restore a newer backup of this \
+         shop, or export what you need from that backup instead"
+    )]
+    RestoreWouldLose { path: PathBuf, losses: String },
+    #[error(
         "the database {path} is open in another Duka window or program, so it cannot be replaced now: close every \
          Duka and run the restore again (the restore is still waiting and nothing was replaced)"
     )]

@@ -218,3 +218,60 @@ fn the_databases_restores_replaced_are_never_rotated_away() {
         .count();
     assert_eq!(kept, 6);
 }
+
+#[test]
+fn an_older_backup_is_refused_with_the_list_of_what_it_would_lose() {
+    let (dir, path) = fixture_copy();
+    let store = Store::open(&path).unwrap();
+    let older = store.read(|c| backup::take_backup(c, &path, BackupKind::Daily, "20261121120000")).unwrap();
+    // After the backup: three more sales are numbered (and KRA's counter moves on).
+    store
+        .write(|tx| -> store::Result<()> {
+            for _ in 0..3 {
+                store::numbering::next_document_no(tx, store::numbering::Series::Sale)?;
+            }
+            tx.execute("UPDATE kra_counters SET next_value = next_value + 3 WHERE counter = 'sales_invoice'", [])
+                .map_err(|source| Error::Db { operation: "t", source })?;
+            Ok(())
+        })
+        .unwrap();
+    let loss = backup::restore_loss(&older, &path).unwrap();
+    assert_eq!(loss.documents.len(), 1, "{loss:?}");
+    assert_eq!((loss.documents[0].first.as_str(), loss.documents[0].last.as_str()), ("INV-000003", "INV-000005"));
+    assert_eq!(loss.kra_counters.len(), 1, "{loss:?}");
+    drop(store);
+    let before = std::fs::read(&path).unwrap();
+    let err = backup::stage_restore(&older, &path).unwrap_err();
+    let text = err.to_string();
+    assert!(matches!(err, Error::RestoreWouldLose { .. }), "{text}");
+    assert!(text.contains("3 documents INV-000003 to INV-000005 would be lost"), "{text}");
+    assert!(!backup::staged_restore_path(&path).exists());
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+
+    // Another shop's (or a training) backup is refused even when it is ahead.
+    let other = dir.path().join("other.db");
+    std::fs::copy(&older, &other).unwrap();
+    Connection::open(&other).unwrap().execute("UPDATE device_settings SET environment = 'training'", []).unwrap();
+    let err = backup::stage_restore(&other, &path).unwrap_err();
+    assert!(err.to_string().contains("another shop's or another environment's backup"), "{err}");
+}
+
+#[test]
+fn a_restore_staged_before_more_sales_is_set_aside_at_the_next_open() {
+    let (_dir, path) = fixture_copy();
+    let store = Store::open(&path).unwrap();
+    let taken = store.read(|c| backup::take_backup(c, &path, BackupKind::Daily, "20261121120000")).unwrap();
+    backup::stage_restore(&taken, &path).unwrap();
+    // The till keeps selling before it is restarted.
+    store.write(|tx| store::numbering::next_document_no(tx, store::numbering::Series::Sale)).unwrap();
+    drop(store);
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.read(|c| store::numbering::last_document_no(c, store::numbering::Series::Sale)).unwrap(), 3);
+    assert!(!backup::staged_restore_path(&path).exists());
+    let aside: Vec<_> = std::fs::read_dir(backup::backup_dir(&path))
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .filter(|n| n.starts_with("refused-restore-"))
+        .collect();
+    assert_eq!(aside.len(), 1, "{aside:?}");
+}

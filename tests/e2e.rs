@@ -47,6 +47,8 @@ async fn sell_soap(c: &Client, qty: &str) -> String {
     press(c, key::F12).await;
     let title = wait_text(c, "#receipt-title", |t| t.contains("TRN-")).await.text().await.expect("receipt title");
     receipt_image_shows(c, SOAP).await;
+    // Printed after the sale's command returned (the training shop prints to PDF).
+    wait_text(c, "#receipt-printed", |t| t.starts_with("Saved as ")).await;
     title.split_whitespace().find(|w| w.starts_with("TRN-")).expect("receipt number").to_owned()
 }
 
@@ -138,6 +140,22 @@ async fn a_training_day_at_the_till() {
     shown_with(&c, "#receipt-state", "Signed by KRA").await;
     screenshot(&c, "receipt.png").await;
     close_receipt(&c).await;
+
+    // Charge pressed twice for one cart (a double press, an answer lost): one sale.
+    let twice = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];\n\
+             const input = { cart_id: 'cart-e2e-twice-0001', lines: [{ item: '2009900000019', qty: '1', price: null, discount: null }],\n\
+                             buyer_pin: null, buyer_name: null, payment: '01' };\n\
+             const charge = () => window.__TAURI__.core.invoke('make_sale', { input });\n\
+             charge().then(a => charge().then(b => done([a.trader_no, b.trader_no, a.already_charged, b.already_charged])))\n\
+               .catch(e => done(String(e && e.message || e)));",
+            vec![],
+        )
+        .await
+        .expect("charge twice");
+    assert_eq!(twice[0], twice[1], "the second Charge answers with the first sale: {twice}");
+    assert_eq!((&twice[2], &twice[3]), (&json!(false), &json!(true)), "{twice}");
 
     // Offline: the simulator refuses every connection. The sale still goes through, provisional.
     let sim = simulator(&c).await;

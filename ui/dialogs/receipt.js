@@ -5,14 +5,33 @@ import { print_receipt, receipt_preview } from "../lib/ipc.js";
 
 let shown = null;
 
-/** Opens the preview of `document` (a copy when `copy`), with what printing it said. */
-export async function openReceipt(document, copy, printed) {
-  shown = { document, copy };
-  await refreshReceipt();
-  $("receipt-printed").textContent = printed || "";
+/** Opens the preview of `document` (a copy when `copy`). With `print`, the receipt is printed
+ * too, after the document's command has returned: the printer never holds up the sale, and when
+ * it fails (off, out of paper, unreachable) its sentence shows here and "Print again" retries. */
+export async function openReceipt(document, copy, { print = false, note = "" } = {}) {
+  // `printed`: the receipt came out once, so "Print again" prints a copy; until then, the same again.
+  shown = { document, copy, printed: !print };
+  $("receipt-printed").textContent = note;
   const dialog = $("receipt-dialog");
+  await refreshReceipt();
   if (!dialog.open) dialog.showModal();
   $("receipt-close").focus();
+  if (print) printShown(note);
+}
+
+/** Prints the receipt shown: the original until one has come out, copies after that. */
+async function printShown(note = "") {
+  const printing = shown;
+  if (!printing) return;
+  const copy = printing.printed || printing.copy;
+  $("receipt-printed").textContent = [note, "Printing…"].filter(Boolean).join(" ");
+  try {
+    const said = await print_receipt({ document: printing.document, copy });
+    printing.printed = true;
+    if (shown === printing) $("receipt-printed").textContent = [note, said].filter(Boolean).join(" ");
+  } catch (e) {
+    if (shown === printing) $("receipt-printed").textContent = e.message;
+  }
 }
 
 export function isOpen() {
@@ -45,12 +64,5 @@ export const on = {
 export function wire(closed) {
   $("receipt-close").addEventListener("click", () => $("receipt-dialog").close());
   $("receipt-dialog").addEventListener("close", () => { shown = null; closed(); });
-  $("receipt-print").addEventListener("click", async () => {
-    if (!shown) return;
-    try {
-      $("receipt-printed").textContent = await print_receipt({ document: shown.document, copy: true });
-    } catch (e) {
-      $("receipt-printed").textContent = e.message;
-    }
-  });
+  $("receipt-print").addEventListener("click", () => printShown());
 }

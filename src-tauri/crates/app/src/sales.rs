@@ -7,9 +7,8 @@ use domain::{
     CreditNoteDraft, CreditNoteLineDraft, CreditNoteReason, Discount, Money, OriginalSale, PaymentType, Qty, SaleDraft,
     SaleLineDraft, Violation, Violations,
 };
-use store::{LoadedCatalogue, Reader, numbering::Series};
-
 use serde::Serialize;
+use store::{LoadedCatalogue, Reader, numbering::Series};
 
 use crate::{
     CartId, Duka, Error, Result,

@@ -86,6 +86,22 @@ async fn on_hand(c: &Client, name: &str) -> String {
     v.as_str().unwrap_or_else(|| panic!("no stock row for {name}")).to_owned()
 }
 
+/// Chooses the printer through the Settings commands, keeping the rest of the form.
+async fn use_printer(c: &Client, kind: &str, target: &str) {
+    let saved = c
+        .execute_async(
+            "const [kind, target, done] = arguments;\n\
+             const invoke = window.__TAURI__.core.invoke;\n\
+             invoke('get_settings')\n\
+               .then(s => invoke('save_settings', { input: { ...s, printer_kind: kind, paper: 'mm80', printer_target: target } }))\n\
+               .then(() => done('saved'), e => done(String(e && e.message || e)));",
+            vec![json!(kind), json!(target)],
+        )
+        .await
+        .expect("save the printer");
+    assert_eq!(saved, json!("saved"), "{kind} {target}");
+}
+
 async fn close_receipt(c: &Client) {
     press(c, key::ESCAPE).await;
     let dialog = c.find(Locator::Id("receipt-dialog")).await.expect("dialog");
@@ -340,6 +356,16 @@ async fn the_cart_survives_closing_the_window_mid_sale() {
     let buyer = shown(&c, "#buyer-name").await.prop("value").await.expect("value").unwrap_or_default();
     assert_eq!(buyer, "Wanjiku");
     wait_text(&c, "#total-amount", |t| t == "185.00").await;
+
+    // Charged with the printer switched off: the sale stands, the preview says what to check, and
+    // Print again prints once the printer is back.
+    use_printer(&c, "escpos_network", "127.0.0.1:9").await;
+    press(&c, key::F12).await;
+    wait_text(&c, "#receipt-title", |t| t.contains("TRN-")).await;
+    wait_text(&c, "#receipt-printed", |t| t.contains("127.0.0.1:9") && t.contains("switched on")).await;
+    use_printer(&c, "pdf", "").await;
+    click(&c, "#receipt-print").await;
+    wait_text(&c, "#receipt-printed", |t| t.starts_with("Saved as ") && !t.contains("-copy")).await;
     c.close().await.expect("window closes");
     drop(driver);
 }

@@ -1,6 +1,6 @@
 // The receipt preview shown after a sale, a credit note or a reprint, with "Print again".
 
-import { $, badge, showError } from "../lib/dom.js";
+import { $, badge, h, showError } from "../lib/dom.js";
 import { print_receipt, receipt_preview } from "../lib/ipc.js";
 
 let shown = null;
@@ -28,10 +28,23 @@ async function printShown(note = "") {
   try {
     const said = await print_receipt({ document: printing.document, copy });
     printing.printed = true;
+    if ($("print-error").dataset.document === printing.document) notPrinted(null);
     if (shown === printing) $("receipt-printed").textContent = [note, said].filter(Boolean).join(" ");
   } catch (e) {
     if (shown === printing) $("receipt-printed").textContent = e.message;
+    // The preview was closed while the printer failed: the till keeps selling, and says so until printed.
+    else notPrinted(printing, e);
   }
+}
+
+/** Shows under Charge that `printing`'s receipt did not print, with a button to print it again. */
+function notPrinted(printing, error) {
+  const box = $("print-error");
+  if (!printing) { box.replaceChildren(); delete box.dataset.document; return; }
+  box.dataset.document = printing.document;
+  box.replaceChildren(`${printing.document} did not print: ${error.message} `,
+    h("button", { type: "button", onclick: () => openReceipt(printing.document, printing.copy, { print: !printing.printed }) },
+      `Print ${printing.document}`));
 }
 
 export function isOpen() {

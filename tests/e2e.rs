@@ -47,6 +47,8 @@ async fn sell_soap(c: &Client, qty: &str) -> String {
     press(c, key::F12).await;
     let title = wait_text(c, "#receipt-title", |t| t.contains("TRN-")).await.text().await.expect("receipt title");
     receipt_image_shows(c, SOAP).await;
+    // Printed after the sale's command returned (the training shop prints to PDF).
+    wait_text(c, "#receipt-printed", |t| t.starts_with("Saved as ")).await;
     title.split_whitespace().find(|w| w.starts_with("TRN-")).expect("receipt number").to_owned()
 }
 
@@ -82,6 +84,22 @@ async fn on_hand(c: &Client, name: &str) -> String {
         .await
         .expect("stock row read");
     v.as_str().unwrap_or_else(|| panic!("no stock row for {name}")).to_owned()
+}
+
+/// Chooses the printer through the Settings commands, keeping the rest of the form.
+async fn use_printer(c: &Client, kind: &str, target: &str) {
+    let saved = c
+        .execute_async(
+            "const [kind, target, done] = arguments;\n\
+             const invoke = window.__TAURI__.core.invoke;\n\
+             invoke('get_settings')\n\
+               .then(s => invoke('save_settings', { input: { ...s, printer_kind: kind, paper: 'mm80', printer_target: target } }))\n\
+               .then(() => done('saved'), e => done(String(e && e.message || e)));",
+            vec![json!(kind), json!(target)],
+        )
+        .await
+        .expect("save the printer");
+    assert_eq!(saved, json!("saved"), "{kind} {target}");
 }
 
 async fn close_receipt(c: &Client) {
@@ -138,6 +156,22 @@ async fn a_training_day_at_the_till() {
     shown_with(&c, "#receipt-state", "Signed by KRA").await;
     screenshot(&c, "receipt.png").await;
     close_receipt(&c).await;
+
+    // Charge pressed twice for one cart (a double press, an answer lost): one sale.
+    let twice = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];\n\
+             const input = { cart_id: 'cart-e2e-twice-0001', lines: [{ item: '2009900000019', qty: '1', price: null, discount: null }],\n\
+                             buyer_pin: null, buyer_name: null, payment: '01' };\n\
+             const charge = () => window.__TAURI__.core.invoke('make_sale', { input });\n\
+             charge().then(a => charge().then(b => done([a.trader_no, b.trader_no, a.already_charged, b.already_charged])))\n\
+               .catch(e => done(String(e && e.message || e)));",
+            vec![],
+        )
+        .await
+        .expect("charge twice");
+    assert_eq!(twice[0], twice[1], "the second Charge answers with the first sale: {twice}");
+    assert_eq!((&twice[2], &twice[3]), (&json!(false), &json!(true)), "{twice}");
 
     // Offline: the simulator refuses every connection. The sale still goes through, provisional.
     let sim = simulator(&c).await;
@@ -322,6 +356,16 @@ async fn the_cart_survives_closing_the_window_mid_sale() {
     let buyer = shown(&c, "#buyer-name").await.prop("value").await.expect("value").unwrap_or_default();
     assert_eq!(buyer, "Wanjiku");
     wait_text(&c, "#total-amount", |t| t == "185.00").await;
+
+    // Charged with the printer switched off: the sale stands, the preview says what to check, and
+    // Print again prints once the printer is back.
+    use_printer(&c, "escpos_network", "127.0.0.1:9").await;
+    press(&c, key::F12).await;
+    wait_text(&c, "#receipt-title", |t| t.contains("TRN-")).await;
+    wait_text(&c, "#receipt-printed", |t| t.contains("127.0.0.1:9") && t.contains("switched on")).await;
+    use_printer(&c, "pdf", "").await;
+    click(&c, "#receipt-print").await;
+    wait_text(&c, "#receipt-printed", |t| t.starts_with("Saved as ") && !t.contains("-copy")).await;
     c.close().await.expect("window closes");
     drop(driver);
 }

@@ -78,7 +78,8 @@ pub async fn books_report(shop: State<'_, Shop>, input: ReportQuery) -> Result<R
 
 #[tauri::command]
 pub async fn books_issue_z(shop: State<'_, Shop>, input: ReportQuery) -> Result<ReportView> {
-    Ok(shop.duka()?.issue_z_view(paper(input.paper.as_deref())?)?)
+    let paper = paper(input.paper.as_deref())?;
+    Ok(shop.duka()?.till().run(move |duka| duka.issue_z_view(paper)).await?)
 }
 
 /// Which file to export.
@@ -129,7 +130,8 @@ pub async fn books_preview_items(shop: State<'_, Shop>, input: ItemFile) -> Resu
 
 #[tauri::command]
 pub async fn books_import_items(shop: State<'_, Shop>, input: ItemFile) -> Result<ImportOutcome> {
-    Ok(shop.duka()?.import_items(&input.csv, &defaults(&input))?)
+    let defaults = defaults(&input);
+    Ok(shop.duka()?.till().import_items(input.csv, defaults).await?)
 }
 
 #[tauri::command]

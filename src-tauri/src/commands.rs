@@ -1,6 +1,10 @@
 //! The Tauri commands: each reads the UI's input (dto), makes one `app` call, and returns its plain
-//! data or one `UiError`. build.rs finds every `#[tauri::command]` here, in books.rs and main.rs:
-//! it registers them with tauri-build and generates main.rs's handler list.
+//! data or one `UiError`. Commands that write run as jobs on the till's store thread
+//! (`app::Duka::till`), so no SQLite transaction or fsync runs on the async runtime's workers;
+//! reads are short and stay here. A receipt prints after the sale's command has returned
+//! (`print_receipt`, which the window repeats when the printer failed). build.rs finds every
+//! `#[tauri::command]` here, in books.rs and main.rs: it registers them with tauri-build and
+//! generates main.rs's handler list.
 
 use tauri::State;
 
@@ -10,22 +14,20 @@ use crate::dto::{
     StockAdjustment, TextQuery,
 };
 use crate::error::Result;
-use app::printing::{CreditNoteDone, SaleDone};
 use app::queries::{Choices, ClassView, ItemRow, Quote, SaleDetail, StockMovementView, StockView};
 use app::settings::{SettingsForm, SettingsView};
 use app::views::{
-    BuyerView, DecisionResult, FeedPurchaseView, ImportView, ItemView, NoticeView, PurchaseResult, RefreshResult,
-    SaleSummaryView, StockResult, SyncResult,
+    BuyerView, CreditNoteResult, DecisionResult, FeedPurchaseView, ImportView, ItemView, NoticeView, PurchaseResult,
+    RefreshResult, SaleSummaryView, StockResult, SyncResult,
 };
-use app::{DeviceSetup, ParkedView, ProgressView, ReceiptPreview, StatusView};
+use app::{ChargeResult, DeviceSetup, DraftCartView, ParkedView, ProgressView, ReceiptPreview, StatusView};
 
-/// What every command works on: the open shop and its data folder. When the shop database could
-/// not be opened (damaged, or from a newer Duka), every command answers with that reason, so the
-/// window explains the recovery instead of the app vanishing.
+/// What every command works on: the open shop. When the shop database could not be opened
+/// (damaged, or from a newer Duka), every command answers with that reason, so the window explains
+/// the recovery instead of the app vanishing.
 #[derive(Debug)]
 pub struct Shop {
     pub opened: Result<app::Duka>,
-    pub data: app::DataFolder,
 }
 
 impl Shop {
@@ -75,8 +77,9 @@ pub async fn quote_sale(shop: State<'_, Shop>, input: Cart) -> Result<Quote> {
 }
 
 #[tauri::command]
-pub async fn make_sale(shop: State<'_, Shop>, input: Cart) -> Result<SaleDone> {
-    Ok(shop.duka()?.make_sale_and_print(&input.into_request()?)?)
+pub async fn make_sale(shop: State<'_, Shop>, input: Cart) -> Result<ChargeResult> {
+    let (cart, request) = input.into_charge()?;
+    Ok(shop.duka()?.till().charge(cart, request).await?)
 }
 
 #[tauri::command]
@@ -91,7 +94,7 @@ pub async fn receipt_preview(shop: State<'_, Shop>, input: DocumentQuery) -> Res
 
 #[tauri::command]
 pub async fn print_receipt(shop: State<'_, Shop>, input: DocumentQuery) -> Result<String> {
-    Ok(shop.duka()?.print_receipt(&input.document, input.copy)?)
+    Ok(shop.duka()?.print_receipt(&input.document, input.copy).await?)
 }
 
 #[tauri::command]
@@ -105,8 +108,8 @@ pub async fn sale_detail(shop: State<'_, Shop>, input: SaleQuery) -> Result<Sale
 }
 
 #[tauri::command]
-pub async fn issue_credit_note(shop: State<'_, Shop>, input: CreditNoteForm) -> Result<CreditNoteDone> {
-    Ok(shop.duka()?.issue_credit_note_and_print(&input.into_request()?)?)
+pub async fn issue_credit_note(shop: State<'_, Shop>, input: CreditNoteForm) -> Result<CreditNoteResult> {
+    Ok(shop.duka()?.till().issue_credit_note(input.into_request()?).await?)
 }
 
 #[tauri::command]
@@ -116,9 +119,10 @@ pub async fn list_items(shop: State<'_, Shop>, input: ItemSearch) -> Result<Vec<
 
 #[tauri::command]
 pub async fn save_item(shop: State<'_, Shop>, input: ItemForm) -> Result<ItemView> {
+    let till = shop.duka()?.till();
     Ok(match input.into_request()? {
-        ItemSave::New(new) => shop.duka()?.register_item(&new)?,
-        ItemSave::Change(code, change) => shop.duka()?.update_item(&code, &change)?,
+        ItemSave::New(new) => till.register_item(new).await?,
+        ItemSave::Change(code, change) => till.update_item(code, change).await?,
     })
 }
 
@@ -131,7 +135,7 @@ pub async fn search_classes(shop: State<'_, Shop>, input: TextQuery) -> Result<V
 /// or none); rows whose barcode is already registered are skipped.
 #[tauri::command]
 pub async fn import_items_csv(shop: State<'_, Shop>, input: CsvImport) -> Result<ImportCount> {
-    Ok(shop.duka()?.import_items(&input.csv, &app::exchange::ImportDefaults::default())?.into())
+    Ok(shop.duka()?.till().import_items(input.csv, app::exchange::ImportDefaults::default()).await?.into())
 }
 
 #[tauri::command]
@@ -146,13 +150,14 @@ pub async fn stock_movements(shop: State<'_, Shop>, input: TextQuery) -> Result<
 
 #[tauri::command]
 pub async fn set_reorder_level(shop: State<'_, Shop>, input: ReorderLevelForm) -> Result<()> {
-    Ok(shop.duka()?.set_reorder_level(&input.item, input.level()?)?)
+    let level = input.level()?;
+    Ok(shop.duka()?.till().set_reorder_level(input.item, level).await?)
 }
 
 #[tauri::command]
 pub async fn adjust_stock(shop: State<'_, Shop>, input: StockAdjustment) -> Result<StockResult> {
     let (kind, line) = input.into_request()?;
-    Ok(shop.duka()?.adjust_stock(kind, &[line], None)?)
+    Ok(shop.duka()?.till().adjust_stock(kind, vec![line]).await?)
 }
 
 #[tauri::command]
@@ -162,17 +167,17 @@ pub async fn list_purchases(shop: State<'_, Shop>) -> Result<Vec<FeedPurchaseVie
 
 #[tauri::command]
 pub async fn confirm_purchase(shop: State<'_, Shop>, input: PurchaseDecision) -> Result<PurchaseResult> {
-    Ok(shop.duka()?.confirm_purchase(input.id, &input.mappings()?)?)
+    Ok(shop.duka()?.till().confirm_purchase(input.id, input.mappings()?).await?)
 }
 
 #[tauri::command]
 pub async fn record_purchase(shop: State<'_, Shop>, input: PurchaseForm) -> Result<PurchaseResult> {
-    Ok(shop.duka()?.record_purchase(&input.into_request()?)?)
+    Ok(shop.duka()?.till().record_purchase(input.into_request()?).await?)
 }
 
 #[tauri::command]
 pub async fn reject_purchase(shop: State<'_, Shop>, input: IdQuery) -> Result<DecisionResult> {
-    Ok(shop.duka()?.reject_purchase(input.id)?)
+    Ok(shop.duka()?.till().reject_purchase(input.id).await?)
 }
 
 #[tauri::command]
@@ -183,12 +188,12 @@ pub async fn list_imports(shop: State<'_, Shop>) -> Result<Vec<ImportView>> {
 #[tauri::command]
 pub async fn accept_import(shop: State<'_, Shop>, input: ImportDecision) -> Result<DecisionResult> {
     let item = input.item()?;
-    Ok(shop.duka()?.accept_import(input.id, &item, None)?)
+    Ok(shop.duka()?.till().accept_import(input.id, item).await?)
 }
 
 #[tauri::command]
 pub async fn reject_import(shop: State<'_, Shop>, input: IdQuery) -> Result<DecisionResult> {
-    Ok(shop.duka()?.reject_import(input.id)?)
+    Ok(shop.duka()?.till().reject_import(input.id).await?)
 }
 
 #[tauri::command]
@@ -213,7 +218,7 @@ pub async fn parked_documents(shop: State<'_, Shop>) -> Result<Vec<ParkedView>> 
 
 #[tauri::command]
 pub async fn retry_parked(shop: State<'_, Shop>, input: IdQuery) -> Result<()> {
-    Ok(shop.duka()?.retry_parked(input.id)?)
+    Ok(shop.duka()?.till().retry_parked(input.id).await?)
 }
 
 #[tauri::command]
@@ -223,7 +228,7 @@ pub async fn list_notices(shop: State<'_, Shop>) -> Result<Vec<NoticeView>> {
 
 #[tauri::command]
 pub async fn mark_notice_read(shop: State<'_, Shop>, input: NoticeQuery) -> Result<()> {
-    Ok(shop.duka()?.mark_notice_read(input.notice_no)?)
+    Ok(shop.duka()?.till().mark_notice_read(input.notice_no).await?)
 }
 
 #[tauri::command]
@@ -233,16 +238,18 @@ pub async fn get_settings(shop: State<'_, Shop>) -> Result<SettingsView> {
 
 #[tauri::command]
 pub async fn save_settings(shop: State<'_, Shop>, input: SettingsForm) -> Result<()> {
-    Ok(shop.duka()?.save_settings(&input)?)
+    Ok(shop.duka()?.till().save_settings(input).await?)
 }
 
-/// The draft cart lives in the data folder, so it is kept even when the shop could not open.
+/// The draft cart lives in the shop database, so the sale's commit clears it: `false` when the
+/// cart had been charged already (nothing kept).
 #[tauri::command]
-pub async fn save_cart(shop: State<'_, Shop>, input: CartDraft) -> Result<()> {
-    Ok(shop.data.save_cart(&input.cart)?)
+pub async fn save_cart(shop: State<'_, Shop>, input: CartDraft) -> Result<bool> {
+    let cart = app::CartId::parse(&input.cart_id)?;
+    Ok(shop.duka()?.till().save_cart(cart, input.cart).await?)
 }
 
 #[tauri::command]
-pub async fn load_cart(shop: State<'_, Shop>) -> Result<Option<String>> {
-    Ok(shop.data.load_cart()?)
+pub async fn load_cart(shop: State<'_, Shop>) -> Result<Option<DraftCartView>> {
+    Ok(shop.duka()?.till().load_cart().await?)
 }

@@ -47,6 +47,10 @@ pub struct CartLine {
 
 #[derive(Debug, Deserialize)]
 pub struct Cart {
+    /// The cart's id, made by the window when the cart starts (Charge needs it: a cart is
+    /// charged once); quotes do without.
+    #[serde(default)]
+    pub cart_id: Option<String>,
     pub lines: Vec<CartLine>,
     pub buyer_pin: Option<String>,
     pub buyer_name: Option<String>,
@@ -55,6 +59,12 @@ pub struct Cart {
 }
 
 impl Cart {
+    /// The cart to charge: its id and the sale.
+    pub fn into_charge(mut self) -> Result<(app::CartId, app::SaleRequest)> {
+        let cart = app::CartId::parse(self.cart_id.take().as_deref().unwrap_or_default())?;
+        Ok((cart, self.into_request()?))
+    }
+
     pub fn into_request(self) -> Result<app::SaleRequest> {
         let mut lines = Vec::with_capacity(self.lines.len());
         for (n, l) in self.lines.into_iter().enumerate() {
@@ -412,6 +422,8 @@ pub struct NoticeQuery {
 
 #[derive(Debug, Deserialize)]
 pub struct CartDraft {
+    /// The cart's id (see [`Cart::cart_id`]).
+    pub cart_id: String,
     /// The cart as the UI keeps it (JSON text): a draft, not a fiscal record.
     pub cart: String,
 }
@@ -509,6 +521,7 @@ mod tests {
     #[test]
     fn cart_errors_name_the_line() {
         let cart = Cart {
+            cart_id: None,
             lines: vec![
                 CartLine { item: "1".into(), qty: "1".into(), price: None, discount: None },
                 CartLine { item: "2".into(), qty: "two".into(), price: None, discount: None },
@@ -525,6 +538,7 @@ mod tests {
     #[test]
     fn discounts_are_amounts_or_percentages() {
         let cart = |d: &str| Cart {
+            cart_id: None,
             lines: vec![CartLine {
                 item: "1".into(),
                 qty: "1".into(),

@@ -75,7 +75,7 @@ fn run(started: Instant) -> anyhow::Result<()> {
     });
     let events_duka = opened.as_ref().ok().cloned();
     let app = tauri::Builder::default()
-        .manage(Shop { opened, data })
+        .manage(Shop { opened })
         .manage(Started(started))
         .setup(move |app| {
             if let Some(duka) = events_duka {

@@ -1,18 +1,50 @@
 // The receipt preview shown after a sale, a credit note or a reprint, with "Print again".
 
-import { $, badge, showError } from "../lib/dom.js";
+import { $, badge, h, showError } from "../lib/dom.js";
 import { print_receipt, receipt_preview } from "../lib/ipc.js";
 
 let shown = null;
 
-/** Opens the preview of `document` (a copy when `copy`), with what printing it said. */
-export async function openReceipt(document, copy, printed) {
-  shown = { document, copy };
-  await refreshReceipt();
-  $("receipt-printed").textContent = printed || "";
+/** Opens the preview of `document` (a copy when `copy`). With `print`, the receipt is printed
+ * too, after the document's command has returned: the printer never holds up the sale, and when
+ * it fails (off, out of paper, unreachable) its sentence shows here and "Print again" retries. */
+export async function openReceipt(document, copy, { print = false, note = "" } = {}) {
+  // `printed`: the receipt came out once, so "Print again" prints a copy; until then, the same again.
+  shown = { document, copy, printed: !print };
+  $("receipt-printed").textContent = note;
   const dialog = $("receipt-dialog");
+  await refreshReceipt();
   if (!dialog.open) dialog.showModal();
   $("receipt-close").focus();
+  if (print) printShown(note);
+}
+
+/** Prints the receipt shown: the original until one has come out, copies after that. */
+async function printShown(note = "") {
+  const printing = shown;
+  if (!printing) return;
+  const copy = printing.printed || printing.copy;
+  $("receipt-printed").textContent = [note, "Printing…"].filter(Boolean).join(" ");
+  try {
+    const said = await print_receipt({ document: printing.document, copy });
+    printing.printed = true;
+    if ($("print-error").dataset.document === printing.document) notPrinted(null);
+    if (shown === printing) $("receipt-printed").textContent = [note, said].filter(Boolean).join(" ");
+  } catch (e) {
+    if (shown === printing) $("receipt-printed").textContent = e.message;
+    // The preview was closed while the printer failed: the till keeps selling, and says so until printed.
+    else notPrinted(printing, e);
+  }
+}
+
+/** Shows under Charge that `printing`'s receipt did not print, with a button to print it again. */
+function notPrinted(printing, error) {
+  const box = $("print-error");
+  if (!printing) { box.replaceChildren(); delete box.dataset.document; return; }
+  box.dataset.document = printing.document;
+  box.replaceChildren(`${printing.document} did not print: ${error.message} `,
+    h("button", { type: "button", onclick: () => openReceipt(printing.document, printing.copy, { print: !printing.printed }) },
+      `Print ${printing.document}`));
 }
 
 export function isOpen() {
@@ -45,12 +77,5 @@ export const on = {
 export function wire(closed) {
   $("receipt-close").addEventListener("click", () => $("receipt-dialog").close());
   $("receipt-dialog").addEventListener("close", () => { shown = null; closed(); });
-  $("receipt-print").addEventListener("click", async () => {
-    if (!shown) return;
-    try {
-      $("receipt-printed").textContent = await print_receipt({ document: shown.document, copy: true });
-    } catch (e) {
-      $("receipt-printed").textContent = e.message;
-    }
-  });
+  $("receipt-print").addEventListener("click", () => printShown());
 }

@@ -62,11 +62,9 @@ export function fillSelect(select, options, selected) {
 // "lines.2.qty" (lines counted from 1; the table body carries data-rows="lines").
 
 /** Shows `error` next to the input of `box` that `error.field` names; without a field (or when
- * `box` has no such input) under the form, in the element `fallbackId`. `guessField(error)` is
- * the older way, used only while the shell does not send `field` everywhere: it reads the field
- * from the message's words. */
-export function showFieldError(box, fallbackId, error, guessField) {
-  const field = error && (error.field || (guessField ? guessField(error) : null));
+ * `box` has no such input) under the form, in the element `fallbackId`. */
+export function showFieldError(box, fallbackId, error) {
+  const field = error && error.field;
   if (field && placeAtField(box, field, error.message)) {
     showError(fallbackId, null);
     return;

@@ -95,15 +95,6 @@ function manualLine() {
   return row;
 }
 
-/** The older way to find the field, from the message's first words ("Supplier PIN: ...",
- * "Line 2 quantity: ..."); used only when the shell sends no `field`. */
-const MANUAL_FIELDS = { "Supplier PIN": "supplier_pin", "Supplier name": "supplier_name", "Invoice number": "invoice_no", "Invoice date": "date", "Lines": "lines" };
-function guessManualField(e) {
-  const m = /^(Supplier PIN|Supplier name|Invoice number|Invoice date|Lines|Line (\d+) [a-z ]+): (.*)$/s.exec(e.message || "");
-  if (!m) return null;
-  return m[2] ? `lines.${m[2]}` : MANUAL_FIELDS[m[1]];
-}
-
 /** Wires the feed's buttons and the paper invoice form. */
 export function wire() {
   $("purchase-confirm").addEventListener("click", async () => {
@@ -168,7 +159,7 @@ export function wire() {
       showOk("purchases-ok", `Saved ${done.trader_no}: KSh ${money(done.totals.total)}, the stock came in.`);
       load();
     } catch (e) {
-      showFieldError(f, "manual-error", e, guessManualField);
+      showFieldError(f, "manual-error", e);
     }
   });
 

@@ -73,7 +73,7 @@ export function wire() {
     try {
       const note = await issue_credit_note({ invoice: sale.trader_no, reason: $("credit-reason").value, lines });
       await openSale(sale.sale_id);
-      await openReceipt(note.trader_no, false, note.printed);
+      await openReceipt(note.trader_no, false, { print: true });
     } catch (e) {
       showFieldError(box, "credit-error", e);
     }

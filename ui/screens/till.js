@@ -10,6 +10,8 @@ export const name = "till";
 export const key = "F1";
 
 const state = {
+  // The cart's id is made when the cart starts and kept with the saved cart: Rust charges a cart once.
+  cartId: newCartId(),
   cart: { lines: [], buyer_pin: "", buyer_name: "", payment: "01" },
   results: [],
   selected: -1,
@@ -18,6 +20,12 @@ const scan = $("scan-input");
 let searchTimer = null;
 let quoteSeq = 0;
 let charging = false;
+
+/** A new cart's id: 128 random bits in hex. */
+function newCartId() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return "cart-" + [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
 
 export function load() {
   scan.focus();
@@ -164,7 +172,7 @@ async function saveCart() {
   state.cart.buyer_name = $("buyer-name").value;
   state.cart.payment = $("payment").value;
   try {
-    await save_cart({ cart: JSON.stringify(state.cart) });
+    await save_cart({ cart_id: state.cartId, cart: JSON.stringify(state.cart) });
   } catch (e) {
     showError("charge-error", e);
   }
@@ -174,8 +182,12 @@ async function loadCart() {
   const saved = await load_cart();
   if (saved) {
     try {
-      const cart = JSON.parse(saved);
-      if (Array.isArray(cart.lines)) state.cart = cart;
+      const cart = JSON.parse(saved.cart);
+      if (Array.isArray(cart.lines)) {
+        state.cart = cart;
+        // A cart an earlier Duka kept has no id yet: it gets one now, and keeps it until charged.
+        state.cartId = saved.cart_id || newCartId();
+      }
     } catch (_) { /* a damaged draft cart is not a fiscal record: start empty */ }
   }
   $("buyer-pin").value = state.cart.buyer_pin || "";
@@ -185,6 +197,7 @@ async function loadCart() {
 }
 
 function emptyCart() {
+  state.cartId = newCartId();
   state.cart = { lines: [], buyer_pin: "", buyer_name: "", payment: $("payment").value };
   $("buyer-pin").value = "";
   $("buyer-name").value = "";
@@ -197,10 +210,12 @@ async function charge() {
   $("charge").disabled = true;
   showError("charge-error", null);
   try {
-    const sale = await make_sale(cartInput());
+    const sale = await make_sale({ cart_id: state.cartId, ...cartInput() });
     emptyCart();
     await cartChanged();
-    await openReceipt(sale.trader_no, false, sale.printed);
+    // Printed once the sale has returned; a cart charged before (a second press) is that sale, so a copy.
+    const note = sale.already_charged ? `This cart was already charged as ${sale.trader_no}: nothing new was sold.` : "";
+    await openReceipt(sale.trader_no, sale.already_charged, { print: true, note });
   } catch (e) {
     showCartError(e);
     $("charge").disabled = false;

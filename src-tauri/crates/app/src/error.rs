@@ -30,6 +30,29 @@ pub enum Error {
     /// The printer did not take the receipt (its message says why and what to check).
     #[error("{0}")]
     Print(receipt::Error),
+    /// The printer took longer than the till waits (switched off, out of paper, unreachable).
+    #[error(
+        "the printer {printer} did not take the receipt within {} s: check that it is switched on, has paper and is \
+         connected, then press Print again (the sale is saved)",
+        after.as_secs()
+    )]
+    PrinterTimeout { printer: String, after: std::time::Duration },
+    /// The printer has not finished (or given up) the receipt before.
+    #[error(
+        "the printer {printer} has not finished the last receipt yet: check that it is switched on and has paper, \
+         then press Print again in a moment (the sale is saved)"
+    )]
+    PrinterBusy { printer: String },
+    /// The printer's device is not a printer: a regular file (such as the shop database) or a folder.
+    #[error(
+        "{path} is not a printer device: choose the printer's device (e.g. /dev/usb/lp0 or /dev/ttyUSB0) or a network \
+         printer's address (e.g. 192.168.1.50:9100) in Settings"
+    )]
+    NotAPrinter { path: std::path::PathBuf },
+    /// An error that belongs to one input of the request (`input`, as [`crate::fields`] names it):
+    /// the same error, placed.
+    #[error("{source}")]
+    At { input: String, source: Box<Error> },
     #[error("could not start the training KRA simulator: {0}")]
     Simulator(#[from] oscu_sim::Error),
     #[error("could not {operation}: {source}")]
@@ -181,7 +204,12 @@ impl Error {
             },
             Error::Sync { .. } => ErrorCode::Sync,
             Error::Poisoned { .. } => ErrorCode::Poisoned,
-            Error::Receipt(_) | Error::Print(_) => ErrorCode::Receipt,
+            Error::Receipt(_)
+            | Error::Print(_)
+            | Error::PrinterTimeout { .. }
+            | Error::PrinterBusy { .. }
+            | Error::NotAPrinter { .. } => ErrorCode::Receipt,
+            Error::At { source, .. } => source.code(),
             Error::Simulator(_) => ErrorCode::Training,
             Error::Io { .. } | Error::DataFolder { .. } => ErrorCode::Io,
             Error::DemoCatalogue { .. } => ErrorCode::DemoCatalogue,
@@ -200,8 +228,14 @@ impl Error {
         match self {
             Error::InvalidInput { input, .. } => input.map(str::to_owned),
             Error::Refused(violations) => violations.0.iter().find_map(crate::fields::of_violation),
+            Error::At { input, .. } => Some(input.clone()),
             _ => None,
         }
+    }
+
+    /// This error, placed at `input` (see [`crate::fields`]) unless it already names its input.
+    pub(crate) fn at(self, input: impl FnOnce() -> String) -> Error {
+        if self.field().is_some() { self } else { Error::At { input: input(), source: Box::new(self) } }
     }
 
     /// The message as a sentence on screen: starting with a capital letter.
@@ -246,6 +280,12 @@ fn sentence(message: &str) -> String {
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => "Something went wrong, but no reason was given: try again".to_owned(),
+    }
+}
+
+impl From<store::bridge::ThreadStopped> for Error {
+    fn from(e: store::bridge::ThreadStopped) -> Error {
+        Error::Store(store::Error::StoreThread(e))
     }
 }
 

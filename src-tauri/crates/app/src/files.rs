@@ -1,6 +1,6 @@
 //! The files Duka keeps in its data folder, and the one place that decides the folder's layout:
-//! `duka.db` (the shop), `cart.json` (the till's draft cart, so nothing is lost when the window
-//! closes mid-sale), `printer.json` (the printer choice), and the `receipts/`, `reports/` and
+//! `duka.db` (the shop), `cart.json` (the till's draft cart as an earlier Duka kept it; the draft
+//! now lives in the shop database, cleared by the sale's commit), `printer.json` (the printer choice), and the `receipts/`, `reports/` and
 //! `exports/` folders of saved PDFs and CSV files. Writes go to a temporary file that is renamed
 //! over the old one, so a crash leaves the old or the new content, never half of it.
 
@@ -50,7 +50,7 @@ impl DataFolder {
         self.0.join("duka.db")
     }
 
-    /// The till's draft cart.
+    /// The till's draft cart as an earlier Duka kept it.
     pub fn cart_path(&self) -> PathBuf {
         self.0.join("cart.json")
     }
@@ -75,20 +75,8 @@ impl DataFolder {
         self.0.join("exports")
     }
 
-    /// Keeps the till's draft cart (JSON text as the window keeps it: a draft, not a fiscal record).
-    pub fn save_cart(&self, cart: &str) -> Result<()> {
-        if serde_json::from_str::<serde::de::IgnoredAny>(cart).is_err() {
-            return Err(Error::invalid_input(
-                "Cart",
-                "cart",
-                "the till sent a damaged cart: reload the window (nothing was saved)",
-            ));
-        }
-        write_atomically(&self.cart_path(), cart.as_bytes())
-            .map_err(|source| Error::DataFolder { operation: "keep the cart", source })
-    }
-
-    /// The draft cart kept last, if any.
+    /// The draft cart an earlier Duka kept in `cart.json`, if any (the draft now lives in the shop
+    /// database: [`Duka::save_cart`]).
     pub fn load_cart(&self) -> Result<Option<String>> {
         match std::fs::read_to_string(self.cart_path()) {
             Ok(text) => Ok(Some(text)),
@@ -212,21 +200,6 @@ mod tests {
         assert_eq!(data.reports_dir(), Path::new("/shops/mama/reports"));
         assert_eq!(data.exports_dir(), Path::new("/shops/mama/exports"));
         assert_eq!(data.printer_path(), Path::new("/shops/mama/printer.json"));
-    }
-
-    #[test]
-    fn cart_survives_a_restart() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let data = DataFolder(dir.path().to_owned());
-        assert_eq!(data.load_cart().expect("no cart yet"), None);
-        data.save_cart(r#"{"lines":[{"code":"KE2NTU0000001","qty":"2"}]}"#).expect("saved");
-        let again = DataFolder(dir.path().to_owned());
-        assert_eq!(
-            again.load_cart().expect("cart").as_deref(),
-            Some(r#"{"lines":[{"code":"KE2NTU0000001","qty":"2"}]}"#)
-        );
-        let damaged = data.save_cart("{not json").expect_err("damaged");
-        assert_eq!((damaged.code(), damaged.field().as_deref()), (crate::ErrorCode::InvalidInput, Some("cart")));
     }
 
     #[tokio::test]

@@ -8,7 +8,7 @@ use store::{
 };
 
 use crate::{
-    Duka, Result,
+    Duka, Error, Result,
     items::resolve,
     views::{self, DecisionResult, FeedPurchaseLineView, FeedPurchaseView, PurchaseResult},
 };
@@ -42,6 +42,15 @@ pub struct ManualPurchaseLine {
     pub discount: Money,
     /// The band the supplier charged; the item's own band when `None`.
     pub band: Option<TaxBand>,
+}
+
+/// A hand-keyed purchase names a line's price `unit_cost` (what the shop paid): an error about
+/// `lines.N.price` belongs there.
+fn unit_cost_field(e: Error) -> Error {
+    match e.field().and_then(|f| f.strip_suffix(".price").map(|line| format!("{line}.unit_cost"))) {
+        Some(input) => Error::At { input, source: Box::new(e) },
+        None => e,
+    }
 }
 
 pub(crate) fn decision_text(d: Option<Decision>) -> Option<&'static str> {
@@ -126,7 +135,11 @@ impl Duka {
                     let mut lines = Vec::with_capacity(f.lines.len());
                     for l in &f.lines {
                         let own_item = match mappings.iter().find(|m| m.seq == l.seq) {
-                            Some(m) => Some(resolve(tx, &m.item)?.code),
+                            Some(m) => Some(
+                                resolve(tx, &m.item)
+                                    .map_err(|e| e.at(|| crate::fields::line(usize::from(m.seq), "item")))?
+                                    .code,
+                            ),
                             None => proposed(tx, &f.supplier_pin, l)?,
                         };
                         lines.push(PurchaseLineDraft {
@@ -182,8 +195,8 @@ impl Duka {
             self.store().write(|tx| -> Result<_> {
                 let attempt = (|| -> Result<_> {
                     let mut lines = Vec::with_capacity(manual.lines.len());
-                    for l in &manual.lines {
-                        let item = resolve(tx, &l.item)?;
+                    for (n, l) in manual.lines.iter().enumerate() {
+                        let item = resolve(tx, &l.item).map_err(|e| e.at(|| crate::fields::line(n + 1, "item")))?;
                         lines.push(PurchaseLineDraft {
                             supplier_item_code: None,
                             supplier_item_name: item.name.clone(),
@@ -213,7 +226,7 @@ impl Duka {
                     };
                     let rates = store::reference::tax_rates(tx)?;
                     let catalogue = LoadedCatalogue::for_purchase(tx, &draft)?;
-                    Ok(draft.finalise(&catalogue, &rates)?)
+                    draft.finalise(&catalogue, &rates).map_err(|v| unit_cost_field(Error::Refused(v)))
                 })();
                 let purchase = attempt?;
                 let committed = store::purchases::commit_purchase(tx, None, &purchase, meta)?;
@@ -241,5 +254,39 @@ mod tests {
         ] {
             assert_eq!(feed_payment(raw), expected, "{raw}");
         }
+    }
+
+    #[tokio::test]
+    async fn a_hand_keyed_purchase_places_its_errors_on_the_form() {
+        let (duka, _dir) = crate::testing::shop().await;
+        let soap = duka.register_item(&crate::testing::new_item("Soap", 9_000)).unwrap().code;
+        let line = |item: &str, cents: i64| ManualPurchaseLine {
+            item: item.into(),
+            qty: Qty::whole(1),
+            unit_price: Money::from_cents(cents),
+            discount: Money::ZERO,
+            band: None,
+        };
+        let purchase = |lines| ManualPurchase {
+            supplier_pin: None,
+            supplier_name: None,
+            supplier_invoice_no: None,
+            date: None,
+            payment: PaymentType::Cash,
+            lines,
+        };
+        for (lines, field) in [
+            (vec![line(&soap, 100), line("404", 100)], Some("lines.2.item")),
+            (vec![line(&soap, 100), line(&soap, -100)], Some("lines.2.unit_cost")),
+            (vec![], Some("lines")),
+        ] {
+            let e = duka.record_purchase(&purchase(lines)).unwrap_err();
+            assert_eq!(e.field().as_deref(), field, "{e}");
+        }
+        let e = duka
+            .record_purchase(&ManualPurchase { supplier_pin: Some("123".into()), ..purchase(vec![line(&soap, 100)]) })
+            .unwrap_err();
+        assert_eq!(e.field().as_deref(), Some("supplier_pin"), "{e}");
+        assert!(duka.record_purchase(&purchase(vec![line(&soap, 100)])).is_ok());
     }
 }

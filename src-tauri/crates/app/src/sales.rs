@@ -7,10 +7,11 @@ use domain::{
     CreditNoteDraft, CreditNoteLineDraft, CreditNoteReason, Discount, Money, OriginalSale, PaymentType, Qty, SaleDraft,
     SaleLineDraft, Violation, Violations,
 };
+use serde::Serialize;
 use store::{LoadedCatalogue, Reader, numbering::Series};
 
 use crate::{
-    Duka, Error, Result,
+    CartId, Duka, Error, Result,
     items::resolve,
     views::{CreditNoteResult, KraState, SaleResult, SaleSummaryView},
 };
@@ -43,6 +44,21 @@ pub struct CreditNoteRequest {
     pub lines: Vec<(String, Qty)>,
 }
 
+/// What Charge did: the sale, and whether the cart had been charged before (then it is that
+/// first sale, and nothing new was committed: print a copy, not a second original).
+#[derive(Debug, Clone, Serialize)]
+pub struct ChargeResult {
+    #[serde(flatten)]
+    pub sale: SaleResult,
+    pub already_charged: bool,
+}
+
+/// A sale just committed, or the sale a charged cart became before.
+enum Sold {
+    Now(SaleResult),
+    Before(i64),
+}
+
 fn pending() -> KraState {
     KraState { state: "pending", kra_invoice_no: None, message: None }
 }
@@ -71,11 +87,27 @@ impl Duka {
     /// Rings up a sale: finalised against the items, stock and KRA's rates, committed with its
     /// stock movement and outbox rows in one write, and handed to sync. Works offline.
     pub fn make_sale(&self, request: &SaleRequest) -> Result<SaleResult> {
-        let (committed, invoice, meta_at, training) = self.with_meta(|meta| {
+        Ok(self.sell(None, request)?.sale)
+    }
+
+    /// Charges the till's cart `cart` (see [`Duka::make_sale`]) once: the sale keeps the cart's id
+    /// and its commit clears the cart's draft; charged again, the cart answers with the sale it
+    /// became (`already_charged`), and nothing new is committed or sent to KRA.
+    pub fn charge(&self, cart: &CartId, request: &SaleRequest) -> Result<ChargeResult> {
+        self.sell(Some(cart), request)
+    }
+
+    fn sell(&self, cart: Option<&CartId>, request: &SaleRequest) -> Result<ChargeResult> {
+        let done = self.with_meta(|meta| {
             self.store().write(|tx| -> Result<_> {
+                if let Some(cart) = cart
+                    && let Some(sale_id) = store::cart::sale_of_cart(tx, cart.as_str())?
+                {
+                    return Ok(Sold::Before(sale_id));
+                }
                 let mut lines = Vec::with_capacity(request.lines.len());
-                for l in &request.lines {
-                    let item = resolve(tx, &l.item)?;
+                for (n, l) in request.lines.iter().enumerate() {
+                    let item = resolve(tx, &l.item).map_err(|e| e.at(|| crate::fields::line(n + 1, "item")))?;
                     lines.push(SaleLineDraft {
                         item: item.code,
                         qty: l.qty,
@@ -97,19 +129,42 @@ impl Duka {
                     Ok(i) => i,
                     Err(v) => return Err(Error::Refused(v)),
                 };
-                let committed = store::sales::commit_sale(tx, &invoice, meta)?;
-                Ok((committed, invoice, meta.at, meta.training))
+                let committed = match cart {
+                    Some(cart) => store::sales::commit_cart_sale(tx, cart.as_str(), &invoice, meta)?,
+                    None => store::sales::commit_sale(tx, &invoice, meta)?,
+                };
+                Ok(Sold::Now(SaleResult {
+                    sale_id: committed.id,
+                    trader_no: committed.trader_no,
+                    committed_at: meta.at.to_string(),
+                    training: meta.training,
+                    totals: (&invoice.totals).into(),
+                    kra: pending(),
+                }))
             })
         })?;
-        self.wake();
-        Ok(SaleResult {
-            sale_id: committed.id,
-            trader_no: committed.trader_no,
-            committed_at: meta_at.to_string(),
-            training,
-            totals: (&invoice.totals).into(),
-            kra: pending(),
-        })
+        match done {
+            Sold::Now(sale) => {
+                self.wake();
+                Ok(ChargeResult { sale, already_charged: false })
+            }
+            Sold::Before(sale_id) => {
+                let (stored, status) = self
+                    .store()
+                    .read(|c| Ok((store::sales::load_sale(c, sale_id)?, store::sales::sale_status(c, sale_id)?)))?;
+                Ok(ChargeResult {
+                    sale: SaleResult {
+                        sale_id,
+                        trader_no: stored.trader_no,
+                        committed_at: stored.committed_at.to_string(),
+                        training: stored.training,
+                        totals: (&stored.invoice.totals).into(),
+                        kra: status.into(),
+                    },
+                    already_charged: true,
+                })
+            }
+        }
     }
 
     /// Issues a credit note against a stored sale, at the sale's prices and rates, never crediting
@@ -207,7 +262,7 @@ fn credit_lines(
     }
     let mut out: Vec<CreditNoteLineDraft> = Vec::new();
     for (n, (reference, qty)) in requested.iter().enumerate() {
-        let item = resolve(conn, reference)?;
+        let item = resolve(conn, reference).map_err(|e| e.at(|| crate::fields::line(n + 1, "item")))?;
         let lines: Vec<_> = sale.lines.iter().filter(|l| l.item_code == item.code).collect();
         let Some(first) = lines.first() else {
             return Err(Error::Refused(Violations(vec![Violation::CreditNoteLineNotInSale {
@@ -284,5 +339,68 @@ mod tests {
         let back: Vec<_> =
             levels.iter().filter(|l| l.code == sugar || l.code == tea).map(|l| l.on_hand.as_str()).collect();
         assert_eq!(back, ["10.00", "10.00"]);
+    }
+
+    #[tokio::test]
+    async fn a_charged_cart_is_charged_once() {
+        let (duka, _dir) = shop().await;
+        let sugar = duka.register_item(&new_item("Sugar 1kg", 18_500)).unwrap().code;
+        duka.record_opening_stock(&[StockLineRequest { item: sugar.clone(), qty: Qty::whole(10) }]).unwrap();
+        let cart = CartId::parse("0b9f4c1e-3d2a-4f5b-9c8d-7e6f5a4b3c2d").unwrap();
+        let request = sale(vec![line(&sugar, 2)]);
+        duka.save_cart(&cart, r#"{"lines":[{"code":"x","qty":"2"}]}"#).unwrap();
+
+        let first = duka.charge(&cart, &request).unwrap();
+        assert_eq!((first.sale.trader_no.as_str(), first.already_charged), ("INV-000001", false));
+        assert_eq!(duka.load_cart().unwrap(), None, "the sale's commit cleared the saved cart");
+
+        // Charge pressed again (a lost answer, a double press, a cart brought back): the first sale.
+        let again = duka.charge(&cart, &request).unwrap();
+        assert!(again.already_charged);
+        assert_eq!(
+            (again.sale.sale_id, again.sale.trader_no.as_str(), again.sale.totals.total.as_str()),
+            (first.sale.sale_id, "INV-000001", "370.00")
+        );
+        assert_eq!(duka.sales(10).unwrap().len(), 1, "no second sale");
+        let sale_rows = duka
+            .store()
+            .read(|c| {
+                store::outbox::rows_for_document(
+                    c,
+                    store::DocumentRef::new(store::DocumentKind::Sale, first.sale.sale_id),
+                )
+            })
+            .unwrap();
+        assert_eq!(sale_rows.len(), 1, "one fiscal document for KRA");
+        let on_hand = duka.stock_levels().unwrap().into_iter().find(|l| l.code == sugar).unwrap().on_hand;
+        assert_eq!(on_hand, "8.00", "the goods went out once");
+        // A save of that cart arriving after the sale keeps nothing.
+        assert!(!duka.save_cart(&cart, r#"{"lines":[]}"#).unwrap());
+        assert_eq!(duka.load_cart().unwrap(), None);
+
+        // Another cart is another sale.
+        let next = duka.charge(&CartId::parse("cart-000000002").unwrap(), &request).unwrap();
+        assert_eq!((next.sale.trader_no.as_str(), next.already_charged), ("INV-000002", false));
+        // A refused charge commits nothing, and the cart can be charged once fixed.
+        let third = CartId::parse("cart-000000003").unwrap();
+        assert!(duka.charge(&third, &sale(vec![line(&sugar, 99)])).is_err());
+        assert_eq!(duka.charge(&third, &request).unwrap().sale.trader_no, "INV-000003");
+    }
+
+    #[tokio::test]
+    async fn an_unknown_item_is_placed_on_its_line() {
+        let (duka, _dir) = shop().await;
+        let sugar = duka.register_item(&new_item("Sugar 1kg", 18_500)).unwrap().code;
+        duka.record_opening_stock(&[StockLineRequest { item: sugar.clone(), qty: Qty::whole(10) }]).unwrap();
+        let e = duka.make_sale(&sale(vec![line(&sugar, 1), line("404", 1)])).unwrap_err();
+        assert_eq!((e.code(), e.field().as_deref()), (crate::ErrorCode::NotFound, Some("lines.2.item")));
+        assert!(e.sentence().starts_with("Item 404 was not found"), "{e}");
+        duka.make_sale(&sale(vec![line(&sugar, 1)])).unwrap();
+        let credit = CreditNoteRequest {
+            invoice: "1".into(),
+            reason: CreditNoteReason::Refund,
+            lines: vec![("404".into(), Qty::whole(1))],
+        };
+        assert_eq!(duka.issue_credit_note(&credit).unwrap_err().field().as_deref(), Some("lines.1.item"));
     }
 }

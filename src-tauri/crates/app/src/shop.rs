@@ -30,6 +30,9 @@ pub struct AppOptions {
     /// How often a long-running app (the desktop, `duka sync`) checks whether the daily backup is
     /// due; it also checks when it opens.
     pub backup_recheck: Duration,
+    /// How long printing a receipt may take before the till says the printer did not answer
+    /// (the sale is saved either way; the shopkeeper prints again).
+    pub print_timeout: Duration,
 }
 
 impl Default for AppOptions {
@@ -41,6 +44,7 @@ impl Default for AppOptions {
             kra_timeout: Duration::from_secs(120),
             stock_policy: StockPolicy::Refuse,
             backup_recheck: Duration::from_secs(15 * 60),
+            print_timeout: Duration::from_secs(8),
         }
     }
 }
@@ -53,6 +57,7 @@ impl fmt::Debug for AppOptions {
             .field("kra_timeout", &self.kra_timeout)
             .field("stock_policy", &self.stock_policy)
             .field("backup_recheck", &self.backup_recheck)
+            .field("print_timeout", &self.print_timeout)
             .finish_non_exhaustive()
     }
 }
@@ -73,6 +78,11 @@ pub(crate) struct Inner {
     pub(crate) training_sim: tokio::sync::Mutex<Option<oscu_sim::RunningSim>>,
     /// Serialises set-up steps (initialise, import key, training) against each other.
     pub(crate) setup: tokio::sync::Mutex<()>,
+    /// The till's store thread: its writing use cases run there, off the async runtime's workers
+    /// and never queued behind the drain's group commits ([`crate::till`]).
+    pub(crate) till_thread: store::bridge::StoreThread,
+    /// Set while a receipt is at the printer (possibly stuck there past the timeout).
+    pub(crate) printing: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl fmt::Debug for Inner {
@@ -98,6 +108,8 @@ impl Duka {
                 link: RwLock::new(None),
                 training_sim: tokio::sync::Mutex::new(None),
                 setup: tokio::sync::Mutex::new(()),
+                till_thread: store::bridge::StoreThread::foreground(),
+                printing: Arc::default(),
             }),
         };
         if let Some(settings) = duka.device_settings()? {

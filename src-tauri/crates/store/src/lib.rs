@@ -11,6 +11,7 @@
 pub mod audit;
 pub mod backup;
 pub mod bridge;
+pub mod cart;
 mod codec;
 mod columns;
 pub mod credit_notes;

@@ -95,6 +95,20 @@ pub struct KraSignature {
 /// unfinished registration of its items; the stock IO after the sale; the stock master after
 /// the stock IO) and the audit entry.
 pub fn commit_sale(tx: &Tx<'_>, invoice: &Invoice, meta: &SaleMeta<'_>) -> Result<CommittedSale> {
+    commit(tx, invoice, meta, None)
+}
+
+/// Commits the sale of the till's cart `cart_id` as [`commit_sale`] does, keeping the cart's id on
+/// the sale (unique: a cart becomes one sale) and clearing the draft cart of that id
+/// ([`crate::cart`]) in the same transaction. Call [`crate::cart::sale_of_cart`] first, in the same
+/// transaction: a cart already charged is refused here by the unique index.
+pub fn commit_cart_sale(tx: &Tx<'_>, cart_id: &str, invoice: &Invoice, meta: &SaleMeta<'_>) -> Result<CommittedSale> {
+    let committed = commit(tx, invoice, meta, Some(cart_id))?;
+    crate::cart::clear_draft(tx, cart_id)?;
+    Ok(committed)
+}
+
+fn commit(tx: &Tx<'_>, invoice: &Invoice, meta: &SaleMeta<'_>, cart_id: Option<&str>) -> Result<CommittedSale> {
     let series = if meta.training { Series::TrainingSale } else { Series::Sale };
     let trader_no = numbering::next_document_no(tx, series)?;
     let mut header: Vec<Value> = vec![
@@ -107,10 +121,11 @@ pub fn commit_sale(tx: &Tx<'_>, invoice: &Invoice, meta: &SaleMeta<'_>) -> Resul
     header.extend(columns::total_values(&invoice.totals));
     header.push(Value::Text(meta.user.to_owned()));
     header.push(Value::Integer(i64::from(meta.training)));
+    header.push(cart_id.map_or(Value::Null, |c| Value::Text(c.to_owned())));
     tx.prepare_cached(&format!(
-        "INSERT INTO sales (trader_no, committed_at, buyer_pin, buyer_name, payment_type, {TOTAL_COLUMNS}, user_name, training)
+        "INSERT INTO sales (trader_no, committed_at, buyer_pin, buyer_name, payment_type, {TOTAL_COLUMNS}, user_name, training, cart_id)
          VALUES ({})",
-        columns::placeholders(7 + TOTAL_COLUMN_COUNT)
+        columns::placeholders(8 + TOTAL_COLUMN_COUNT)
     ))
     .and_then(|mut s| s.execute(params_from_iter(header)))
     .during("save the sale")?;

@@ -8,7 +8,7 @@
 
 use std::{sync::RwLock, time::Duration};
 
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, LOCATION, RETRY_AFTER};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use serde_json::Value;
 use tokio::{sync::Mutex, time::Instant};
@@ -95,6 +95,30 @@ const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
 /// How long before expiry a token is replaced.
 const TOKEN_REFRESH_MARGIN: Duration = Duration::from_secs(60);
 
+/// The largest answer read from KRA (or the token endpoint); a bigger one is cut off and refused
+/// rather than filling the till's memory. KRA's largest lists (item classes, codes) are a few MiB.
+pub const MAX_ANSWER_BYTES: usize = 32 << 20;
+
+enum Capped {
+    Read(reqwest::Error),
+    TooLarge,
+}
+
+/// The body of `answer`, refusing one past `cap` bytes (checked as it arrives).
+async fn read_capped(mut answer: reqwest::Response, cap: usize) -> std::result::Result<Vec<u8>, Capped> {
+    if answer.content_length().is_some_and(|n| n > cap as u64) {
+        return Err(Capped::TooLarge);
+    }
+    let mut out = Vec::new();
+    while let Some(chunk) = answer.chunk().await.map_err(Capped::Read)? {
+        if out.len() + chunk.len() > cap {
+            return Err(Capped::TooLarge);
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(out)
+}
+
 /// The OSCU client. Cheap to share behind an `Arc`; all methods take `&self`.
 #[derive(Debug)]
 pub struct Client {
@@ -111,10 +135,16 @@ fn clean_url(what: &str, url: &str) -> Result<String> {
     let trimmed = url.trim().trim_end_matches('/').to_owned();
     let parsed = reqwest::Url::parse(&trimmed)
         .map_err(|e| Error::Config { reason: format!("the {what} \"{trimmed}\" is not a valid URL ({e})") })?;
-    if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(Error::Config { reason: format!("the {what} \"{trimmed}\" must start with https://") });
+    // The communication key travels in a header: plain http only to this computer (the practice
+    // KRA, a local gateway), never across a network.
+    let host = parsed.host_str().unwrap_or_default().trim_start_matches('[').trim_end_matches(']');
+    let loopback =
+        host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    match parsed.scheme() {
+        "https" => Ok(trimmed),
+        "http" if loopback => Ok(trimmed),
+        _ => Err(Error::Config { reason: format!("the {what} \"{trimmed}\" must start with https://") }),
     }
-    Ok(trimmed)
 }
 
 fn header_value(name: &str, value: &str) -> Result<HeaderValue> {
@@ -173,6 +203,8 @@ impl Client {
         let http = reqwest::Client::builder()
             .timeout(config.timeout)
             .connect_timeout(config.connect_timeout)
+            // A redirect would carry the cmcKey header (or the token) to another address.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| Error::Config { reason: format!("the HTTP client could not start: {e}") })?;
         Ok(Client {
@@ -335,9 +367,27 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
-        let bytes = answer.bytes().await.map_err(|e| self.transport_error(function, &e))?;
+        if (300..400).contains(&status) {
+            let to = answer.headers().get(LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("another address");
+            return Err(Error::HttpStatus {
+                function,
+                status,
+                message: format!(
+                    "KRA's address sent Duka on to {to}; Duka does not follow redirects, so the communication key \
+                     goes nowhere else: check the KRA base URL in Settings"
+                ),
+                retry_after: None,
+            });
+        }
+        let bytes = read_capped(answer, MAX_ANSWER_BYTES).await.map_err(|e| match e {
+            Capped::Read(e) => self.transport_error(function, &e),
+            Capped::TooLarge => Error::DecodeResponse {
+                function,
+                reason: format!("the answer is larger than {} MiB, more than any KRA answer", MAX_ANSWER_BYTES >> 20),
+            },
+        })?;
         tracing::debug!(%function, status, bytes = bytes.len(), "KRA answered");
-        Ok((status, retry_after, bytes.to_vec()))
+        Ok((status, retry_after, bytes))
     }
 
     fn transport_error(&self, function: Function, e: &reqwest::Error) -> Error {
@@ -393,10 +443,13 @@ impl Client {
             },
         })?;
         let status = answer.status().as_u16();
-        let bytes = answer
-            .bytes()
-            .await
-            .map_err(|e| Error::Token { status: Some(status), reason: response::scrub(&error_chain(&e), &secrets) })?;
+        let bytes = read_capped(answer, MAX_ANSWER_BYTES).await.map_err(|e| Error::Token {
+            status: Some(status),
+            reason: match e {
+                Capped::Read(e) => response::scrub(&error_chain(&e), &secrets),
+                Capped::TooLarge => format!("the answer is larger than {} MiB", MAX_ANSWER_BYTES >> 20),
+            },
+        })?;
         if !(200..300).contains(&status) {
             let text = String::from_utf8_lossy(&bytes);
             return Err(Error::Token {

@@ -17,7 +17,7 @@ mod secret;
 pub mod time;
 pub mod wire;
 
-pub use client::{Client, ClientConfig, FrontDoor, install_tls_provider};
+pub use client::{Client, ClientConfig, FrontDoor, MAX_ANSWER_BYTES, install_tls_provider};
 pub use error::{
     Error, RETRY_AFTER_NETWORK, RETRY_AFTER_RATE_LIMIT, RETRY_AFTER_SERVER, Result, Retry, retry_for_code,
 };

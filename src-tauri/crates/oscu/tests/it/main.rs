@@ -4,5 +4,6 @@
 #![allow(clippy::unwrap_used)]
 
 mod client;
+mod limits;
 mod parsers_never_panic;
 mod recorded;

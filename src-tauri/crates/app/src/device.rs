@@ -13,6 +13,19 @@ use crate::{
     views::{BuyerView, DeviceResult, RefreshResult, SyncResult},
 };
 
+/// KRA's initialisation answer (with the communication key) that could not be saved yet, for
+/// the device (PIN, branch, serial) it was issued to.
+pub(crate) struct Issued {
+    device: (String, String, String),
+    info: oscu::wire::InitInfo,
+}
+
+impl std::fmt::Debug for Issued {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Issued").field("device", &self.device).finish_non_exhaustive()
+    }
+}
+
 /// GavaConnect gateway access (when the device talks to KRA through the API gateway).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GatewayAccess {
@@ -183,7 +196,10 @@ impl Duka {
             device_id: None,
         };
         let client = self.client_for(&settings, request.gateway.as_ref())?;
-        let info = client.initialize(&settings.serial).await.map_err(|e| Error::kra("initialise the device", e))?;
+        let info = match self.take_issued(&settings) {
+            Some(info) => info,
+            None => client.initialize(&settings.serial).await.map_err(|e| Error::kra("initialise the device", e))?,
+        };
         let key =
             info.cmc_key.clone().ok_or_else(|| Error::kra("initialise the device", oscu::Error::InitWithoutKey))?;
         let settings = DeviceSettings {
@@ -203,9 +219,26 @@ impl Duka {
             email: info.mgr_email.clone(),
             receipt_footer: None,
         };
-        self.save_device(&settings, key.expose(), request.gateway.as_ref(), &shop)?;
+        // The key is saved (synchronous=FULL) before anything else is done with it; if that
+        // fails, it stays in memory for the next attempt.
+        if let Err(e) = self.save_device(&settings, key.expose(), request.gateway.as_ref(), &shop) {
+            self.hold_issued(&settings, info);
+            return Err(Error::KeyNotSaved { source: Box::new(e) });
+        }
         self.connect(&settings)?;
         Ok(self.device_result(&settings, &shop))
+    }
+
+    fn hold_issued(&self, settings: &DeviceSettings, info: oscu::wire::InitInfo) {
+        let device = (settings.pin.to_string(), settings.branch_id.clone(), settings.serial.clone());
+        *self.inner.issued.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Issued { device, info });
+    }
+
+    /// KRA's answer held for this device (same PIN, branch and serial), if any.
+    fn take_issued(&self, settings: &DeviceSettings) -> Option<oscu::wire::InitInfo> {
+        let device = (settings.pin.to_string(), settings.branch_id.clone(), settings.serial.clone());
+        let mut held = self.inner.issued.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if held.as_ref().is_some_and(|h| h.device == device) { held.take().map(|h| h.info) } else { None }
     }
 
     /// Sets the device up with a communication key KRA issued earlier (no call to KRA).

@@ -55,6 +55,11 @@ pub enum Error {
     At { input: String, source: Box<Error> },
     #[error("could not start the training KRA simulator: {0}")]
     Simulator(#[from] oscu_sim::Error),
+    #[error(
+        "KRA issued this device's communication key, but Duka could not save it ({source}). KRA issues the key only \
+         once: keep Duka open (it holds the key until it closes), free some disk space, then press Set up again"
+    )]
+    KeyNotSaved { source: Box<Error> },
     #[error("could not {operation}: {source}")]
     Io { operation: &'static str, source: std::io::Error },
     /// A file Duka keeps in its data folder (draft cart, printer choice, saved PDFs and exports).
@@ -212,6 +217,7 @@ impl Error {
             Error::At { source, .. } => source.code(),
             Error::Simulator(_) => ErrorCode::Training,
             Error::Io { .. } | Error::DataFolder { .. } => ErrorCode::Io,
+            Error::KeyNotSaved { .. } => ErrorCode::Storage,
             Error::DemoCatalogue { .. } => ErrorCode::DemoCatalogue,
             Error::ImportRows { .. } => ErrorCode::Refused,
         }

@@ -81,6 +81,9 @@ pub(crate) struct Inner {
     /// The till's store thread: its writing use cases run there, off the async runtime's workers
     /// and never queued behind the drain's group commits ([`crate::till`]).
     pub(crate) till_thread: store::bridge::StoreThread,
+    /// What KRA answered an initialisation whose key could not be saved (a full disk): kept in
+    /// memory so setting up again saves it instead of asking KRA, which issues the key only once.
+    pub(crate) issued: std::sync::Mutex<Option<crate::device::Issued>>,
     /// Set while a receipt is at the printer (possibly stuck there past the timeout).
     pub(crate) printing: Arc<std::sync::atomic::AtomicBool>,
 }
@@ -109,6 +112,7 @@ impl Duka {
                 training_sim: tokio::sync::Mutex::new(None),
                 setup: tokio::sync::Mutex::new(()),
                 till_thread: store::bridge::StoreThread::foreground(),
+                issued: std::sync::Mutex::default(),
                 printing: Arc::default(),
             }),
         };

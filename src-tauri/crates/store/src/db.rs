@@ -301,6 +301,13 @@ impl Store {
         self.read(|c| quick_check(c, &path))
     }
 
+    /// Makes every later write fail (`PRAGMA query_only`) until called with `false`, the way a
+    /// full or failing disk would: for tests of what such a failure leaves behind.
+    pub fn fail_writes(&self, fail: bool) -> Result<()> {
+        let conn = self.conn.lock().map_err(|_| Error::Poisoned)?;
+        conn.pragma_update(None, "query_only", fail).during("simulate a failing disk")
+    }
+
     /// The schema version of the open database.
     pub fn schema_version(&self) -> Result<i64> {
         self.read(|c| migrations::applied_version(c))

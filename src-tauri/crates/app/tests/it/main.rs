@@ -6,4 +6,5 @@
 mod full_day;
 mod gateway;
 mod preview;
+mod setup;
 mod worker;

@@ -1,0 +1,54 @@
+//! Setting a device up when the disk fails at the worst moment: KRA has issued the communication
+//! key (it does so only once) and Duka cannot save it.
+
+use app::{AppOptions, Duka, InitRequest};
+use oscu_sim::{DeviceSpec, SimConfig, Simulator};
+use store::SecretName;
+
+const PIN: &str = "P051234567X";
+
+#[tokio::test]
+async fn a_key_that_could_not_be_saved_is_saved_on_the_next_attempt_without_asking_kra_again() {
+    let sim = Simulator::start(SimConfig::loopback(vec![DeviceSpec {
+        tin: PIN.into(),
+        bhf_id: "00".into(),
+        serial: "DUKA-DISK-01".into(),
+    }]))
+    .await
+    .unwrap();
+    sim.record_calls();
+    let dir = tempfile::tempdir().unwrap();
+    let duka = Duka::open(dir.path().join("shop.db"), AppOptions::default()).await.unwrap();
+    let init = InitRequest {
+        pin: PIN.into(),
+        branch_id: "00".into(),
+        serial: "DUKA-DISK-01".into(),
+        base_url: sim.base_url_direct(),
+        environment: store::Environment::Sandbox,
+        gateway: None,
+        shop_name: None,
+    };
+
+    duka.store().fail_writes(true).unwrap();
+    let failed = duka.initialise_device(&init).await.unwrap_err();
+    assert!(failed.to_string().contains("keep Duka open"), "{failed}");
+    assert!(duka.store().read(|c| store::settings::secret(c, SecretName::CommunicationKey)).unwrap().is_none());
+
+    // Space is freed; setting up again saves the key KRA already issued (KRA would refuse a
+    // second initialisation).
+    duka.store().fail_writes(false).unwrap();
+    let device = duka.initialise_device(&init).await.unwrap();
+    assert!(device.scu_id.is_some());
+    assert_eq!(sim.calls_of("selectInitOsdcInfo").len(), 1);
+    let key = duka.store().read(|c| store::settings::secret(c, SecretName::CommunicationKey)).unwrap();
+    assert!(key.is_some_and(|k| !k.expose().is_empty()));
+    assert!(!failed.to_string().contains(key_text(&duka).as_str()), "the message must not show the key");
+}
+
+fn key_text(duka: &Duka) -> String {
+    duka.store()
+        .read(|c| store::settings::secret(c, SecretName::CommunicationKey))
+        .unwrap()
+        .map(|k| k.expose().to_owned())
+        .unwrap_or_default()
+}

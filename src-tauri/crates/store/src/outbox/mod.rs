@@ -455,11 +455,103 @@ pub fn unclaim(tx: &Tx<'_>, id: i64) -> Result<()> {
 pub fn mark_retry(tx: &Tx<'_>, id: i64, next_at: DateTime, error: &str) -> Result<()> {
     require(tx, id, &[OutboxState::InFlight], "retried")?;
     tx.execute(
-        "UPDATE outbox SET state = 'pending', next_attempt_at = ?2, last_error = ?3 WHERE id = ?1",
+        "UPDATE outbox SET state = 'pending', next_attempt_at = ?2, last_error = ?3, kra_code = NULL WHERE id = ?1",
         params![id, next_at.kra(), error],
     )
     .during("schedule a retry")?;
     Ok(())
+}
+
+/// KRA's result code for "too many requests": a manual sync still waits it out.
+pub const RATE_LIMIT_CODE: &str = "990";
+
+/// [`mark_retry`] for a call KRA turned away with its rate limit ([`RATE_LIMIT_CODE`]): the time
+/// is KRA's to set, so [`retry_now`] leaves it alone.
+pub fn mark_rate_limited(tx: &Tx<'_>, id: i64, next_at: DateTime, error: &str) -> Result<()> {
+    mark_retry(tx, id, next_at, error)?;
+    tx.execute("UPDATE outbox SET kra_code = ?2 WHERE id = ?1", params![id, RATE_LIMIT_CODE])
+        .during("schedule a retry")?;
+    Ok(())
+}
+
+/// "Sync now": every pending row waiting only for its own retry time is due at `now`, except a
+/// row KRA rate-limited. Returns how many were brought forward.
+pub fn retry_now(tx: &Tx<'_>, now: DateTime) -> Result<usize> {
+    tx.execute(
+        "UPDATE outbox SET next_attempt_at = ?1
+         WHERE state = 'pending' AND next_attempt_at > ?1 AND coalesce(kra_code, '') <> ?2",
+        params![now.kra(), RATE_LIMIT_CODE],
+    )
+    .during("bring waiting calls forward")
+}
+
+/// Why a pending row is not going out now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WaitReason {
+    /// Its own retry time after a failure (`last_error`).
+    Retry { until: DateTime, last_error: Option<String> },
+    /// KRA's rate limit.
+    RateLimited { until: DateTime },
+    /// Behind an earlier row of its series or a row it depends on that is not done (`behind`:
+    /// that row's id; parked when `parked`).
+    Behind { behind: i64, parked: bool },
+}
+
+/// One pending row that waits, with the reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Waiting {
+    pub id: i64,
+    pub kind: OutboxKind,
+    pub document: DocumentRef,
+    pub reason: WaitReason,
+}
+
+/// The pending rows that are not due at `now`, or wait behind an unfinished earlier row of their
+/// KRA series or a row they depend on, oldest first, at most `limit`: what a sync summary explains.
+pub fn waiting(conn: &Reader<'_>, now: DateTime, limit: usize) -> Result<Vec<Waiting>> {
+    let ids: Vec<(i64, Option<String>, Option<i64>, Option<String>)> = conn
+        .prepare_cached(
+            "SELECT o.id, o.kra_code, d.depends_on, p.state FROM outbox o
+             LEFT JOIN outbox_deps d ON d.outbox_id = o.id
+                  AND d.depends_on = (SELECT min(d2.depends_on) FROM outbox_deps d2 JOIN outbox p2 ON p2.id = d2.depends_on
+                                      WHERE d2.outbox_id = o.id AND p2.state <> 'done')
+             LEFT JOIN outbox p ON p.id = d.depends_on
+             WHERE o.state IN ('pending', 'in_flight', 'parked') ORDER BY o.id",
+        )
+        .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect())
+        .during("list the calls that wait")?;
+    // The first unfinished row of each KRA series: later rows of the series go out after it.
+    let mut first_of_series: Vec<(crate::KraCounter, i64, bool)> = vec![];
+    let mut out = vec![];
+    for (id, code, behind, behind_state) in ids {
+        if out.len() >= limit {
+            break;
+        }
+        let r = row(conn, id)?;
+        let series = r.kind.kra_counter();
+        let ahead = series.and_then(|c| first_of_series.iter().find(|(s, _, _)| *s == c).map(|(_, id, p)| (*id, *p)));
+        if let Some(c) = series
+            && ahead.is_none()
+        {
+            first_of_series.push((c, id, r.state == OutboxState::Parked));
+        }
+        if r.state != OutboxState::Pending {
+            continue;
+        }
+        let reason = if let Some((ahead, parked)) = ahead {
+            WaitReason::Behind { behind: ahead, parked }
+        } else if let Some(behind) = behind {
+            WaitReason::Behind { behind, parked: behind_state.as_deref() == Some("parked") }
+        } else if r.next_attempt_at <= now {
+            continue;
+        } else if code.as_deref() == Some(RATE_LIMIT_CODE) {
+            WaitReason::RateLimited { until: r.next_attempt_at }
+        } else {
+            WaitReason::Retry { until: r.next_attempt_at, last_error: r.last_error.clone() }
+        };
+        out.push(Waiting { id, kind: r.kind, document: r.document, reason });
+    }
+    Ok(out)
 }
 
 /// KRA refused the call for good: park it with KRA's message. Rows depending on it wait; others
@@ -583,6 +675,58 @@ mod tests {
         let row_a = store.read(|conn| row(conn, a)).unwrap();
         assert_eq!((row_a.state, row_a.kra_number), (OutboxState::Done, Some(41)));
         assert_eq!(store.read(|conn| row(conn, c)).unwrap().depends_on, [b]);
+    }
+
+    #[test]
+    fn sync_now_brings_every_retry_forward_but_kras_rate_limit_and_says_why_the_rest_wait() {
+        let store = Store::open_in_memory().unwrap();
+        let t = at("20261121100000");
+        let (a, b, c, item, other) = store
+            .write(|tx| -> Result<_> {
+                let a = enqueue(tx, OutboxKind::Sale, doc(1), None, &[], t)?;
+                let b = enqueue(tx, OutboxKind::Sale, doc(2), None, &[], t)?;
+                let c =
+                    enqueue(tx, OutboxKind::CreditNote, DocumentRef::new(DocumentKind::CreditNote, 1), None, &[], t)?;
+                let item = enqueue(tx, OutboxKind::SaveItem, DocumentRef::new(DocumentKind::Item, 1), None, &[], t)?;
+                let other = enqueue(tx, OutboxKind::SaveItem, DocumentRef::new(DocumentKind::Item, 2), None, &[], t)?;
+                Ok((a, b, c, item, other))
+            })
+            .unwrap();
+        // The line dropped: the first sale waits a minute, an item registration was rate-limited.
+        store.write(|tx| claim_row(tx, a).map(drop)).unwrap();
+        store.write(|tx| mark_retry(tx, a, at("20261121100100"), "KRA did not answer")).unwrap();
+        store.write(|tx| claim_row(tx, item).map(drop)).unwrap();
+        store.write(|tx| mark_rate_limited(tx, item, at("20261121101000"), "KRA: too many requests (990)")).unwrap();
+        store.write(|tx| claim_row(tx, other).map(drop)).unwrap();
+        store.write(|tx| mark_retry(tx, other, at("20261121100100"), "KRA did not answer")).unwrap();
+
+        let now = at("20261121100010");
+        let waits = store.read(|c| waiting(c, now, 100)).unwrap();
+        let reasons: Vec<(i64, WaitReason)> = waits.into_iter().map(|w| (w.id, w.reason)).collect();
+        assert_eq!(
+            reasons,
+            [
+                (a, WaitReason::Retry { until: at("20261121100100"), last_error: Some("KRA did not answer".into()) }),
+                (b, WaitReason::Behind { behind: a, parked: false }),
+                (c, WaitReason::Behind { behind: a, parked: false }),
+                (item, WaitReason::RateLimited { until: at("20261121101000") }),
+                (
+                    other,
+                    WaitReason::Retry { until: at("20261121100100"), last_error: Some("KRA did not answer".into()) }
+                ),
+            ]
+        );
+
+        // Sync now: the two retries are due at once, the rate-limited row keeps KRA's time.
+        assert_eq!(store.write(|tx| retry_now(tx, now)).unwrap(), 2);
+        let ready = store.read(|c| ready_rows(c, &OutboxKind::ALL, now, 10)).unwrap();
+        assert!(ready.contains(&a) && ready.contains(&other) && !ready.contains(&item), "{ready:?}");
+        let waits = store.read(|c| waiting(c, now, 100)).unwrap();
+        assert!(waits.iter().any(|w| w.id == item && matches!(w.reason, WaitReason::RateLimited { .. })));
+        // A later ordinary failure of the same row forgets the rate limit.
+        store.write(|tx| claim_row(tx, item).map(drop)).unwrap();
+        store.write(|tx| mark_retry(tx, item, at("20261121102000"), "KRA did not answer")).unwrap();
+        assert_eq!(store.write(|tx| retry_now(tx, now)).unwrap(), 1);
     }
 
     #[test]

@@ -509,7 +509,10 @@ pub struct Waiting {
 /// The pending rows that are not due at `now`, or wait behind an unfinished earlier row of their
 /// KRA series or a row they depend on, oldest first, at most `limit`: what a sync summary explains.
 pub fn waiting(conn: &Reader<'_>, now: DateTime, limit: usize) -> Result<Vec<Waiting>> {
-    let ids: Vec<(i64, Option<String>, Option<i64>, Option<String>)> = conn
+    // Each open row: id, KRA's code of its last failure, and its first unfinished dependency with
+    // that row's state.
+    type Open = (i64, Option<String>, Option<i64>, Option<String>);
+    let ids: Vec<Open> = conn
         .prepare_cached(
             "SELECT o.id, o.kra_code, d.depends_on, p.state FROM outbox o
              LEFT JOIN outbox_deps d ON d.outbox_id = o.id

@@ -6,5 +6,6 @@
 mod full_day;
 mod gateway;
 mod preview;
+mod secrets;
 mod setup;
 mod worker;

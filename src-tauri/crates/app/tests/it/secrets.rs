@@ -27,11 +27,12 @@ impl Write for Log {
     }
 }
 
-fn files_under(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() { files_under(&path, out) } else { out.push(path) }
+fn files_under(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() { files_under(&path, out)? } else { out.push(path) }
     }
+    Ok(())
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -139,7 +140,7 @@ async fn after_a_day_the_key_is_only_in_the_database() {
         assert!(!contains(text.as_bytes(), &key), "answer {n} shows the key: {text}");
     }
     let mut files = vec![];
-    files_under(dir.path(), &mut files);
+    files_under(dir.path(), &mut files).unwrap();
     let live = ["shop.db", "shop.db-wal", "shop.db-shm"];
     let mut scanned = 0;
     for file in files {

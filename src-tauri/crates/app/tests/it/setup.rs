@@ -43,4 +43,41 @@ async fn a_key_that_could_not_be_saved_is_saved_on_the_next_attempt_without_aski
     let key = duka.store().read(|c| store::settings::secret(c, SecretName::CommunicationKey)).unwrap().unwrap();
     assert!(!key.expose().is_empty());
     assert!(!failed.to_string().contains(key.expose()), "the message must not show the key");
+
+    // A sale when the disk fails: refused whole, nothing half-written, no number used up.
+    duka.refresh().await.unwrap();
+    let item = duka
+        .register_item(&app::NewItem {
+            name: "Sugar 1kg".into(),
+            class_code: "5016150000".into(),
+            item_type: domain::ItemType::Finished,
+            origin: "KE".into(),
+            pkg_unit: "NT".into(),
+            qty_unit: "KG".into(),
+            tax_band: domain::TaxBand::B,
+            price: domain::Money::from_cents(18_500),
+            barcode: None,
+        })
+        .unwrap();
+    duka.record_opening_stock(&[app::StockLineRequest { item: item.code.clone(), qty: domain::Qty::whole(5) }])
+        .unwrap();
+    let sale = app::SaleRequest {
+        lines: vec![app::SaleLineRequest {
+            item: item.code.clone(),
+            qty: domain::Qty::whole(1),
+            price: None,
+            discount: domain::Discount::None,
+        }],
+        buyer_pin: None,
+        buyer_name: None,
+        payment: domain::PaymentType::Cash,
+    };
+    let pending_before = duka.outbox(0).unwrap().summary.pending;
+    duka.store().fail_writes(true).unwrap();
+    let refused = duka.make_sale(&sale).unwrap_err();
+    assert_eq!(refused.code(), app::ErrorCode::Storage, "{refused}");
+    duka.store().fail_writes(false).unwrap();
+    assert!(duka.sales(10).unwrap().is_empty());
+    assert_eq!(duka.outbox(0).unwrap().summary.pending, pending_before);
+    assert_eq!(duka.make_sale(&sale).unwrap().trader_no, "INV-000001");
 }

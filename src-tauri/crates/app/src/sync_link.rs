@@ -1,38 +1,16 @@
-//! The app's side of `sync`: the engine built over the shop's KRA client (either front door),
+//! The app's side of `sync`: the engine built over the shop's `oscu::Client` (either front door;
+//! sync calls its typed functions, so the tested path is the shipped one),
 //! reference-data refresh and "sync now" with plain-language results.
 
 use std::sync::Arc;
 
-use oscu::Function;
-use serde_json::Value;
 use store::{DeviceSettings, Environment};
-use sync::{Engine, PullList, Reply, SyncConfig, Transport};
+use sync::{Engine, PullList, SyncConfig};
 
 use crate::{
     Duka, Error, Result,
     views::{RefreshResult, SyncResult},
 };
-
-/// Sends sync's frozen request bytes through the shop's `oscu::Client`, so both front doors
-/// (direct host and GavaConnect gateway, with its token) work the same.
-struct ClientTransport(Arc<oscu::Client>);
-
-impl Transport for ClientTransport {
-    fn call<'a>(&'a self, function: Function, body: &'a str) -> Reply<'a> {
-        Box::pin(async move {
-            // The gateway wants tin/bhfId inside a few read bodies; reads are never frozen, so
-            // re-encoding them is safe. Writes go out byte for byte.
-            let bytes = if !function.is_write() && function.gateway_wants_identity_in_body() {
-                let value: Value = serde_json::from_str(body)
-                    .map_err(|e| oscu::Error::EncodeRequest { function, reason: e.to_string() })?;
-                self.0.encode(function, &value)?
-            } else {
-                body.as_bytes().to_vec()
-            };
-            self.0.send_json::<Value>(function, bytes).await
-        })
-    }
-}
 
 fn sync_error(operation: &'static str, source: sync::Error) -> Error {
     Error::Sync { operation, source: Box::new(source) }
@@ -47,7 +25,7 @@ pub(crate) fn engine(duka: &Duka, settings: &DeviceSettings, client: Arc<oscu::C
     if settings.environment == Environment::Training {
         config.practice_records = Some(crate::training::state_file(duka.db_path()));
     }
-    Ok(Engine::new(duka.store().clone(), ClientTransport(client), duka.options().clock.clone(), config))
+    Ok(Engine::new(duka.store().clone(), client, duka.options().clock.clone(), config))
 }
 
 pub(crate) async fn refresh(duka: &Duka) -> Result<RefreshResult> {

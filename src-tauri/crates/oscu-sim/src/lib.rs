@@ -16,6 +16,7 @@ mod fields;
 mod function;
 mod kra;
 mod reference;
+pub mod sample;
 mod server;
 mod signing;
 mod taxpayer;

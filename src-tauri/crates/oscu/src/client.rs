@@ -578,10 +578,10 @@ impl Client {
         self.request(request).await
     }
 
-    /// `selectImportItemList`.
-    pub async fn select_import_items(&self, last_req_dt: &str) -> Result<Vec<ImportItem>> {
-        let kept = self.request(&ImportItemSearchReq { last_req_dt: last_req_dt.to_owned() }).await?;
-        Ok(kept.into_iter().map(|k| k.value).collect())
+    /// `selectImportItemList`: customs import lines, each kept with KRA's JSON of it (a feed
+    /// stores it as received).
+    pub async fn select_import_items(&self, last_req_dt: &str) -> Result<Vec<Kept<ImportItem>>> {
+        self.request(&ImportItemSearchReq { last_req_dt: last_req_dt.to_owned() }).await
     }
 
     /// `updateImportItem`.
@@ -596,10 +596,11 @@ impl Client {
         self.request(request).await.map(|kept| kept.value)
     }
 
-    /// `selectTrnsPurchaseSalesList`: suppliers' sales naming this PIN.
-    pub async fn select_purchase_sales(&self, last_req_dt: &str) -> Result<Vec<PurchaseSale>> {
+    /// `selectTrnsPurchaseSalesList`: suppliers' sales naming this PIN, each kept with KRA's JSON
+    /// of it (a feed stores it as received).
+    pub async fn select_purchase_sales(&self, last_req_dt: &str) -> Result<Vec<Kept<PurchaseSale>>> {
         let request = TrnsPurchaseSalesReq { last_req_dt: last_req_dt.to_owned(), tin: None, bhf_id: None };
-        Ok(self.request(&request).await?.into_iter().map(|k| k.value).collect())
+        self.request(&request).await
     }
 
     /// `insertTrnsPurchase`.

@@ -147,6 +147,54 @@ pub fn highest_open(conn: &Reader<'_>, counter: KraCounter) -> Result<Option<i64
         .during("read the open KRA numbers")
 }
 
+/// Where a reserved number stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReservationState {
+    /// Handed to a row, not settled yet.
+    Reserved,
+    /// KRA accepted the call carrying it.
+    Confirmed,
+    /// Given back (KRA refused the document, or asked for another number).
+    Released,
+}
+
+/// One reservation of a counter, as kept: the number, its row, where it stands, and the request
+/// frozen under it when that differs from the row's first one ([`freeze_under`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReservationRecord {
+    pub number: i64,
+    pub outbox_id: i64,
+    pub state: ReservationState,
+    pub request_body: Option<String>,
+}
+
+/// Every reservation of `counter` ever made, by number then age (the audit of a series).
+pub fn reservations(conn: &Reader<'_>, counter: KraCounter) -> Result<Vec<ReservationRecord>> {
+    let raws = conn
+        .prepare_cached(
+            "SELECT number, outbox_id, state, request_body FROM kra_reservations WHERE counter = ?1
+             ORDER BY number, rowid",
+        )
+        .and_then(|mut s| {
+            s.query_map([counter.as_str()], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?))
+            })?
+            .collect::<Result<Vec<_>, _>>()
+        })
+        .during("read a KRA counter's reservations")?;
+    raws.into_iter()
+        .map(|(number, outbox_id, state, request_body)| {
+            let state = match state.as_str() {
+                "reserved" => ReservationState::Reserved,
+                "confirmed" => ReservationState::Confirmed,
+                "released" => ReservationState::Released,
+                _ => return Err(Error::StoredValue { what: "a KRA reservation's state", value: state }),
+            };
+            Ok(ReservationRecord { number, outbox_id, state, request_body })
+        })
+        .collect()
+}
+
 /// Reserves the next number for `outbox_id`, writing it before the request goes out. Reserving
 /// again for the same row returns the same number (a resend after a timeout); a number still
 /// reserved for another row is refused until it is confirmed or released.
@@ -403,6 +451,36 @@ mod tests {
         assert!(matches!(store.write(|tx| confirm(tx, c, 99, now())), Err(Error::NoReservation { .. })));
         // Counters are independent.
         assert_eq!(store.write(|tx| reserve(tx, KraCounter::StockSar, 13, now())).unwrap(), 1);
+    }
+
+    #[test]
+    fn a_counters_reservations_are_listed_with_their_state_and_bytes() {
+        let store = Store::open_in_memory().unwrap();
+        let c = KraCounter::SalesInvoice;
+        let t = now();
+        let rows = queued_sales(&store, 3, t);
+        store
+            .write(|tx| {
+                for &r in &rows {
+                    reserve_ahead(tx, c, r, t)?;
+                }
+                confirm(tx, c, 1, t)?;
+                freeze_under(tx, c, 3, r#"{"invcNo":3}"#)?;
+                release(tx, c, 2, t)
+            })
+            .unwrap();
+        let listed = store.read(|conn| reservations(conn, c)).unwrap();
+        let seen: Vec<(i64, i64, ReservationState, Option<&str>)> =
+            listed.iter().map(|r| (r.number, r.outbox_id, r.state, r.request_body.as_deref())).collect();
+        assert_eq!(
+            seen,
+            [
+                (1, rows[0], ReservationState::Confirmed, None),
+                (2, rows[1], ReservationState::Released, None),
+                (3, rows[2], ReservationState::Reserved, Some(r#"{"invcNo":3}"#)),
+            ]
+        );
+        assert!(store.read(|conn| reservations(conn, KraCounter::StockSar)).unwrap().is_empty());
     }
 
     #[test]

@@ -3,8 +3,9 @@
 //! - drain rate of queued sales (10,000 at 0 ms added latency, 300 at 200 ms: 10,000 × 200 ms
 //!   would take over half an hour; `DRAIN_BENCH_SALES=N` changes the 10,000) as a ratio to the
 //!   ideal = number of invoices × the median round trip of the drain's own `saveTrnsSalesOsdc`
-//!   calls (timed around each call, so KRA's validation work is part of it), with where the
-//!   sales lane's time went: inside KRA calls, or local work (claims, fsyncs, settling);
+//!   calls (timed by the simulator's call log, from the request's arrival to its answer leaving,
+//!   so KRA's validation work is part of it), with where the sales lane's time went: inside KRA
+//!   calls, or local work (claims, fsyncs, settling, the client's own HTTP work);
 //! - commit-to-signature latency with the line up and the worker idle.
 //!
 //! Every sale has a goods line and a service line, so each sale also queues a stock movement and
@@ -14,7 +15,7 @@
 #![allow(clippy::unwrap_used, clippy::print_stdout)]
 
 use std::{
-    sync::{Arc, Mutex},
+    sync::Arc,
     time::{Duration, Instant},
 };
 
@@ -22,52 +23,23 @@ use domain::{
     DateTime, Discount, Item, ItemCode, ItemCodeParts, ItemType, Money, PaymentType, Qty, SaleDraft, SaleLineDraft,
     StockMoveType, StockMovement, StockPolicy, TaxBand,
 };
-use oscu::Function;
 use oscu_sim::{DeviceSpec, Fault, FaultRule, RunningSim, SimConfig, Simulator};
 use store::{CommitMeta, LoadedCatalogue, Store};
-use sync::{Clock, Engine, PullList, Reply, SyncConfig, SystemClock, Transport};
+use sync::{Clock, Engine, PullList, SyncConfig, SystemClock};
 
-/// The client, timing every `saveTrnsSalesOsdc` exchange (request out to answer decoded).
-struct TimedTransport {
-    client: Arc<oscu::Client>,
-    /// When each `saveTrnsSalesOsdc` call started and ended, in call order.
-    sales_calls: Mutex<Vec<(Instant, Instant)>>,
-    /// Every other call (function, start, end), for `DRAIN_BENCH_CALLS`.
-    other_calls: Mutex<Vec<(Function, Instant, Instant)>>,
-    /// Woken when `sales_calls` reaches `expected` (the last sale was answered).
-    last_answer: tokio::sync::Notify,
-    expected: std::sync::atomic::AtomicUsize,
-}
-
-impl Transport for TimedTransport {
-    fn call<'a>(&'a self, function: Function, body: &'a str) -> Reply<'a> {
-        Box::pin(async move {
-            let start = Instant::now();
-            let answer = self.client.call(function, body).await;
-            if function == Function::SaveTrnsSalesOsdc {
-                let mut calls = self.sales_calls.lock().unwrap();
-                calls.push((start, Instant::now()));
-                if calls.len() == self.expected.load(std::sync::atomic::Ordering::Relaxed) {
-                    self.last_answer.notify_one();
-                }
-            } else {
-                self.other_calls.lock().unwrap().push((function, start, Instant::now()));
-            }
-            answer
-        })
-    }
-}
+/// The sales lane's calls, as the simulator logged them.
+const SALE: &str = "saveTrnsSalesOsdc";
 
 const TIN: &str = "P051234567X";
 const BHF: &str = "00";
 const SERIAL: &str = "SIM-BENCH-1";
 
 struct Shop {
-    sim: RunningSim,
+    /// Shared with the watcher that waits for the last sale's call in the log.
+    sim: Arc<RunningSim>,
     store: Arc<Store>,
     engine: Engine,
     client: Arc<oscu::Client>,
-    timed: Arc<TimedTransport>,
     items: Vec<Item>,
     _dir: tempfile::TempDir,
 }
@@ -115,19 +87,8 @@ async fn open_shop(stock: i64) -> Shop {
     let client = Arc::new(client);
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(Store::open(dir.path().join("duka.db")).unwrap());
-    let timed = Arc::new(TimedTransport {
-        client: client.clone(),
-        sales_calls: Mutex::new(Vec::new()),
-        other_calls: Mutex::new(Vec::new()),
-        last_answer: tokio::sync::Notify::new(),
-        expected: std::sync::atomic::AtomicUsize::new(usize::MAX),
-    });
-    let engine = Engine::with_transport(
-        store.clone(),
-        timed.clone(),
-        Arc::new(SystemClock),
-        SyncConfig::new("bench", "Bench User"),
-    );
+    let engine =
+        Engine::new(store.clone(), client.clone(), Arc::new(SystemClock), SyncConfig::new("bench", "Bench User"));
     engine.pull(&[PullList::CodeList]).await.unwrap();
     let items = vec![
         item(1, "Sugar 1kg", ItemType::Finished, TaxBand::B, 18_000),
@@ -146,7 +107,7 @@ async fn open_shop(stock: i64) -> Shop {
         .unwrap();
     engine.drain().await.unwrap();
     assert_eq!(engine.progress().pending, 0);
-    Shop { sim, store, engine, client, timed, items, _dir: dir }
+    Shop { sim: Arc::new(sim), store, engine, client, items, _dir: dir }
 }
 
 fn invoice(shop: &Shop) -> domain::Invoice {
@@ -259,15 +220,9 @@ async fn drain_rate(latency_ms: u64, sales: usize) -> DrainRow {
             Ok(())
         })
         .unwrap();
-    let last_sale: i64 = shop
-        .store
-        .read(|c| {
-            c.query_row("SELECT max(id) FROM sales", [], |r| r.get(0))
-                .map_err(|source| store::Error::Db { operation: "find the last sale", source })
-        })
-        .unwrap();
-    shop.timed.sales_calls.lock().unwrap().clear();
-    shop.timed.expected.store(sales, std::sync::atomic::Ordering::Relaxed);
+    let last_sale = shop.store.read(|c| store::sales::list_sales(c, None, 1)).unwrap()[0].id;
+    // Every call of the drain, timed at the simulator.
+    shop.sim.record_calls();
     let ticks = cpu_ticks();
     let start = Instant::now();
     // Watch for the last sale's signature: once KRA has answered the last sale (the series is
@@ -277,9 +232,9 @@ async fn drain_rate(latency_ms: u64, sales: usize) -> DrainRow {
     // watcher's own reads would compete with the drain for the two cores.
     let watcher = {
         let store = shop.store.clone();
-        let timed = shop.timed.clone();
+        let sim = shop.sim.clone();
         tokio::spawn(async move {
-            timed.last_answer.notified().await;
+            sim.wait_for_calls(SALE, sales).await;
             loop {
                 let store = store.clone();
                 let signed = tokio::task::spawn_blocking(move || {
@@ -296,16 +251,15 @@ async fn drain_rate(latency_ms: u64, sales: usize) -> DrainRow {
     };
     let report = shop.engine.drain().await.unwrap();
     let elapsed = start.elapsed();
-    // Should the count of sales calls have passed `expected` without meeting it (a sale sent
-    // again), the watcher still stops: the drain is over, so the last sale is signed.
-    shop.timed.last_answer.notify_one();
     let sales_done = watcher.await.unwrap();
     let steal = steal_between(ticks, cpu_ticks());
     let p = shop.engine.progress();
     assert_eq!((p.pending, p.parked), (0, 0), "{p:?} {report:?}");
     assert_eq!(report.accepted, sales * 3, "{report:?}");
-    shop.sim.shutdown().await;
-    let sales_calls = std::mem::take(&mut *shop.timed.sales_calls.lock().unwrap());
+    let calls = shop.sim.calls();
+    Arc::into_inner(shop.sim).unwrap().shutdown().await;
+    let sales_calls: Vec<(Instant, Instant)> =
+        calls.iter().filter(|c| c.function == SALE).map(|c| (c.received, c.answered)).collect();
     // DRAIN_BENCH_CALLS=<file>: each sales call's start (ms from the drain's start) and duration
     // (ms), one per line, to see where the time went; every other call in `<file>.others`, after
     // its function's name. The drain with added latency writes `<file>.<latency>ms` (and its
@@ -320,10 +274,10 @@ async fn drain_rate(latency_ms: u64, sales: usize) -> DrainRow {
         };
         let lines: String = sales_calls.iter().map(|(a, b)| format!("{}\n", timing(a, b))).collect();
         std::fs::write(&path, lines).unwrap();
-        let others: String = std::mem::take(&mut *shop.timed.other_calls.lock().unwrap())
+        let others: String = calls
             .iter()
-            .filter(|(_, a, _)| *a >= start)
-            .map(|(f, a, b)| format!("{f:?} {}\n", timing(a, b)))
+            .filter(|c| c.function != SALE && c.received >= start)
+            .map(|c| format!("{} {}\n", c.function, timing(&c.received, &c.answered)))
             .collect();
         std::fs::write(format!("{path}.others"), others).unwrap();
     }
@@ -365,7 +319,7 @@ async fn commit_to_signature(latency_ms: u64, samples: usize) -> LatencyRow {
         }
     }
     handle.shutdown().await;
-    shop.sim.shutdown().await;
+    Arc::into_inner(shop.sim).unwrap().shutdown().await;
     LatencyRow { latency_ms, rtt, samples: out }
 }
 

@@ -1,5 +1,6 @@
 //! KRA's refusals in plain language with the fix, for the parked-documents screen.
 
+use oscu::Refusal;
 use store::OutboxKind;
 
 /// What the document or item was, to name it in the explanation.
@@ -40,78 +41,66 @@ fn what(kind: OutboxKind) -> &'static str {
     }
 }
 
-/// Explains KRA's refusal of a row of `kind` (`kra_code` is `resultCd` when KRA sent one, the
-/// message is KRA's own text), naming the document and item from `context`.
-pub fn explain(kind: OutboxKind, kra_code: Option<&str>, kra_message: &str, context: &ExplainContext) -> Explanation {
-    let lower = kra_message.to_ascii_lowercase();
+/// Explains KRA's refusal of a row of `kind` (`refusal` as `oscu` classified it; the message is
+/// KRA's own text, quoted when no plainer words fit), naming the document and item from `context`.
+pub fn explain(kind: OutboxKind, refusal: Refusal, kra_message: &str, context: &ExplainContext) -> Explanation {
     let doc = context.document.as_deref().map_or_else(|| what(kind).to_owned(), |d| format!("{} {d}", what(kind)));
     let item = context.item_name.as_deref().map_or_else(|| "this item".to_owned(), |n| n.to_owned());
-    let (message, fix) = if lower.contains("insufficient stock") || lower.contains("stock io is empty") {
-        (
+    let practice = context.practice_records.as_deref();
+    let (message, fix) = match refusal {
+        Refusal::InsufficientStock | Refusal::NoStockMovements => (
             format!("KRA has no stock of {item}, so it refused {doc}"),
             "record the delivery (a purchase or an opening-stock adjustment) first, then retry".to_owned(),
-        )
-    } else if lower.contains("does not exist in your inventory")
-        || lower.contains("item") && lower.contains("not exist")
-    {
-        (
+        ),
+        Refusal::UnknownItem => (
             format!("KRA does not know {item}, so it refused {doc}"),
             "open the item under Items and save it again so it is registered with KRA, then retry".to_owned(),
-        )
-    } else if lower.contains("orgInvcNo".to_ascii_lowercase().as_str()) {
-        (
+        ),
+        Refusal::UnknownOriginalInvoice => (
             format!("KRA has no record of the original sale of {doc}"),
             "make sure the original sale is signed by KRA (see its status), then retry".to_owned(),
-        )
-    } else if lower.contains("rsdqty") {
-        (
+        ),
+        Refusal::StockBalanceMismatch { .. } => (
             format!("KRA's stock count of {item} differs from Duka's"),
             "check the stock movements of this item under Stock, then retry; call support if it persists".to_owned(),
-        )
-    } else if lower.contains("custtin") || lower.contains("pin") && lower.contains("invalid") {
-        (
+        ),
+        Refusal::InvalidPin => (
             format!("KRA refused the buyer PIN on {doc}"),
             "check the buyer's KRA PIN with the customer; issue a credit note and a new sale with the right PIN"
                 .to_owned(),
-        )
-    } else if lower.contains("unit code") || lower.contains("qtyunitcd") || lower.contains("pkgunitcd") {
-        (
+        ),
+        Refusal::InvalidUnit => (
             format!("KRA refused the units of {item} on {doc}"),
             "choose a packaging and quantity unit from KRA's list under Items, then retry".to_owned(),
-        )
-    } else if lower.contains("itemclscd") || lower.contains("classification") {
-        (
+        ),
+        Refusal::InvalidClassification => (
             format!("KRA refused the classification of {item}"),
             "pick the item's classification again from KRA's list under Items, then retry".to_owned(),
-        )
-    } else {
-        match (kra_code, context.practice_records.as_deref()) {
-            (Some("900" | "901" | "902"), Some(records)) => (
-                "The practice KRA does not know this till any more".to_owned(),
-                format!(
-                    "its records ({records}) were deleted or replaced after this practice shop started. Put that file \
-                     back as it was, or start a new practice shop in a new data folder (practice documents \
-                     never reach KRA)"
-                ),
+        ),
+        Refusal::MissingHeaders | Refusal::UnknownDevice | Refusal::AlreadyInitialised if practice.is_some() => (
+            "The practice KRA does not know this till any more".to_owned(),
+            format!(
+                "its records ({}) were deleted or replaced after this practice shop started. Put that file \
+                 back as it was, or start a new practice shop in a new data folder (practice documents \
+                 never reach KRA)",
+                practice.unwrap_or_default()
             ),
-            (Some("901"), _) => (
-                "KRA does not recognise this device".to_owned(),
-                "check the PIN, branch and serial under Settings > KRA, and that KRA has approved the device"
-                    .to_owned(),
-            ),
-            (Some("900" | "902"), _) => (
-                "KRA refused this device's key".to_owned(),
-                "initialise the device again under Settings > KRA".to_owned(),
-            ),
-            (Some("999"), _) => (
-                format!("KRA had an unknown error with {doc}"),
-                "retry later; if it stays, contact KRA support with the document number".to_owned(),
-            ),
-            _ => (
-                format!("KRA refused {doc}: {}", kra_message.trim()),
-                "correct what KRA names, then retry; call support if unsure".to_owned(),
-            ),
+        ),
+        Refusal::UnknownDevice => (
+            "KRA does not recognise this device".to_owned(),
+            "check the PIN, branch and serial under Settings > KRA, and that KRA has approved the device".to_owned(),
+        ),
+        Refusal::MissingHeaders | Refusal::AlreadyInitialised => {
+            ("KRA refused this device's key".to_owned(), "initialise the device again under Settings > KRA".to_owned())
         }
+        Refusal::KraUnknownError => (
+            format!("KRA had an unknown error with {doc}"),
+            "retry later; if it stays, contact KRA support with the document number".to_owned(),
+        ),
+        Refusal::Duplicate | Refusal::ExpectedNumber { .. } | Refusal::Other => (
+            format!("KRA refused {doc}: {}", kra_message.trim()),
+            "correct what KRA names, then retry; call support if unsure".to_owned(),
+        ),
     };
     Explanation { message, fix }
 }
@@ -149,11 +138,12 @@ mod tests {
             (OutboxKind::Sale, Some("910"), "Weird thing", "KRA refused the sale INV-000007: Weird thing", "correct"),
         ];
         for (kind, code, msg, want_message, want_fix) in cases {
-            let e = explain(kind, code, msg, &ctx);
+            let e = explain(kind, Refusal::classify(code, msg), msg, &ctx);
             assert!(e.message.contains(want_message), "{msg}: {e}");
             assert!(e.fix.contains(want_fix), "{msg}: {e}");
         }
-        let bare = explain(OutboxKind::Sale, Some("910"), "Insufficient Stock", &ExplainContext::default());
+        let bare =
+            explain(OutboxKind::Sale, Refusal::InsufficientStock, "Insufficient Stock", &ExplainContext::default());
         assert_eq!(bare.message, "KRA has no stock of this item, so it refused the sale");
     }
 
@@ -162,12 +152,12 @@ mod tests {
         let practice =
             ExplainContext { practice_records: Some("/shop/duka.db.training-kra".into()), ..Default::default() };
         for code in ["900", "901", "902"] {
-            let e = explain(OutboxKind::Sale, Some(code), "This device is not valid", &practice);
+            let e = explain(OutboxKind::Sale, Refusal::classify(Some(code), "This device is not valid"), "", &practice);
             assert!(e.message.contains("practice KRA") && !e.fix.contains("Settings > KRA"), "{code}: {e}");
             assert!(e.fix.contains("/shop/duka.db.training-kra") && e.fix.contains("new practice shop"), "{e}");
         }
         // Other refusals read the same in a practice shop.
-        let e = explain(OutboxKind::Sale, Some("910"), "Insufficient Stock", &practice);
+        let e = explain(OutboxKind::Sale, Refusal::InsufficientStock, "Insufficient Stock", &practice);
         assert!(e.message.starts_with("KRA has no stock"), "{e}");
     }
 }

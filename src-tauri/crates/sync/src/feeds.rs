@@ -2,8 +2,7 @@
 //! with the shop's decision still open.
 
 use domain::{Money, Qty, TaxBand};
-use oscu::{Function, wire};
-use serde_json::Value;
+use oscu::{Function, Kept, wire};
 use store::{
     imports::ImportedItem,
     purchases::{FeedPurchase, FeedPurchaseLine},
@@ -17,23 +16,11 @@ fn decode_error(function: Function, reason: String) -> Error {
     Error::Kra { operation: "read a KRA list", source: oscu::Error::DecodeResponse { function, reason } }
 }
 
-fn entries(data: Option<Value>, key: &str) -> Vec<Value> {
-    match data.and_then(|mut d| d.get_mut(key).map(Value::take)) {
-        Some(Value::Array(list)) => list,
-        _ => Vec::new(),
-    }
-}
-
-pub(crate) fn store_purchases(
-    _engine: &Engine,
-    function: Function,
-    data: Option<Value>,
-    save: &Save<'_>,
-) -> Result<usize> {
+/// Suppliers' sales from `selectTrnsPurchaseSalesList`, each stored with KRA's JSON of it.
+pub(crate) fn store_purchases(engine: &Engine, sales: Vec<Kept<wire::PurchaseSale>>, save: &Save<'_>) -> Result<usize> {
+    let function = Function::SelectTrnsPurchaseSalesList;
     let mut rows = Vec::new();
-    for raw in entries(data, "saleList") {
-        let p: wire::PurchaseSale =
-            serde_json::from_value(raw.clone()).map_err(|e| decode_error(function, e.to_string()))?;
+    for Kept { value: p, json: raw } in sales {
         let supplier_pin =
             p.spplr_tin.clone().ok_or_else(|| decode_error(function, "a purchase without spplrTin".into()))?;
         let mut lines = Vec::with_capacity(p.item_list.len());
@@ -76,10 +63,10 @@ pub(crate) fn store_purchases(
             sales_date: p.sales_dt.clone(),
             total_amount: Money::from(p.tot_amt),
             lines,
-            raw_json: raw.to_string(),
+            raw_json: raw,
         });
     }
-    let now = _engine.now();
+    let now = engine.now();
     save(&|tx| {
         for p in &rows {
             store::purchases::save_feed_purchase(tx, p, now)?;
@@ -88,16 +75,10 @@ pub(crate) fn store_purchases(
     })
 }
 
-pub(crate) fn store_imports(
-    engine: &Engine,
-    function: Function,
-    data: Option<Value>,
-    save: &Save<'_>,
-) -> Result<usize> {
+/// Customs import lines from `selectImportItemList`, each stored with KRA's JSON of it.
+pub(crate) fn store_imports(engine: &Engine, items: Vec<Kept<wire::ImportItem>>, save: &Save<'_>) -> Result<usize> {
     let mut rows = Vec::new();
-    for raw in entries(data, "itemList") {
-        let i: wire::ImportItem =
-            serde_json::from_value(raw.clone()).map_err(|e| decode_error(function, e.to_string()))?;
+    for Kept { value: i, json: raw } in items {
         rows.push(ImportedItem {
             task_code: i.task_cd.clone().unwrap_or_default(),
             declaration_date: i.dcl_de.clone().unwrap_or_default(),
@@ -116,7 +97,7 @@ pub(crate) fn store_imports(
             agent_name: i.agnt_nm.clone(),
             invoice_amount: i.invc_fcur_amt.map(Money::from),
             invoice_currency: i.invc_fcur_cd.clone(),
-            raw_json: raw.to_string(),
+            raw_json: raw,
         });
     }
     let now = engine.now();

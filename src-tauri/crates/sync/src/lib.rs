@@ -4,10 +4,11 @@
 //! resend, realigns drifted counters, backs off with jitter, pulls KRA's lists with one cursor
 //! each, and publishes [`Progress`] for the UI.
 //!
-//! Device identity (PIN, branch, communication key) lives in the [`Transport`] the caller builds
-//! (an `oscu::Client`);
-//! sync reads the shop's name and address, and the device's SDC id and MRC number, from the store
-//! settings for the receipt fields and the stored signature.
+//! It reaches KRA only through `oscu::Client`'s typed calls (either front door): requests are
+//! frozen by `oscu` and resent byte for byte, answers and refusals come back typed. Device
+//! identity (PIN, branch, communication key) lives in the client; sync reads the shop's name and
+//! address, and the device's SDC id and MRC number, from the store settings for the receipt fields
+//! and the stored signature.
 
 mod backoff;
 mod clock;
@@ -16,10 +17,8 @@ mod error;
 mod explain;
 mod feeds;
 mod pull;
-mod readback;
 mod requests;
 mod sender_lock;
-mod transport;
 mod worker;
 
 pub use clock::{Clock, ManualClock, SystemClock, add as add_duration, sub as sub_duration};
@@ -28,5 +27,4 @@ pub use error::{Error, Result};
 pub use explain::{ExplainContext, Explanation, explain};
 pub use pull::{PullList, PullReport};
 pub use sender_lock::lock_file_path;
-pub use transport::{Reply, Transport};
 pub use worker::SyncHandle;

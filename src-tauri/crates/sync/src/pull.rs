@@ -2,9 +2,10 @@
 //! imports), incremental by `lastReqDt` with one cursor per list, advanced only after the rows
 //! are stored.
 
-use oscu::{Function, wire};
-use serde::de::DeserializeOwned;
-use serde_json::Value;
+use oscu::{
+    Function, Kept,
+    wire::{Branch, CodeClass, ImportItem, ItemClass, Notice, PurchaseSale},
+};
 use store::reference;
 
 use crate::{Engine, Error, Result, error::During};
@@ -66,14 +67,16 @@ fn yes(flag: Option<&str>) -> bool {
     !matches!(flag.map(str::trim), Some("N" | "n"))
 }
 
-fn parse<T: DeserializeOwned + Default>(function: Function, data: Option<Value>) -> Result<T> {
-    match data {
-        None => Ok(T::default()),
-        Some(v) => serde_json::from_value(v).map_err(|e| Error::Kra {
-            operation: "read a KRA list",
-            source: oscu::Error::DecodeResponse { function, reason: e.to_string() },
-        }),
-    }
+/// A list as `oscu::Client` read it.
+enum Pulled {
+    Codes(Vec<CodeClass>),
+    ItemClasses(Vec<ItemClass>),
+    Branches(Vec<Branch>),
+    Notices(Vec<Notice>),
+    /// Each entry kept with KRA's JSON, stored as received.
+    Purchases(Vec<Kept<PurchaseSale>>),
+    Imports(Vec<Kept<ImportItem>>),
+    Nothing,
 }
 
 impl Engine {
@@ -103,7 +106,9 @@ impl Engine {
     }
 
     async fn pull_one(&self, list: PullList) -> Result<usize> {
-        let Some(function) = list.function() else { return Ok(0) };
+        if list.function().is_none() {
+            return Ok(0);
+        }
         let cursor = self
             .store()
             .read(|c| store::settings::sync_cursor(c, list.cursor_name()))
@@ -113,22 +118,31 @@ impl Engine {
         // strictly after `lastReqDt` at one-second resolution, so a row changed in the same
         // second as the question comes again next time (saving is idempotent) instead of never.
         let asked_at = oscu::time::format_date_time(crate::clock::sub(self.now(), std::time::Duration::from_secs(1)));
-        let body = serde_json::json!({ "lastReqDt": cursor }).to_string();
-        let data = match self.transport().call(function, &body).await {
-            Ok(d) => {
+        let client = self.client();
+        let pulled = match list {
+            PullList::CodeList => client.select_codes(&cursor).await.map(Pulled::Codes),
+            PullList::ItemClasses => client.select_item_classes(&cursor).await.map(Pulled::ItemClasses),
+            PullList::Branches => client.select_branches(&cursor).await.map(Pulled::Branches),
+            PullList::Notices => client.select_notices(&cursor).await.map(Pulled::Notices),
+            PullList::Purchases => client.select_purchase_sales(&cursor).await.map(Pulled::Purchases),
+            PullList::Imports => client.select_import_items(&cursor).await.map(Pulled::Imports),
+            PullList::All => Ok(Pulled::Nothing),
+        };
+        let pulled = match pulled {
+            Ok(pulled) => {
                 self.note_answer();
-                d
+                pulled
             }
             Err(e) => {
                 self.note_failure(&e);
                 return Err(Error::Kra { operation: "pull a KRA list", source: e });
             }
         };
-        let stored = self.store_list(list, function, data, &asked_at)?;
+        let stored = self.store_list(list, pulled, &asked_at)?;
         Ok(stored)
     }
 
-    fn store_list(&self, list: PullList, function: Function, data: Option<Value>, asked_at: &str) -> Result<usize> {
+    fn store_list(&self, list: PullList, pulled: Pulled, asked_at: &str) -> Result<usize> {
         let name = list.cursor_name();
         let save = |f: &dyn Fn(&store::Tx<'_>) -> store::Result<usize>| {
             self.store()
@@ -139,12 +153,11 @@ impl Engine {
                 })
                 .during("store a KRA list")
         };
-        match list {
-            PullList::CodeList => {
-                let d: wire::CodeListData = parse(function, data)?;
+        match pulled {
+            Pulled::Codes(cls_list) => {
                 let mut classes = Vec::new();
                 let mut codes = Vec::new();
-                for c in d.cls_list {
+                for c in cls_list {
                     let Some(class) = c.cd_cls.clone() else { continue };
                     for dt in &c.dtl_list {
                         let Some(code) = dt.cd.clone() else { continue };
@@ -168,10 +181,8 @@ impl Engine {
                 }
                 save(&|tx| reference::save_code_list(tx, &classes, &codes).map(|()| codes.len()))
             }
-            PullList::ItemClasses => {
-                let d: wire::ItemClassListData = parse(function, data)?;
-                let rows: Vec<reference::ItemClass> = d
-                    .item_cls_list
+            Pulled::ItemClasses(item_cls_list) => {
+                let rows: Vec<reference::ItemClass> = item_cls_list
                     .into_iter()
                     .filter_map(|c| {
                         Some(reference::ItemClass {
@@ -186,10 +197,8 @@ impl Engine {
                     .collect();
                 save(&|tx| reference::save_item_classes(tx, &rows).map(|()| rows.len()))
             }
-            PullList::Branches => {
-                let d: wire::BranchListData = parse(function, data)?;
-                let rows: Vec<reference::Branch> = d
-                    .bhf_list
+            Pulled::Branches(bhf_list) => {
+                let rows: Vec<reference::Branch> = bhf_list
                     .into_iter()
                     .filter_map(|b| {
                         Some(reference::Branch {
@@ -210,10 +219,8 @@ impl Engine {
                     .collect();
                 save(&|tx| reference::save_branches(tx, &rows).map(|()| rows.len()))
             }
-            PullList::Notices => {
-                let d: wire::NoticeListData = parse(function, data)?;
-                let rows: Vec<reference::Notice> = d
-                    .notice_list
+            Pulled::Notices(notice_list) => {
+                let rows: Vec<reference::Notice> = notice_list
                     .into_iter()
                     .filter_map(|n| {
                         Some(reference::Notice {
@@ -229,9 +236,9 @@ impl Engine {
                     .collect();
                 save(&|tx| reference::save_notices(tx, &rows).map(|()| rows.len()))
             }
-            PullList::Purchases => crate::feeds::store_purchases(self, function, data, &save),
-            PullList::Imports => crate::feeds::store_imports(self, function, data, &save),
-            PullList::All => Ok(0),
+            Pulled::Purchases(sales) => crate::feeds::store_purchases(self, sales, &save),
+            Pulled::Imports(items) => crate::feeds::store_imports(self, items, &save),
+            Pulled::Nothing => Ok(0),
         }
     }
 }

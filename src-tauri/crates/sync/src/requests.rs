@@ -4,6 +4,7 @@
 
 use domain::{DateTime, Item, ItemCode, Qty};
 use oscu::{
+    Frozen, Function, Kept, Request,
     build::{PurchaseHeader, SaleHeader, StockHeader},
     wire::{
         ImportItem, ImportItemUpdateReq, ItemCompositionSaveReq, ItemSaveReq, StockIOSaveReq, StockMasterSaveReq,
@@ -53,8 +54,9 @@ fn number(number: Option<i64>, what: &str) -> Result<u64> {
         .ok_or_else(|| Error::BuildRequest { what: what.to_owned(), reason: "no KRA number was reserved".to_owned() })
 }
 
-fn to_json<T: serde::Serialize>(what: &str, request: &T) -> Result<String> {
-    serde_json::to_string(request).map_err(|e| Error::BuildRequest { what: what.to_owned(), reason: e.to_string() })
+/// The request's bytes, frozen by `oscu` (the only place that writes KRA's JSON).
+fn to_json<R: Request>(what: &str, request: &R) -> Result<String> {
+    Frozen::new(request).map(Frozen::into_body).map_err(build_err(what))
 }
 
 /// The request body of `row`, carrying `kra_number` where the kind has a series; `shop` is the
@@ -72,7 +74,7 @@ pub(crate) fn build(
             to_json("a credit note", &credit_note(conn, row.document.id, kra_number, user, shop)?)
         }
         OutboxKind::StockIo => to_json("a stock movement", &stock_io(conn, row.document.id, kra_number, user)?),
-        OutboxKind::StockMaster => to_json("stock balances", &stock_masters(conn, row, user)?),
+        OutboxKind::StockMaster => batch(&stock_masters(conn, row, user)?),
         OutboxKind::SaveItem => {
             let code = row.item_code.as_ref().ok_or_else(|| Error::BuildRequest {
                 what: "an item registration".to_owned(),
@@ -218,7 +220,12 @@ pub(crate) fn stock_balances(
     kra_total: impl Fn(&ItemCode) -> Option<Qty>,
     user: &UserStamp,
 ) -> Result<String> {
-    to_json("stock balances", &stock_master_requests(items, kra_total, user)?)
+    batch(&stock_master_requests(items, kra_total, user)?)
+}
+
+/// Stock balances frozen as one batch, sent one element per call.
+fn batch(balances: &[StockMasterSaveReq]) -> Result<String> {
+    Frozen::batch(balances).map(Frozen::into_body).map_err(build_err("stock balances"))
 }
 
 fn stock_master_requests(
@@ -264,7 +271,8 @@ fn composition(conn: &Reader<'_>, id: i64, user: &UserStamp) -> Result<ItemCompo
 fn import_update(conn: &Reader<'_>, id: i64, user: &UserStamp) -> Result<ImportItemUpdateReq> {
     let stored = store::imports::imported_item(conn, id).during("read the import")?;
     let what = format!("import {} line {}", stored.item.task_code, stored.item.item_seq);
-    let line: ImportItem = serde_json::from_str(&stored.item.raw_json)
+    let line: ImportItem = Kept::parse(Function::SelectImportItemList, stored.item.raw_json.as_str())
+        .map(|kept| kept.value)
         .map_err(|e| Error::BuildRequest { what: what.clone(), reason: format!("KRA's stored line: {e}") })?;
     let approve = stored.decision == Some(store::purchases::Decision::Accepted);
     let code = stored.mapped_item.as_ref().ok_or_else(|| Error::BuildRequest {

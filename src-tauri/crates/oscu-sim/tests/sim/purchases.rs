@@ -65,7 +65,11 @@ async fn purchases_confirm_supplier_sales_in_their_own_series() {
     admin_post(&sim, "purchases", json!({"tin": PIN, "bhfId": "00", "sale": supplier_sale()})).await;
     let feed = client.select_purchase_sales("20180101000000").await.unwrap();
     assert_eq!(feed.len(), 1);
-    assert_eq!(feed[0].spplr_invc_no.get(), 41);
+    assert_eq!(feed[0].value.spplr_invc_no.get(), 41);
+    // Each entry keeps KRA's JSON of it, which reads back as the same entry (a feed stores it).
+    let again: oscu::Kept<oscu::wire::PurchaseSale> =
+        oscu::Kept::parse(Function::SelectTrnsPurchaseSalesList, feed[0].json.clone()).unwrap();
+    assert_eq!(again, feed[0]);
 
     assert_refused(
         send(&client, Function::InsertTrnsPurchase, &purchase(2, own)).await,
@@ -133,7 +137,7 @@ async fn imports_are_listed_and_approved_once() {
     assert_eq!(imports.len(), 1);
     let bad = sim.add_import(PIN, "00", json!({"taskCd": "T2", "dclDe": "20230201", "itemSeq": 1}));
     assert!(bad.unwrap_err().to_string().contains("DDMMYYYY"));
-    assert_eq!(imports[0].impt_itemstts_cd.as_deref(), Some("2"));
+    assert_eq!(imports[0].value.impt_itemstts_cd.as_deref(), Some("2"));
 
     let update = |status: &str, remark: Option<&str>| ImportItemUpdateReq {
         task_cd: "20230209030843".into(),
@@ -166,7 +170,7 @@ async fn imports_are_listed_and_approved_once() {
     client.update_import_item(&update("3", Some("Received in good order"))).await.unwrap();
     assert_refused(client.update_import_item(&update("4", Some("changed my mind"))).await, "994", "already processed");
     let imports = client.select_import_items("20180101000000").await.unwrap();
-    assert_eq!(imports[0].impt_itemstts_cd.as_deref(), Some("3"));
+    assert_eq!(imports[0].value.impt_itemstts_cd.as_deref(), Some("3"));
     sim.shutdown().await;
 }
 
@@ -257,7 +261,7 @@ async fn each_supplier_branch_numbers_its_own_sales() {
     send(&client, Function::InsertTrnsPurchase, &confirm(Some("01"))).await.unwrap();
     let left = client.select_purchase_sales("20180101000000").await.unwrap();
     assert_eq!(left.len(), 1);
-    assert_eq!(left[0].spplr_bhf_id.as_deref(), Some("00"));
+    assert_eq!(left[0].value.spplr_bhf_id.as_deref(), Some("00"));
     // With one sale of that number left, the branch may be left out.
     send(&client, Function::InsertTrnsPurchase, &{
         let mut p = confirm(None);

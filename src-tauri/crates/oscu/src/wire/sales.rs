@@ -3,6 +3,7 @@
 //! (§6.21).
 
 mod build;
+mod read_back;
 pub use build::SaleHeader;
 
 use serde::{Deserialize, Serialize};
@@ -240,6 +241,14 @@ pub struct SalesReadBack {
     pub receipt: Option<SalesReadBackReceipt>,
     #[serde(default)]
     pub item_list: Vec<SalesReadBackItem>,
+}
+
+impl SalesReadBack {
+    /// Whether this stored sale is the document of the request `sent` (KRA does not echo
+    /// `trdInvcNo`: the fields it does echo must agree; those it leaves out are not compared).
+    pub fn is_of(&self, sent: &TrnsSalesSaveWrReq) -> bool {
+        read_back::is_our_document(sent, self)
+    }
 }
 
 /// The receipt of a stored sale: the request's receipt plus the signature data.

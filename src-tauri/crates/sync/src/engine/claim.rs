@@ -2,12 +2,14 @@
 //! and its request built and frozen before anything is sent.
 
 use domain::DateTime;
-use serde_json::Value;
 use store::{
     DocumentKind, KraCounter, OutboxKind, OutboxRow, OutboxState, Tx, bridge::let_others_run, numbering, outbox,
 };
 
-use super::{Engine, Lane, Prepared, StockTotals, is_local_only, number_field};
+use super::{
+    Engine, Lane, Prepared, StockTotals,
+    lanes::{FrozenRequest, is_local_only},
+};
 use crate::{Result, error::During, requests};
 
 impl Engine {
@@ -114,12 +116,7 @@ impl Engine {
             Some(counter) => Some(claiming.numbers(counter).reserve(tx, row.id, now)?),
             None => None,
         };
-        let frozen_number = match (&row.request_body, number_field(row.kind)) {
-            (Some(body), Some(field)) => {
-                serde_json::from_str::<Value>(body).ok().and_then(|v| v.get(field).and_then(Value::as_i64))
-            }
-            _ => None,
-        };
+        let frozen_number = row.request_body.as_deref().and_then(|body| FrozenRequest::of(row.kind, body).number());
         // Stock balances are absolute and must carry KRA's total at send time: rebuilt on every
         // attempt. Everything else resends its frozen bytes.
         let frozen_usable = row.kind != OutboxKind::StockMaster

@@ -1,7 +1,8 @@
 //! The pure step of a row's life: what KRA's answer to a call means for the row (record it,
 //! realign the counter, wait for stock, park, retry), decided from facts alone and tested as a table.
+//! The facts come from `oscu`'s classification ([`Refusal`], [`Retry`]), never from KRA's text.
 
-use oscu::Retry;
+use oscu::{Refusal, Retry};
 use store::OutboxKind;
 
 /// The call that was answered.
@@ -38,27 +39,40 @@ pub(super) struct Failure {
 }
 
 impl Failure {
-    /// The facts of `e`, for a call of `kind`.
-    pub(super) fn of(kind: OutboxKind, e: &oscu::Error) -> Failure {
-        let message = e.kra_message().map(str::to_ascii_lowercase).unwrap_or_default();
-        let stock = match kind {
-            OutboxKind::StockMaster if message.contains("rsdqty mismatch") => Some(StockRefusal::BalanceMismatch),
-            OutboxKind::Sale if message.contains("insufficient stock") => Some(StockRefusal::Insufficient),
+    /// The facts of a failed call of `kind`: KRA's refusal as `oscu` classified it (`None` when
+    /// KRA's answer carried none: a timeout, a cut connection, an unreadable answer) and how
+    /// `oscu` says to retry.
+    pub(super) fn of(kind: OutboxKind, refusal: Option<Refusal>, retry: Retry) -> Failure {
+        let stock = match (kind, refusal) {
+            (OutboxKind::StockMaster, Some(Refusal::StockBalanceMismatch { .. })) => {
+                Some(StockRefusal::BalanceMismatch)
+            }
+            (OutboxKind::Sale, Some(Refusal::InsufficientStock)) => Some(StockRefusal::Insufficient),
             _ => None,
         };
-        Failure {
-            duplicate: e.is_duplicate(),
-            expected: e.expected_number().map(|n| i64::try_from(n).unwrap_or(i64::MAX)),
-            retry: e.retry(),
-            stock,
-            stock_queued: None,
-        }
+        let expected = match refusal {
+            Some(Refusal::ExpectedNumber { expected }) => Some(i64::try_from(expected).unwrap_or(i64::MAX)),
+            _ => None,
+        };
+        Failure { duplicate: refusal == Some(Refusal::Duplicate), expected, retry, stock, stock_queued: None }
     }
 }
 
-/// What happens to a row whose call KRA did not accept.
+/// What came back for a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Answer {
+    /// KRA accepted it (a sale with its signature data: one without is an unknown outcome, a
+    /// [`Failure`] worth retrying).
+    Accepted,
+    /// Anything else: a refusal, a failure to reach KRA, or an answer that could not be read.
+    Refused(Failure),
+}
+
+/// What happens to a row after its call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Settle {
+    /// Accepted now: signature (for a sale), number confirmed and row done.
+    Record,
     /// KRA already holds the document (994): record it as recorded earlier (a sale's signature is
     /// read back first).
     AlreadyRecorded,
@@ -73,13 +87,17 @@ pub(super) enum Settle {
     WaitForStock,
     /// Refused for good: park it with an explanation.
     Park,
-    /// Worth trying again (now or after a while): keep the number and the frozen bytes.
+    /// Worth trying again (now or after a while): keep the number and the frozen bytes. The
+    /// outcome may be unknown: the resend of a sale asks KRA first (`selectInvoiceDetails`).
     Retry,
 }
 
-/// Decides what KRA's refusal (`failure`) of the call `sent` means for its row. (An accepted
-/// call is simply recorded.)
-pub(super) fn decide(sent: Sent, failure: Failure) -> Settle {
+/// Decides what KRA's `answer` to the call `sent` means for its row.
+pub(super) fn decide(sent: Sent, answer: Answer) -> Settle {
+    let failure = match answer {
+        Answer::Accepted => return Settle::Record,
+        Answer::Refused(failure) => failure,
+    };
     if failure.duplicate {
         return Settle::AlreadyRecorded;
     }
@@ -113,15 +131,33 @@ mod tests {
         Failure { duplicate: false, expected: None, retry, stock: None, stock_queued: None }
     }
 
-    fn check(sent: Sent, failure: Failure, expected: Settle) {
-        assert_eq!(decide(sent, failure), expected, "{sent:?} answered {failure:?}");
+    fn check(sent: Sent, answer: Answer, expected: Settle) {
+        assert_eq!(decide(sent, answer), expected, "{sent:?} answered {answer:?}");
     }
 
     #[test]
     fn what_an_answer_means_for_its_row() {
         let sale = |n, resend| sent(OutboxKind::Sale, Some(n), resend);
         let never = failed(Retry::Never);
+        // KRA accepted a sale but left out its signature data: KRA has it, we cannot print it.
+        let unsigned = oscu::Error::DecodeResponse {
+            function: oscu::Function::SaveTrnsSalesOsdc,
+            reason: "KRA accepted the sale but left out rcptSign".into(),
+        };
+        let unknown = Failure::of(OutboxKind::Sale, unsigned.refusal(), unsigned.retry());
+        let accepted = [
+            (sale(5, false), Settle::Record),
+            (sale(5, true), Settle::Record),
+            (sent(OutboxKind::StockMaster, None, false), Settle::Record),
+        ];
+        for (sent, expected) in accepted {
+            check(sent, Answer::Accepted, expected);
+        }
         let table = [
+            // Accepted without the signature data, or no answer at all: the outcome is unknown;
+            // the row keeps its number and bytes, and its resend asks KRA first.
+            (sale(5, false), unknown, Settle::Retry),
+            (sale(5, false), Failure::of(OutboxKind::Sale, None, Retry::After(Duration::from_secs(30))), Settle::Retry),
             // 994: KRA has it already, whatever else the answer says.
             (sale(5, true), Failure { duplicate: true, ..never }, Settle::AlreadyRecorded),
             (sale(5, false), Failure { duplicate: true, expected: Some(9), ..never }, Settle::AlreadyRecorded),
@@ -168,8 +204,8 @@ mod tests {
             (sale(5, true), failed(Retry::Now), Settle::Retry),
             (sale(5, false), failed(Retry::After(Duration::from_secs(60))), Settle::Retry),
         ];
-        for (sent, answer, expected) in table {
-            check(sent, answer, expected);
+        for (sent, failure, expected) in table {
+            check(sent, Answer::Refused(failure), expected);
         }
     }
 
@@ -180,7 +216,7 @@ mod tests {
             code: code.into(),
             message: message.into(),
         };
-        let of = |kind, e: &oscu::Error| Failure::of(kind, e);
+        let of = |kind, e: &oscu::Error| Failure::of(kind, e.refusal(), e.retry());
         assert!(of(OutboxKind::Sale, &kra("994", "duplicate")).duplicate);
         let insufficient = kra("910", "Insufficient Stock for item KE2NTU0000003");
         assert_eq!(of(OutboxKind::Sale, &insufficient).stock, Some(StockRefusal::Insufficient));
@@ -189,5 +225,10 @@ mod tests {
         let mismatch = kra("910", "rsdQty mismatch for KE2NTU0000003");
         assert_eq!(of(OutboxKind::StockMaster, &mismatch).stock, Some(StockRefusal::BalanceMismatch));
         assert_eq!(of(OutboxKind::Sale, &mismatch).stock, None);
+        // A balance before any movement is not stock on its way: nothing queued can cure it.
+        let empty = kra("910", "Stock IO is empty, consider adding items to the stock IO first");
+        assert_eq!(of(OutboxKind::Sale, &empty).stock, None);
+        let expected = of(OutboxKind::Sale, &kra("910", "Invalid invcNo sequence, expected: 7 but found: 5"));
+        assert_eq!((expected.expected, expected.duplicate, expected.retry), (Some(7), false, Retry::Never));
     }
 }

@@ -1,7 +1,13 @@
-//! The lane tables: which outbox kinds each lane drains, which lanes pipeline, which KRA function
-//! and number field each kind uses, and which decisions KRA has no call for.
+//! The lane tables: which outbox kinds each lane drains, which lanes pipeline, which wire request
+//! (so which KRA function and number field) each kind sends, and which decisions KRA has no call for.
 
-use oscu::Function;
+use oscu::{
+    Frozen,
+    wire::{
+        ImportItemUpdateReq, ItemCompositionSaveReq, ItemSaveReq, StockIOSaveReq, StockMasterSaveReq,
+        TrnsPurchaseSaveReq, TrnsSalesSaveWrReq,
+    },
+};
 use store::{KraCounter, OutboxKind};
 
 /// The lanes: each runs strictly in outbox order; lanes run side by side.
@@ -60,24 +66,45 @@ impl Lane {
     }
 }
 
-pub(super) fn function_of(kind: OutboxKind) -> Function {
-    match kind {
-        OutboxKind::SaveItem => Function::SaveItem,
-        OutboxKind::Sale | OutboxKind::CreditNote => Function::SaveTrnsSalesOsdc,
-        OutboxKind::StockIo => Function::InsertStockIO,
-        OutboxKind::StockMaster => Function::SaveStockMaster,
-        OutboxKind::Purchase | OutboxKind::PurchaseRejection => Function::InsertTrnsPurchase,
-        OutboxKind::ImportUpdate => Function::UpdateImportItem,
-        OutboxKind::ItemComposition => Function::SaveItemComposition,
-    }
+/// A row's frozen bytes as the request its kind sends (every kind has its one function).
+pub(super) enum FrozenRequest {
+    /// `saveTrnsSalesOsdc`: sales and credit notes.
+    Sale(Frozen<TrnsSalesSaveWrReq>),
+    StockIo(Frozen<StockIOSaveReq>),
+    /// `saveStockMaster`, one call per item of the batch.
+    Balances(Frozen<Vec<StockMasterSaveReq>>),
+    Item(Frozen<ItemSaveReq>),
+    /// `insertTrnsPurchase` (a rejection is never sent: [`is_local_only`]).
+    Purchase(Frozen<TrnsPurchaseSaveReq>),
+    Import(Frozen<ImportItemUpdateReq>),
+    Composition(Frozen<ItemCompositionSaveReq>),
 }
 
-/// The JSON field of a request that carries the reserved number.
-pub(super) fn number_field(kind: OutboxKind) -> Option<&'static str> {
-    match kind.kra_counter()? {
-        KraCounter::SalesInvoice | KraCounter::PurchaseInvoice => Some("invcNo"),
-        KraCounter::StockSar => Some("sarNo"),
-        KraCounter::ItemSequence => None,
+impl FrozenRequest {
+    pub(super) fn of(kind: OutboxKind, body: &str) -> FrozenRequest {
+        match kind {
+            OutboxKind::Sale | OutboxKind::CreditNote => FrozenRequest::Sale(Frozen::stored(body)),
+            OutboxKind::StockIo => FrozenRequest::StockIo(Frozen::stored(body)),
+            OutboxKind::StockMaster => FrozenRequest::Balances(Frozen::stored(body)),
+            OutboxKind::SaveItem => FrozenRequest::Item(Frozen::stored(body)),
+            OutboxKind::Purchase | OutboxKind::PurchaseRejection => FrozenRequest::Purchase(Frozen::stored(body)),
+            OutboxKind::ImportUpdate => FrozenRequest::Import(Frozen::stored(body)),
+            OutboxKind::ItemComposition => FrozenRequest::Composition(Frozen::stored(body)),
+        }
+    }
+
+    /// The KRA number the bytes carry (`invcNo`, `sarNo`), where the request has one.
+    pub(super) fn number(&self) -> Option<i64> {
+        let number = match self {
+            FrozenRequest::Sale(f) => f.number(),
+            FrozenRequest::StockIo(f) => f.number(),
+            FrozenRequest::Purchase(f) => f.number(),
+            FrozenRequest::Balances(_)
+            | FrozenRequest::Item(_)
+            | FrozenRequest::Import(_)
+            | FrozenRequest::Composition(_) => None,
+        };
+        number.and_then(|n| i64::try_from(n).ok())
     }
 }
 

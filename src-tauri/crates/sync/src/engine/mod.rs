@@ -1,23 +1,20 @@
-//! The outbox drain: lanes that run side by side (the sales series, stock, purchases, the rest),
-//! each strictly in order; per row: reserve the KRA number, freeze the request, send with no
-//! transaction open, then settle (signature + confirm + done, retry with backoff, park with a
-//! plain explanation, or realign a drifted counter). Unknown outcomes are settled by asking KRA
-//! before resending, so every document is recorded exactly once.
+//! The engine's shell: configuration, progress, the drain loop that runs the lanes side by side
+//! (each strictly in order), and the store thread its store work runs on. A row's life is in the
+//! modules: [`lanes`] (the tables), [`claim`] (number reserved, request frozen), [`pipeline`]
+//! (the pipelined lanes), [`send`] (a row alone, through `oscu::Client`), [`decide`] (what KRA's
+//! answer means), [`settle`] (writing the outcome) and [`signature`] (KRA's signature and the
+//! read-back that settles an unknown outcome).
 
 use std::{
-    collections::HashMap,
     sync::{Arc, Mutex, PoisonError, Weak},
     time::Duration,
 };
 
 use domain::{DateTime, ItemCode, Qty};
-use oscu::{Function, Retry};
-use serde_json::Value;
 use store::{
-    DocumentKind, KraCounter, KraSignature, OutboxKind, OutboxRow, Store,
+    Store,
     bridge::{StoreJob, StoreThread},
-    numbering,
-    outbox::{self, Acceptance, AcceptedWhen},
+    outbox,
 };
 use tokio::sync::watch;
 
@@ -25,18 +22,16 @@ mod claim;
 mod decide;
 mod lanes;
 mod pipeline;
+mod send;
+mod settle;
 mod signature;
 
 use claim::{Claim, Claimed, Scan};
-use decide::{Failure, Sent, Settle};
-use lanes::{Lane, function_of, is_local_only, number_field};
-use pipeline::KnownUnsent;
+use lanes::Lane;
 
 use crate::{
-    Clock, ExplainContext, Result, Transport, backoff,
-    clock::add,
+    Clock, Result,
     error::{During, Error},
-    explain, requests,
     sender_lock::SenderLock,
 };
 
@@ -168,7 +163,7 @@ struct Coordination {
 
 struct Inner {
     store: Arc<Store>,
-    kra: Arc<dyn Transport>,
+    kra: Arc<oscu::Client>,
     clock: Arc<dyn Clock>,
     config: SyncConfig,
     status: Mutex<Status>,
@@ -222,22 +217,13 @@ enum StockTotals {
 }
 
 impl Engine {
-    /// An engine sending through `client` (an `oscu::Client`, or any [`Transport`]).
-    pub fn new(store: Arc<Store>, client: impl Transport, clock: Arc<dyn Clock>, config: SyncConfig) -> Engine {
-        Engine::with_transport(store, Arc::new(client), clock, config)
-    }
-
-    /// Like [`Engine::new`] with a shared transport.
-    pub fn with_transport(
-        store: Arc<Store>,
-        kra: Arc<dyn Transport>,
-        clock: Arc<dyn Clock>,
-        config: SyncConfig,
-    ) -> Engine {
+    /// An engine sending through `client` (the shop's `oscu::Client`, either front door; the
+    /// device identity lives in it).
+    pub fn new(store: Arc<Store>, client: Arc<oscu::Client>, clock: Arc<dyn Clock>, config: SyncConfig) -> Engine {
         Engine {
             inner: Arc::new(Inner {
                 store,
-                kra,
+                kra: client,
                 clock,
                 config,
                 status: Mutex::new(Status { online: true, last_error: None }),
@@ -257,7 +243,7 @@ impl Engine {
         &self.inner.store
     }
 
-    pub(crate) fn transport(&self) -> &dyn Transport {
+    pub(crate) fn client(&self) -> &oscu::Client {
         self.inner.kra.as_ref()
     }
 
@@ -483,365 +469,5 @@ impl Engine {
             coord.send_modify(|c| c.busy = c.busy.saturating_sub(1));
         }
         result
-    }
-
-    async fn process(
-        &self,
-        row: OutboxRow,
-        prepared: Result<Prepared>,
-        known_unsent: &mut Option<KnownUnsent>,
-    ) -> Result<Outcome> {
-        if is_local_only(row.kind) {
-            self.keep_locally(&row).await?;
-            return Ok(Outcome::KeptLocally);
-        }
-        let prepared = match prepared {
-            Ok(p) => p,
-            Err(e) => {
-                // The stored document cannot become a request: that needs a person.
-                let message = e.to_string();
-                self.park(&row, None, None, &message).await?;
-                return Ok(Outcome::Parked);
-            }
-        };
-        let function = function_of(row.kind);
-
-        // KRA certainly never recorded it: a first send.
-        let prepared = if KnownUnsent::covers(*known_unsent, prepared.number) {
-            Prepared { resend: false, ..prepared }
-        } else {
-            prepared
-        };
-        // A sale or credit note whose outcome may be unknown: ask KRA before resending.
-        if prepared.resend
-            && let (Some(number), OutboxKind::Sale | OutboxKind::CreditNote) = (prepared.number, row.kind)
-        {
-            match self.read_back(number, &prepared.body).await {
-                Ok(Some(found)) if found.ours => {
-                    self.record_success(&row, Some(number), found.signature, true).await?;
-                    tracing::info!(
-                        outbox = row.id,
-                        invc_no = number,
-                        "KRA already had the document; recorded its signature"
-                    );
-                    return Ok(Outcome::AlreadyRecorded);
-                }
-                Ok(None) => {
-                    let counter = row.kind.kra_counter().unwrap_or(KraCounter::SalesInvoice);
-                    let highest = self
-                        .off_runtime(move |e| {
-                            e.store().read(|c| numbering::highest_open(c, counter)).during("read the open KRA numbers")
-                        })
-                        .await?;
-                    *known_unsent = highest.map(|up_to| KnownUnsent { lacked: number, up_to });
-                }
-                Ok(Some(_)) => {}
-                Err(e) => {
-                    *known_unsent = None;
-                    return self.retry(&row, &e).await;
-                }
-            }
-        }
-
-        match self.send(row.kind, function, &prepared.body).await {
-            Ok(data) => {
-                self.note_answer();
-                let signature = match row.kind {
-                    OutboxKind::Sale | OutboxKind::CreditNote => self.signature_from(data, &prepared)?,
-                    _ => None,
-                };
-                self.record_success(&row, prepared.number, signature, false).await?;
-                Ok(Outcome::Accepted)
-            }
-            Err(e) => {
-                self.note_failure(&e);
-                *known_unsent = None;
-                self.settle_failure(&row, &prepared, &e).await
-            }
-        }
-    }
-
-    /// Sends the prepared body: one call, or one per element for stock balances.
-    async fn send(&self, kind: OutboxKind, function: Function, body: &str) -> Result<Option<Value>, oscu::Error> {
-        if kind != OutboxKind::StockMaster {
-            return self.inner.kra.call(function, body).await;
-        }
-        let parts: Vec<Value> = serde_json::from_str(body)
-            .map_err(|e| oscu::Error::EncodeRequest { function, reason: format!("stored stock balances: {e}") })?;
-        for part in parts {
-            self.inner.kra.call(function, &part.to_string()).await?;
-        }
-        Ok(None)
-    }
-
-    /// Acts on what [`decide::decide`] makes of KRA's refusal of the call.
-    async fn settle_failure(&self, row: &OutboxRow, prepared: &Prepared, e: &oscu::Error) -> Result<Outcome> {
-        let sent = Sent { kind: row.kind, number: prepared.number, resend: prepared.resend };
-        let mut failure = Failure::of(row.kind, e);
-        loop {
-            match decide::decide(sent, failure) {
-                Settle::AlreadyRecorded => {
-                    // 994: KRA has this exact document already.
-                    let signature = match (row.kind, prepared.number) {
-                        (OutboxKind::Sale | OutboxKind::CreditNote, Some(number)) => {
-                            match self.read_back(number, &prepared.body).await {
-                                Ok(Some(found)) => found.adopted(row, number),
-                                Ok(None) => {
-                                    let reason =
-                                        format!("KRA says invoice {number} is recorded but cannot show it yet");
-                                    let e = oscu::Error::DecodeResponse {
-                                        function: Function::SelectInvoiceDetails,
-                                        reason,
-                                    };
-                                    return self.retry(row, &e).await;
-                                }
-                                Err(e) => return self.retry(row, &e).await,
-                            }
-                        }
-                        _ => None,
-                    };
-                    self.record_success(row, prepared.number, signature, true).await?;
-                    return Ok(Outcome::AlreadyRecorded);
-                }
-                Settle::EarlierSendRecorded { expected } => {
-                    // KRA moved past our number: the earlier send was recorded.
-                    let number = prepared.number.unwrap_or_default();
-                    if !matches!(row.kind, OutboxKind::Sale | OutboxKind::CreditNote) {
-                        self.record_success(row, Some(number), None, true).await?;
-                        return Ok(Outcome::AlreadyRecorded);
-                    }
-                    match self.read_back(number, &prepared.body).await {
-                        Ok(Some(found)) => {
-                            let signature = found.adopted(row, number);
-                            self.record_success(row, Some(number), signature, true).await?;
-                            return Ok(Outcome::AlreadyRecorded);
-                        }
-                        // KRA cannot show it: its counter is elsewhere.
-                        Ok(None) => return self.realign_to(row, prepared, expected, e).await,
-                        Err(e) => return self.retry(row, &e).await,
-                    }
-                }
-                Settle::Realign { expected } => return self.realign_to(row, prepared, expected, e).await,
-                Settle::LookForQueuedStock => {
-                    failure.stock_queued = Some(self.waits_for_queued_stock(row, e, &prepared.body).await?);
-                }
-                Settle::WaitForStock => {
-                    let (row, number, error) = (row.clone(), prepared.number, e.to_string());
-                    self.off_runtime(move |engine| {
-                        let now = engine.now();
-                        engine
-                            .store()
-                            .write(|tx| outbox::defer_for_stock(tx, &row, number, &error, now))
-                            .during("put a sale back until its stock reaches KRA")
-                    })
-                    .await?;
-                    return Ok(Outcome::Deferred);
-                }
-                Settle::Park => {
-                    let message = e.kra_message().map_or_else(|| e.to_string(), str::to_owned);
-                    self.park(row, prepared.number, e.kra_code(), &message).await?;
-                    return Ok(Outcome::Parked);
-                }
-                Settle::Retry => return self.retry(row, e).await,
-            }
-        }
-    }
-
-    /// [`Engine::realign`] of the row's counter from the number it carried to KRA's `expected`.
-    async fn realign_to(
-        &self,
-        row: &OutboxRow,
-        prepared: &Prepared,
-        expected: i64,
-        e: &oscu::Error,
-    ) -> Result<Outcome> {
-        if let (Some(counter), Some(number)) = (row.kind.kra_counter(), prepared.number) {
-            self.realign(row, counter, number, expected, e).await?;
-        }
-        Ok(Outcome::Realigned)
-    }
-
-    /// Whether KRA refused a sale for stock that Duka has recorded but not yet sent (an earlier
-    /// incoming stock movement still queued): then the sale waits instead of being parked.
-    async fn waits_for_queued_stock(&self, row: &OutboxRow, e: &oscu::Error, sent: &str) -> Result<bool> {
-        let message = e.kra_message().map(str::to_ascii_lowercase).unwrap_or_default();
-        let (row, sent) = (row.clone(), sent.to_owned());
-        self.off_runtime(move |engine| engine.waits_for_queued_stock_in_store(&row, &message, &sent)).await
-    }
-
-    fn waits_for_queued_stock_in_store(&self, row: &OutboxRow, message: &str, sent: &str) -> Result<bool> {
-        if row.kind == OutboxKind::StockMaster && message.contains("rsdqty mismatch") {
-            // A movement settled while the balance was on its way (a movement whose outcome was
-            // unknown, found recorded): KRA's total moved, and the rebuilt balance will carry it.
-            let sent: Vec<oscu::wire::StockMasterSaveReq> = serde_json::from_str(sent).unwrap_or_default();
-            for balance in &sent {
-                let Ok(code) = domain::ItemCode::parse(&balance.item_cd) else { continue };
-                let now_total = self.store().read(|c| store::stock::kra_quantity(c, &code));
-                if now_total.is_ok_and(|q| oscu::wire::Quantity::from(q) != balance.rsd_qty) {
-                    return Ok(true);
-                }
-            }
-            // A movement of these items may have reached KRA while the balance was on its way
-            // (the balance and movement lanes run side by side): try again once it is settled.
-            return self
-                .store()
-                .read(|c| outbox::stock_of_same_items_queued(c, row.document.id))
-                .during("look for stock still queued for KRA");
-        }
-        let about_stock = message.contains("insufficient stock");
-        if row.kind != OutboxKind::Sale || !about_stock {
-            return Ok(false);
-        }
-        self.store()
-            .read(|c| outbox::incoming_stock_queued_for_sale(c, row.document.id, row.id))
-            .during("look for stock still queued for KRA")
-    }
-
-    /// Keeps the number and the frozen bytes, and schedules the next attempt.
-    async fn retry(&self, row: &OutboxRow, e: &oscu::Error) -> Result<Outcome> {
-        self.note_failure(e);
-        let floor = match e.retry() {
-            Retry::After(d) => d,
-            Retry::Now | Retry::Never => Duration::ZERO,
-        };
-        let cfg = &self.inner.config;
-        let wait = backoff::delay(row.attempts, cfg.base_backoff, cfg.max_backoff, floor, backoff::random());
-        let next = add(self.now(), wait);
-        tracing::debug!(outbox = row.id, attempt = row.attempts, ?wait, error = %e, "KRA call will be retried");
-        let (id, error) = (row.id, e.to_string());
-        self.off_runtime(move |engine| {
-            engine.store().write(|tx| outbox::mark_retry(tx, id, next, &error)).during("schedule a retry")
-        })
-        .await?;
-        Ok(Outcome::Retrying)
-    }
-
-    /// KRA says it expects another number: release ours (and any reserved after it), take KRA's,
-    /// log it, and retry at once.
-    async fn realign(
-        &self,
-        row: &OutboxRow,
-        counter: KraCounter,
-        ours: i64,
-        expected: i64,
-        e: &oscu::Error,
-    ) -> Result<()> {
-        tracing::warn!(counter = counter.as_str(), ours, expected, "KRA counter drifted; realigned to KRA's number");
-        let (row, error) = (row.clone(), e.to_string());
-        self.off_runtime(move |engine| {
-            let now = engine.now();
-            let user = &engine.inner.config.user_name;
-            engine
-                .store()
-                .write(|tx| outbox::realign(tx, &row, counter, ours, expected, &error, user, now))
-                .during("realign a KRA counter")
-        })
-        .await
-    }
-
-    /// KRA refused for good: give the number back for the next document (with any reserved after
-    /// it: KRA's series is strict, so none of them was recorded) and park the row with KRA's
-    /// message explained.
-    async fn park(&self, row: &OutboxRow, number: Option<i64>, code: Option<&str>, message: &str) -> Result<()> {
-        let (row, code, message) = (row.clone(), code.map(str::to_owned), message.to_owned());
-        self.off_runtime(move |engine| engine.park_in_store(&row, number, code.as_deref(), &message)).await
-    }
-
-    fn park_in_store(&self, row: &OutboxRow, number: Option<i64>, code: Option<&str>, message: &str) -> Result<()> {
-        let now = self.now();
-        let context = self.explain_context(row, message);
-        let explanation = explain(row.kind, code, message, &context);
-        let refusal = outbox::Refusal {
-            kra_code: code.map(str::to_owned),
-            kra_message: message.to_owned(),
-            reason: explanation.message,
-            fix: explanation.fix,
-        };
-        tracing::warn!(outbox = row.id, kra_code = code, kra_message = message, "KRA refused a call; parked");
-        let user = &self.inner.config.user_name;
-        self.store()
-            .write(|tx| outbox::park_refused(tx, row, number, &refusal, user, now))
-            .during("park a refused call")
-    }
-
-    /// Names the document and the item for the explanation: the row's item, else the item whose
-    /// code KRA's message names, else the only line of a one-line sale.
-    fn explain_context(&self, row: &OutboxRow, kra_message: &str) -> ExplainContext {
-        let db = self.store();
-        let id = row.document.id;
-        let document = match row.document.kind {
-            DocumentKind::Sale => db.read(|c| store::sales::load_sale(c, id)).ok().map(|s| s.trader_no),
-            DocumentKind::CreditNote => {
-                db.read(|c| store::credit_notes::load_credit_note(c, id)).ok().map(|s| s.trader_no)
-            }
-            DocumentKind::StockDocument => db.read(|c| store::stock::stock_document(c, id)).ok().map(|s| s.trader_no),
-            _ => None,
-        };
-        let item_name = match &row.item_code {
-            Some(code) => db.read(|c| store::items::item(c, code)).ok().flatten().map(|i| i.name),
-            None if row.document.kind == DocumentKind::Sale => db
-                .read(|c| {
-                    store::sales::load_sale(c, id).map(|s| {
-                        let lines = &s.invoice.lines;
-                        lines
-                            .iter()
-                            .find(|l| kra_message.contains(l.item_code.as_str()))
-                            .or_else(|| if lines.len() == 1 { lines.first() } else { None })
-                            .map(|l| l.name.clone())
-                    })
-                })
-                .ok()
-                .flatten(),
-            None => None,
-        };
-        let practice_records = self.inner.config.practice_records.as_ref().map(|p| p.display().to_string());
-        ExplainContext { document, item_name, practice_records }
-    }
-
-    /// A balance of the pipelined stock lane, built now from KRA's running totals (see
-    /// [`StockTotals`]); any other prepared request as it is.
-    fn with_balances(&self, prepared: Prepared, totals: &HashMap<ItemCode, Qty>) -> Result<Prepared> {
-        match &prepared.stock {
-            StockTotals::Balances(items) => {
-                let body = requests::stock_balances(items, |item| totals.get(item).copied(), &self.stamp())?;
-                Ok(Prepared { body, ..prepared })
-            }
-            StockTotals::Moves(_) | StockTotals::Untouched => Ok(prepared),
-        }
-    }
-
-    /// Settles a row KRA has no call for: done, with an audit entry saying it stayed in Duka.
-    async fn keep_locally(&self, row: &OutboxRow) -> Result<()> {
-        let row = row.clone();
-        self.off_runtime(move |engine| {
-            let now = engine.now();
-            let user = &engine.inner.config.user_name;
-            engine
-                .store()
-                .write(|tx| outbox::keep_locally(tx, &row, user, now))
-                .during("record a decision kept in Duka")
-        })
-        .await
-    }
-
-    /// Success: signature, number confirmed and row done, in one transaction.
-    async fn record_success(
-        &self,
-        row: &OutboxRow,
-        number: Option<i64>,
-        signature: Option<KraSignature>,
-        already: bool,
-    ) -> Result<()> {
-        let acceptance = Acceptance { row: row.clone(), number, signature, balances_sent: None };
-        let when = if already { AcceptedWhen::Earlier } else { AcceptedWhen::ThisSend };
-        self.off_runtime(move |engine| {
-            let now = engine.now();
-            let user = &engine.inner.config.user_name;
-            engine
-                .store()
-                .write(|tx| outbox::record_acceptance(tx, &acceptance, when, user, now))
-                .during("record KRA's acceptance")
-        })
-        .await
     }
 }

@@ -10,15 +10,13 @@ use std::{
 
 use domain::{ItemCode, Qty};
 use store::{
-    OutboxKind,
     bridge::StoreJob,
     outbox::{self, Acceptance},
 };
 use tokio::sync::watch;
 
 use super::{
-    Claim, Claimed, Coordination, DrainReport, Engine, Lane, Outcome, Prepared, Scan, StockTotals, function_of,
-    is_local_only,
+    Claim, Claimed, Coordination, DrainReport, Engine, Lane, Outcome, Prepared, Scan, StockTotals, lanes::is_local_only,
 };
 use crate::{
     Result,
@@ -142,8 +140,8 @@ impl Engine {
                 }
             };
             let sent_at = std::time::Instant::now();
-            match self.send(row.kind, function_of(row.kind), &prepared.body).await {
-                Ok(data) => {
+            match self.send(row.kind, &prepared.body).await {
+                Ok(signed) => {
                     self.note_answer();
                     let fast_line = sent_at.elapsed() < FAST_LINE;
                     if lane == Lane::Sales && fast_line && !pipe.batch.is_empty() {
@@ -151,10 +149,7 @@ impl Engine {
                         // line; the stock lane (behind it anyway) waits until the backlog is sent.
                         coord.send_if_modified(|c| !std::mem::replace(&mut c.series_running, true));
                     }
-                    let signature = match row.kind {
-                        OutboxKind::Sale | OutboxKind::CreditNote => self.signature_from(data, &prepared)?,
-                        _ => None,
-                    };
+                    let signature = signed.map(|kept| self.signature_from(kept, prepared.number));
                     let balances_sent = match prepared.stock {
                         StockTotals::Moves(changes) => {
                             add_to_totals(&mut pipe.kra_stock, &changes);

@@ -1,39 +1,27 @@
 //! Signatures: KRA's answer to a sale or credit note read into the signature Duka stores, and the
 //! read-back (`selectInvoiceDetails`) that settles a send whose outcome was unknown.
 
-use oscu::{Function, wire::TrnsSalesSaveWrResData};
-use serde_json::Value;
+use oscu::{
+    Frozen, Kept,
+    wire::{TrnsSalesSaveWrReq, TrnsSalesSaveWrResData},
+};
 use store::{KraSignature, OutboxRow};
 
-use super::{Engine, Prepared};
-use crate::{Result, error::Error};
+use super::Engine;
 
 impl Engine {
-    pub(super) fn signature_from(&self, data: Option<Value>, prepared: &Prepared) -> Result<Option<KraSignature>> {
-        let number = prepared.number.unwrap_or_default();
-        let Some(data) = data else {
-            return Err(Error::Kra {
-                operation: "read KRA's signature",
-                source: oscu::Error::DecodeResponse {
-                    function: Function::SaveTrnsSalesOsdc,
-                    reason: format!("KRA accepted invoice {number} but sent no signature"),
-                },
-            });
-        };
-        let raw = data.to_string();
-        let res: TrnsSalesSaveWrResData = serde_json::from_value(data).map_err(|e| Error::Kra {
-            operation: "read KRA's signature",
-            source: oscu::Error::DecodeResponse { function: Function::SaveTrnsSalesOsdc, reason: e.to_string() },
-        })?;
-        Ok(Some(self.signature(
-            number,
+    /// The signature to store from KRA's acceptance of invoice `number` (its JSON kept as evidence).
+    pub(super) fn signature_from(&self, kept: Kept<TrnsSalesSaveWrResData>, number: Option<i64>) -> KraSignature {
+        let Kept { value: res, json } = kept;
+        self.signature(
+            number.unwrap_or_default(),
             Some(res.cur_rcpt_no.0),
             Some(res.tot_rcpt_no.0),
             Some(res.intrl_data),
             Some(res.rcpt_sign),
             Some(res.sdc_date_time),
-            raw,
-        )))
+            json,
+        )
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -65,21 +53,13 @@ impl Engine {
 
     /// `selectInvoiceDetails {invcNo}`: what KRA holds under that number, if anything, and whether
     /// it is the document of `sent` (the frozen request). KRA does not echo `trdInvcNo`, so the
-    /// document is recognised by what it does echo ([`crate::readback::is_our_document`]).
+    /// document is recognised by what it does echo ([`oscu::wire::SalesReadBack::is_of`]).
     pub(super) async fn read_back(&self, number: i64, sent: &str) -> Result<Option<ReadBack>, oscu::Error> {
-        let body = format!("{{\"invcNo\":{number}}}");
-        let data = self.inner.kra.call(Function::SelectInvoiceDetails, &body).await?;
+        let Ok(invc_no) = u64::try_from(number) else { return Ok(None) };
+        let found = self.client().read_back(invc_no).await?;
         self.note_answer();
-        let Some(data) = data else { return Ok(None) };
-        let raw = data.to_string();
-        let list: oscu::wire::SalesListData = serde_json::from_value(data).map_err(|e| {
-            oscu::Error::DecodeResponse { function: Function::SelectInvoiceDetails, reason: e.to_string() }
-        })?;
-        let Some(sale) = list.sales_list.into_iter().find(|s| i64::try_from(s.invc_no.0).ok() == Some(number)) else {
-            return Ok(None);
-        };
-        let ours = serde_json::from_str::<oscu::wire::TrnsSalesSaveWrReq>(sent)
-            .is_ok_and(|request| crate::readback::is_our_document(&request, &sale));
+        let Some(Kept { value: sale, json }) = found else { return Ok(None) };
+        let ours = Frozen::<TrnsSalesSaveWrReq>::stored(sent).request().is_ok_and(|request| sale.is_of(&request));
         let receipt = sale.receipt.unwrap_or_default();
         let signature = self.signature(
             number,
@@ -88,7 +68,7 @@ impl Engine {
             receipt.intrl_data,
             receipt.rcpt_sign,
             receipt.sdc_date_time,
-            raw,
+            json,
         );
         Ok(Some(ReadBack { ours, signature: Some(signature) }))
     }

@@ -84,7 +84,7 @@ impl Shop {
         let mut config = SyncConfig::new("wanjiku", "Wanjiku Kamau");
         config.base_backoff = Duration::from_secs(2);
         config.max_backoff = Duration::from_secs(60);
-        let engine = Engine::with_transport(store.clone(), client.clone(), clock.clone(), config);
+        let engine = Engine::new(store.clone(), client.clone(), clock.clone(), config);
         let pulled = engine.pull(&[PullList::CodeList]).await.unwrap();
         assert!(pulled.failed.is_empty(), "{pulled:?}");
         let items = vec![
@@ -153,6 +153,11 @@ impl Shop {
         self.store.write(|tx| store::sales::commit_sale(tx, &invoice, &meta(now))).unwrap()
     }
 
+    /// The app restarted: a new engine over the same database and the same KRA client.
+    pub fn restarted(&self) -> Engine {
+        Engine::new(self.store.clone(), self.client.clone(), self.clock.clone(), self.engine.config().clone())
+    }
+
     /// KRA's accepted sales: `(invcNo, trdInvcNo, curRcptNo)` in number order.
     pub fn kra_sales(&self) -> Vec<(u64, String, u64)> {
         let sales = self.sim.state("sales", TIN, BHF).unwrap();
@@ -176,10 +181,8 @@ impl Shop {
     pub fn our_signatures(&self) -> Vec<(String, Option<i64>, Option<String>)> {
         self.store
             .read(|c| {
-                let ids: Vec<i64> = {
-                    let mut s = c.prepare("SELECT id FROM sales ORDER BY id").unwrap();
-                    s.query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
-                };
+                let ids: Vec<i64> =
+                    store::sales::list_sales(c, None, usize::MAX)?.into_iter().rev().map(|s| s.id).collect();
                 let mut out = Vec::new();
                 for id in ids {
                     let sale = store::sales::load_sale(c, id)?;

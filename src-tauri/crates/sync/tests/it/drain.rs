@@ -4,16 +4,27 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::{
-    sync::{
-        Arc, Mutex,
-        atomic::{AtomicUsize, Ordering},
-    },
-    time::Duration,
-};
+use std::time::Duration;
 
 use crate::common::{self, BHF, Shop, TIN};
 use oscu_sim::{Fault, FaultRule};
+use store::{
+    KraCounter, OutboxKind, OutboxRow, OutboxState,
+    numbering::{self, ReservationState},
+};
+
+/// Every outbox row, done or not, oldest first.
+fn outbox_rows(shop: &Shop) -> Vec<OutboxRow> {
+    shop.store.read(|c| store::outbox::open_rows(c, usize::MAX, usize::MAX)).unwrap()
+}
+
+/// The numbers of `counter` left reserved (open) and those KRA confirmed, in order.
+fn reservations(shop: &Shop, counter: KraCounter) -> (usize, Vec<i64>) {
+    let all = shop.store.read(|c| numbering::reservations(c, counter)).unwrap();
+    let open = all.iter().filter(|r| r.state == ReservationState::Reserved).count();
+    let confirmed = all.iter().filter(|r| r.state == ReservationState::Confirmed).map(|r| r.number).collect();
+    (open, confirmed)
+}
 
 fn down() -> Vec<FaultRule> {
     vec![FaultRule { function: "*".into(), call: None, fault: Fault::Reset }]
@@ -146,13 +157,9 @@ async fn a_stock_backlog_goes_out_in_groups_and_a_failure_inside_a_group_converg
             shop.sell(&[(0, 1 + i % 2), (1, 1), (2, 1)]);
         }
         shop.engine.drain().await.unwrap();
-        let kra = Arc::new(BalanceMismatches { client: shop.client.clone(), refused: AtomicUsize::new(0) });
-        let engine = sync::Engine::with_transport(
-            shop.store.clone(),
-            kra.clone(),
-            shop.clock.clone(),
-            shop.engine.config().clone(),
-        );
+        // The simulator logs every call from here on, with KRA's answer.
+        shop.sim.record_calls();
+        let engine = shop.restarted();
         // Inside the second group of movements, and among the balances.
         shop.sim
             .set_faults(vec![
@@ -171,7 +178,13 @@ async fn a_stock_backlog_goes_out_in_groups_and_a_failure_inside_a_group_converg
         let p = engine.progress();
         assert_eq!((p.parked, p.pending, p.in_flight), (0, 0, 0), "{case}: {p:?}");
         // Every balance carried KRA's running total the first time.
-        assert_eq!(kra.refused.load(Ordering::SeqCst), 0, "{case}: balances refused for their quantity");
+        let refused = shop
+            .sim
+            .calls_of("saveStockMaster")
+            .iter()
+            .filter(|c| matches!(c.refusal(), Some(oscu::Refusal::StockBalanceMismatch { .. })))
+            .count();
+        assert_eq!(refused, 0, "{case}: balances refused for their quantity");
         assert_signed_in_order_once(&shop, 150);
         let io = shop.sim.state("stock_io", TIN, BHF).unwrap();
         assert_eq!(io.as_array().unwrap().len(), 1 + 150, "{case}: KRA's stock movements");
@@ -187,40 +200,12 @@ async fn a_stock_backlog_goes_out_in_groups_and_a_failure_inside_a_group_converg
             assert_eq!((running, recomputed), (ours, ours), "{case}");
         }
         // Every balance row keeps the bytes it last sent.
-        let unfrozen: i64 = shop
-            .store
-            .read(|c| {
-                c.query_row(
-                    "SELECT count(*) FROM outbox WHERE kind = 'stock_master' AND request_body IS NULL",
-                    [],
-                    |r| r.get(0),
-                )
-                .map_err(|source| store::Error::Db { operation: "count", source })
-            })
-            .unwrap();
+        let unfrozen =
+            outbox_rows(&shop).iter().filter(|r| r.kind == OutboxKind::StockMaster && r.request_body.is_none()).count();
         assert_eq!(unfrozen, 0, "{case}");
         assert_no_number_left_open(&shop);
         // sarNo: 1..=151 confirmed in order, none left open.
-        let (open, confirmed): (i64, Vec<i64>) = shop
-            .store
-            .read(|c| {
-                let counter = store::KraCounter::StockSar.as_str();
-                let open = c
-                    .query_row(
-                        "SELECT count(*) FROM kra_reservations WHERE counter = ?1 AND state = 'reserved'",
-                        [counter],
-                        |r| r.get(0),
-                    )
-                    .unwrap();
-                let mut s = c
-                    .prepare(
-                        "SELECT number FROM kra_reservations WHERE counter = ?1 AND state = 'confirmed' ORDER BY number",
-                    )
-                    .unwrap();
-                let confirmed = s.query_map([counter], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap();
-                Ok((open, confirmed))
-            })
-            .unwrap();
+        let (open, confirmed) = reservations(&shop, KraCounter::StockSar);
         assert_eq!(open, 0, "{case}: sarNo left reserved");
         assert_eq!(confirmed, (1..=151).collect::<Vec<i64>>(), "{case}");
         shop.sim.shutdown().await;
@@ -290,47 +275,6 @@ fn assert_realigned_once(shop: &Shop, detail: &str) {
     assert_eq!(realigned[0].detail.as_deref(), Some(detail));
 }
 
-/// A transport that counts the `saveTrnsSalesOsdc` requests carrying one `invcNo`.
-struct SendsOf {
-    client: Arc<oscu::Client>,
-    invc_no: u64,
-    sends: AtomicUsize,
-}
-
-impl sync::Transport for SendsOf {
-    fn call<'a>(&'a self, function: oscu::Function, body: &'a str) -> sync::Reply<'a> {
-        let number = serde_json::from_str::<serde_json::Value>(body).ok().and_then(|v| v["invcNo"].as_u64());
-        if function == oscu::Function::SaveTrnsSalesOsdc && number == Some(self.invc_no) {
-            self.sends.fetch_add(1, Ordering::SeqCst);
-        }
-        sync::Transport::call(&self.client, function, body)
-    }
-}
-
-/// A transport that counts the balances KRA refused for carrying another quantity than its
-/// running total.
-struct BalanceMismatches {
-    client: Arc<oscu::Client>,
-    refused: AtomicUsize,
-}
-
-impl sync::Transport for BalanceMismatches {
-    fn call<'a>(&'a self, function: oscu::Function, body: &'a str) -> sync::Reply<'a> {
-        Box::pin(async move {
-            let answer = sync::Transport::call(&self.client, function, body).await;
-            if answer.as_ref().is_err_and(|e| e.to_string().contains("rsdQty mismatch")) {
-                self.refused.fetch_add(1, Ordering::SeqCst);
-            }
-            answer
-        })
-    }
-}
-
-/// The app restarted: a new engine over the same database, calling KRA through `kra`.
-fn restarted(shop: &Shop, kra: Arc<dyn sync::Transport>) -> sync::Engine {
-    sync::Engine::with_transport(shop.store.clone(), kra, shop.clock.clone(), shop.engine.config().clone())
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sale_recorded_before_a_crash_is_found_by_asking_kra_not_sent_twice() {
     let shop = Shop::open(Duration::from_secs(1), 100).await;
@@ -346,13 +290,8 @@ async fn a_sale_recorded_before_a_crash_is_found_by_asking_kra_not_sent_twice() 
     let first = shop.engine.drain().await.unwrap();
     assert_eq!(first.accepted, 0, "{first:?}");
     // The restarted engine's calls are watched: invoice 1 must not go out again.
-    let watched = Arc::new(SendsOf { client: shop.client.clone(), invc_no: 1, sends: AtomicUsize::new(0) });
-    let engine = sync::Engine::with_transport(
-        shop.store.clone(),
-        watched.clone(),
-        shop.clock.clone(),
-        shop.engine.config().clone(),
-    );
+    shop.sim.record_calls();
+    let engine = shop.restarted();
     engine.recover_after_restart().unwrap();
     for _ in 0..10 {
         shop.clock.advance(Duration::from_secs(61));
@@ -360,7 +299,8 @@ async fn a_sale_recorded_before_a_crash_is_found_by_asking_kra_not_sent_twice() 
     }
     assert_eq!(engine.progress().pending, 0, "{:?}", engine.progress());
     assert_signed_in_order_once(&shop, 2);
-    assert_eq!(watched.sends.load(Ordering::SeqCst), 0, "KRA's read-back was recognised as our sale: no resend");
+    let resends = shop.sim.calls_of("saveTrnsSalesOsdc").iter().filter(|c| c.invc_no() == Some(1)).count();
+    assert_eq!(resends, 0, "KRA's read-back was recognised as our sale: no resend");
     let audit = shop.store.read(|c| store::audit::recent(c, 50)).unwrap();
     assert!(audit.iter().any(|a| a.action == "kra_already_recorded"), "{audit:?}");
 }
@@ -410,8 +350,8 @@ async fn compositions_queue_offline_wait_for_registrations_and_a_refused_one_is_
         let done = row(*id);
         assert_eq!(done.state, store::OutboxState::Done);
         assert!(done.done_at >= row(registration).done_at);
-        let body: serde_json::Value = serde_json::from_str(done.request_body.as_deref().unwrap()).unwrap();
-        assert_eq!(body["itemCd"].as_str(), Some(juice.code.as_str()));
+        let sent = oscu::Frozen::<oscu::wire::ItemCompositionSaveReq>::stored(done.request_body.unwrap());
+        assert_eq!(sent.request().unwrap().item_cd, juice.code.as_str());
     }
     let parked = row(rows[2]);
     assert_eq!(parked.state, store::OutboxState::Parked);
@@ -426,26 +366,7 @@ async fn compositions_queue_offline_wait_for_registrations_and_a_refused_one_is_
 /// Every reservation of the sales counter is settled (confirmed or given back), and the numbers
 /// KRA accepted are exactly the confirmed ones.
 fn assert_no_number_left_open(shop: &Shop) {
-    let (open, confirmed): (i64, Vec<i64>) = shop
-        .store
-        .read(|c| {
-            let open = c
-                .query_row(
-                    "SELECT count(*) FROM kra_reservations WHERE counter = 'sales_invoice' AND state = 'reserved'",
-                    [],
-                    |r| r.get(0),
-                )
-                .unwrap();
-            let mut s = c
-                .prepare(
-                    "SELECT number FROM kra_reservations WHERE counter = 'sales_invoice' AND state = 'confirmed' \
-                     ORDER BY number",
-                )
-                .unwrap();
-            let confirmed = s.query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap();
-            Ok((open, confirmed))
-        })
-        .unwrap();
+    let (open, confirmed) = reservations(shop, KraCounter::SalesInvoice);
     assert_eq!(open, 0, "numbers left reserved");
     let kra: Vec<i64> = shop.kra_sales().iter().map(|k| k.0 as i64).collect();
     assert_eq!(confirmed, kra);
@@ -493,15 +414,12 @@ async fn a_refusal_with_numbers_reserved_ahead_renumbers_the_unsent_ones_in_orde
     let (first_body, renumbered): (String, Option<String>) = shop
         .store
         .read(|c| {
-            let id: i64 = c.query_row("SELECT id FROM sales WHERE trader_no = 'INV-000011'", [], |r| r.get(0)).unwrap();
+            let id = store::sales::sale_id_by_trader_no(c, "INV-000011")?.unwrap();
             let row = store::outbox::rows_for_document(c, store::DocumentRef::new(store::DocumentKind::Sale, id))?;
-            let frozen = c
-                .query_row(
-                    "SELECT request_body FROM kra_reservations WHERE outbox_id = ?1 AND state = 'confirmed'",
-                    [row[0].id],
-                    |r| r.get(0),
-                )
-                .unwrap();
+            let frozen = numbering::reservations(c, KraCounter::SalesInvoice)?
+                .into_iter()
+                .find(|r| r.outbox_id == row[0].id && r.state == ReservationState::Confirmed)
+                .and_then(|r| r.request_body);
             Ok((row[0].request_body.clone().unwrap(), frozen))
         })
         .unwrap();
@@ -554,28 +472,14 @@ async fn a_drain_killed_in_the_middle_of_a_reserved_group_converges_exactly_once
     // Killed: the drain stops where it is.
     drain.abort();
     assert!(drain.await.unwrap_err().is_cancelled());
-    let (in_flight, open): (i64, i64) = shop
-        .store
-        .read(|c| {
-            Ok((
-                c.query_row("SELECT count(*) FROM outbox WHERE state = 'in_flight' AND kind = 'sale'", [], |r| {
-                    r.get(0)
-                })
-                .unwrap(),
-                c.query_row(
-                    "SELECT count(*) FROM kra_reservations WHERE counter = 'sales_invoice' AND state = 'reserved'",
-                    [],
-                    |r| r.get(0),
-                )
-                .unwrap(),
-            ))
-        })
-        .unwrap();
+    let in_flight =
+        outbox_rows(&shop).iter().filter(|r| r.state == OutboxState::InFlight && r.kind == OutboxKind::Sale).count();
+    let (open, _) = reservations(&shop, KraCounter::SalesInvoice);
     assert!(open > 30, "numbers were reserved ahead of the sale in doubt: {open}");
     assert_eq!(in_flight, open, "every open number belongs to a row left in flight");
     shop.sim.clear_faults();
-    let kra = Arc::new(Asks { client: shop.client.clone(), asked: Mutex::new(Vec::new()) });
-    let engine = restarted(&shop, kra.clone());
+    shop.sim.record_calls();
+    let engine = shop.restarted();
     engine.recover_after_restart().unwrap();
     for _ in 0..10 {
         engine.drain().await.unwrap();
@@ -593,24 +497,8 @@ async fn a_drain_killed_in_the_middle_of_a_reserved_group_converges_exactly_once
     // acceptance was not settled yet when the drain was killed) and 151, which it had not. The
     // series is strict, so the numbers reserved after 151 were certainly never recorded and went
     // out without asking.
-    let asked = kra.asked.lock().unwrap().clone();
+    let asked: Vec<u64> = shop.sim.calls_of("selectInvoiceDetails").iter().map(|c| c.invc_no().unwrap_or(0)).collect();
     let first = *asked.first().unwrap();
     assert!(first <= 150, "{asked:?}");
     assert_eq!(asked, (first..=151).collect::<Vec<u64>>(), "selectInvoiceDetails calls after the restart");
-}
-
-/// A transport that notes the numbers asked about with `selectInvoiceDetails`.
-struct Asks {
-    client: Arc<oscu::Client>,
-    asked: Mutex<Vec<u64>>,
-}
-
-impl sync::Transport for Asks {
-    fn call<'a>(&'a self, function: oscu::Function, body: &'a str) -> sync::Reply<'a> {
-        if function == oscu::Function::SelectInvoiceDetails {
-            let number = serde_json::from_str::<serde_json::Value>(body).ok().and_then(|v| v["invcNo"].as_u64());
-            self.asked.lock().unwrap().push(number.unwrap_or(0));
-        }
-        sync::Transport::call(&self.client, function, body)
-    }
 }

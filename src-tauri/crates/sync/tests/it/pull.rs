@@ -5,29 +5,11 @@
 use std::time::Duration;
 
 use crate::common::{self, BHF, Shop, TIN};
-use oscu_sim::{Fault, FaultRule};
-use serde_json::json;
+use oscu_sim::{Fault, FaultRule, sample};
 use sync::{Clock, PullList, SystemClock};
 
 fn cursor(shop: &Shop, list: PullList) -> Option<String> {
     shop.store.read(|c| store::settings::sync_cursor(c, list.cursor_name())).unwrap()
-}
-
-fn supplier_sale(no: u64) -> serde_json::Value {
-    json!({
-        "spplrTin": "P000111222Z", "spplrNm": "Kilimo Wholesalers", "spplrBhfId": "00", "spplrInvcNo": no,
-        "rcptTyCd": "S", "pmtTyCd": "01", "cfmDt": "2026-11-21 09:00:00", "salesDt": "20261121",
-        "totItemCnt": 1,
-        "taxblAmtA": 0, "taxblAmtB": 100, "taxblAmtC": 0, "taxblAmtD": 0, "taxblAmtE": 0,
-        "taxRtA": 0, "taxRtB": 16, "taxRtC": 0, "taxRtD": 0, "taxRtE": 0,
-        "taxAmtA": 0, "taxAmtB": 16, "taxAmtC": 0, "taxAmtD": 0, "taxAmtE": 0,
-        "totTaxblAmt": 100, "totTaxAmt": 16, "totAmt": 116,
-        "itemList": [{
-            "itemSeq": 1, "itemCd": "KE2NTNO0000099", "itemClsCd": "5010000000", "itemNm": "Sugar 50kg bag",
-            "pkgUnitCd": "NT", "pkg": 1, "qtyUnitCd": "NO", "qty": 1, "prc": 116, "splyAmt": 116,
-            "dcRt": 0, "dcAmt": 0, "taxTyCd": "B", "taxblAmt": 100, "taxAmt": 16, "totAmt": 116
-        }]
-    })
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -35,17 +17,8 @@ async fn every_list_is_pulled_stored_and_its_cursor_moved_only_after_storing() {
     let shop = Shop::open(Duration::from_secs(5), 10).await;
     shop.clock.set(SystemClock.now());
     shop.sim.add_notice("System upgrade", "eTIMS will be down on Sunday 02:00-04:00.").unwrap();
-    shop.sim
-        .add_import(
-            TIN,
-            BHF,
-            json!({"taskCd": "2231943", "dclDe": "20112026", "itemSeq": 1, "hsCd": "1701990000",
-                   "itemNm": "Cane sugar", "orgnNatCd": "BR", "exptNatCd": "BR", "pkg": 2, "pkgUnitCd": "BG",
-                   "qty": 100, "qtyUnitCd": "KG", "spplrNm": "Usina SA", "invcFcurAmt": 5000,
-                   "invcFcurCd": "USD"}),
-        )
-        .unwrap();
-    shop.sim.add_supplier_sale(TIN, BHF, supplier_sale(41)).unwrap();
+    shop.sim.add_import(TIN, BHF, sample::import_item("2231943", "20112026")).unwrap();
+    shop.sim.add_supplier_sale(TIN, BHF, sample::supplier_sale(41)).unwrap();
 
     // Cursors move to one second before the question, so nothing changed in that second is lost.
     let asked_at = oscu::time::format_date_time(sync::sub_duration(shop.clock.now(), Duration::from_secs(1)));
@@ -102,7 +75,7 @@ async fn every_list_is_pulled_stored_and_its_cursor_moved_only_after_storing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_purchase_from_kras_feed_is_confirmed_in_its_own_series_and_its_stock_reaches_kra() {
     let shop = Shop::open(Duration::from_secs(5), 10).await;
-    shop.sim.add_supplier_sale(TIN, BHF, supplier_sale(7)).unwrap();
+    shop.sim.add_supplier_sale(TIN, BHF, sample::supplier_sale(7)).unwrap();
     shop.engine.pull(&[PullList::Purchases]).await.unwrap();
     let feed = shop.store.read(|c| store::purchases::feed_purchases(c, true)).unwrap();
     assert_eq!(feed.len(), 1);
@@ -154,7 +127,7 @@ async fn a_purchase_from_kras_feed_is_confirmed_in_its_own_series_and_its_stock_
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rejected_feed_purchase_stays_in_duka_and_is_neither_sent_nor_parked() {
     let shop = Shop::open(Duration::from_secs(5), 10).await;
-    shop.sim.add_supplier_sale(TIN, BHF, supplier_sale(8)).unwrap();
+    shop.sim.add_supplier_sale(TIN, BHF, sample::supplier_sale(8)).unwrap();
     shop.engine.pull(&[PullList::Purchases]).await.unwrap();
     let feed = shop.store.read(|c| store::purchases::feed_purchases(c, true)).unwrap();
     assert_eq!(feed.len(), 1);

@@ -57,7 +57,7 @@ async fn a_second_sender_on_the_same_database_does_not_drain() {
     let engine_on = |store: &Arc<store::Store>| {
         sync::Engine::new(
             store.clone(),
-            common::client_for(&shop.sim, Duration::from_secs(5)),
+            std::sync::Arc::new(common::client_for(&shop.sim, Duration::from_secs(5))),
             shop.clock.clone(),
             sync::SyncConfig::new("wanjiku", "Wanjiku Kamau"),
         )

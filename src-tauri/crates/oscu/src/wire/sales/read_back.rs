@@ -2,11 +2,11 @@
 //! (`selectInvoiceDetails`) does not echo our trader invoice number (`trdInvcNo`), so a document
 //! is recognised by what KRA does echo: receipt type, date, buyer, totals and lines.
 
-use oscu::wire::{SalesReadBack, TrnsSalesSaveWrReq};
+use super::{SalesReadBack, TrnsSalesSaveWrReq};
 
-/// True when `kra` is the document of the frozen request `sent`. Fields the read-back leaves out
-/// are not compared (hosts vary); every field it does carry must agree.
-pub(crate) fn is_our_document(sent: &TrnsSalesSaveWrReq, kra: &SalesReadBack) -> bool {
+/// True when `kra` is the document of the request `sent`. Fields the read-back leaves out are not
+/// compared (hosts vary); every field it does carry must agree.
+pub(super) fn is_our_document(sent: &TrnsSalesSaveWrReq, kra: &SalesReadBack) -> bool {
     let same_text = |ours: Option<&str>, theirs: Option<&str>| match theirs.map(str::trim).filter(|t| !t.is_empty()) {
         None => true,
         Some(theirs) => ours.map(str::trim) == Some(theirs),
@@ -42,7 +42,7 @@ mod tests {
     /// as: the read-back's own fields, plus those a request carries and KRA does not echo.
     fn recorded() -> (TrnsSalesSaveWrReq, SalesReadBack) {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../oscu/tests/data/recorded/s2b-gw-2026-selectInvoiceDetail.json");
+            .join("tests/data/recorded/s2b-gw-2026-selectInvoiceDetail.json");
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let file: serde_json::Value = serde_json::from_str(&text).unwrap();
         let stored = file["response"]["rawResponse"]["data"]["salesList"][0].clone();
@@ -78,13 +78,13 @@ mod tests {
     fn another_document_under_our_number_is_not_ours() {
         let (sent, kra) = recorded();
         let mut other = kra.clone();
-        other.tot_amt = oscu::wire::Amount::from_cents(kra.tot_amt.cents() + 100);
+        other.tot_amt = crate::wire::Amount::from_cents(kra.tot_amt.cents() + 100);
         assert!(!is_our_document(&sent, &other), "another total");
         let mut other = kra.clone();
         other.cust_tin = Some("A000123456F".into());
         assert!(!is_our_document(&sent, &other), "another buyer");
         let mut other = kra.clone();
-        other.item_list[0].qty = Some(oscu::wire::Quantity::from_hundredths(300));
+        other.item_list[0].qty = Some(crate::wire::Quantity::from_hundredths(300));
         assert!(!is_our_document(&sent, &other), "another quantity");
         let mut other = kra.clone();
         other.item_list.pop();

@@ -92,6 +92,11 @@ fn sql(path: &Path, source: rusqlite::Error) -> Error {
 /// then removes the secrets from the copy and compacts it so no trace of them remains in its
 /// pages. Writes to a temporary file first, so `dest` is either the old file or a whole backup.
 pub fn copy_database(conn: &Connection, dest: &Path) -> Result<()> {
+    // A database whose fiscal records fail their tamper check is not copied over a good backup
+    // (one from before the chain, copied before its upgrade, has none to check).
+    if migrations::applied_version(conn)? >= crate::chain::SINCE_SCHEMA {
+        crate::chain::verify(conn, 0)?.refuse("take the backup")?;
+    }
     if let Some(parent) = dest.parent().filter(|p| !p.as_os_str().is_empty()) {
         crate::private::create_dir(parent).map_err(|e| io(parent, e))?;
     }

@@ -12,6 +12,7 @@ pub mod audit;
 pub mod backup;
 pub mod bridge;
 pub mod cart;
+pub mod chain;
 mod codec;
 mod columns;
 pub mod credit_notes;

@@ -4,7 +4,7 @@
 //! [`verify_chain`] finds what was changed, deleted or added behind the store's back, and a dropped
 //! immutability trigger; it reports, it never repairs.
 
-use std::fmt;
+use std::{fmt, sync::LazyLock};
 
 use domain::DateTime;
 use rusqlite::{Connection, OptionalExtension, params, types::ValueRef};
@@ -75,7 +75,14 @@ impl ChainKind {
 
     /// The queries whose rows are the document's content: its header, then its lines in order.
     /// The columns are named, so a later migration that adds a column leaves old hashes valid.
-    fn content_queries(self) -> Vec<String> {
+    fn content_queries(self) -> &'static [String] {
+        static QUERIES: LazyLock<Vec<Vec<String>>> =
+            LazyLock::new(|| KINDS.iter().map(|k| k.build_content_queries()).collect());
+        let index = KINDS.iter().position(|k| *k == self).unwrap_or_default();
+        QUERIES.get(index).map_or(&[], Vec::as_slice)
+    }
+
+    fn build_content_queries(self) -> Vec<String> {
         match self {
             ChainKind::Sale => vec![
                 format!(
@@ -400,42 +407,53 @@ pub(crate) fn verify(conn: &Connection, from_seq: i64) -> Result<ChainReport> {
     Ok(report)
 }
 
-/// At open, on the writer connection, after the migrations: links the documents committed before
-/// the chain existed (once, in commit order), then verifies the links added since the last open
-/// (plus the triggers and the counts of every kind) and, when all is well, moves the checkpoint.
-pub(crate) fn check_at_open(conn: &mut Connection) -> Result<ChainReport> {
-    let tx = conn.transaction().during("check the fiscal chain")?;
-    let (started, verified): (bool, i64) = tx
-        .query_row("SELECT started, verified_seq FROM fiscal_chain_state WHERE id = 1", [], |r| {
+/// The checks of [`verify_chain`] with only the links added since the last open hashed again
+/// (the triggers and the counts of every kind are checked whole), and the link verified then
+/// must still hold its hash. For the Z report: cheap however large the shop's history; the whole
+/// chain is verified before every backup.
+pub fn verify_recent(conn: &Reader<'_>) -> Result<ChainReport> {
+    verify_since_checkpoint(conn)
+}
+
+fn verify_since_checkpoint(conn: &Connection) -> Result<ChainReport> {
+    let (verified, recorded): (i64, Option<String>) = conn
+        .query_row("SELECT verified_seq, verified_hash FROM fiscal_chain_state WHERE id = 1", [], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })
         .during("read the fiscal chain")?;
+    let mut report = verify(conn, verified)?;
     if verified > 0 {
-        let stored: Option<String> = tx
+        let stored: Option<String> = conn
             .query_row("SELECT hash FROM fiscal_chain WHERE seq = ?1", [verified], |r| r.get(0))
             .optional()
             .during("read the fiscal chain")?;
-        let recorded: Option<String> = tx
-            .query_row("SELECT verified_hash FROM fiscal_chain_state WHERE id = 1", [], |r| r.get(0))
-            .during("read the fiscal chain")?;
         if stored.is_some() && stored != recorded {
-            let report = ChainReport { links_checked: 0, problems: vec![ChainProblem::Rewritten { seq: verified }] };
-            return Ok(report);
+            report.problems.push(ChainProblem::Rewritten { seq: verified });
         }
     }
+    Ok(report)
+}
+
+/// At open, on the writer connection, after the migrations: links the documents committed before
+/// the chain existed (once, in commit order), then runs [`verify_recent`] and, when all is well,
+/// moves the checkpoint to the last link.
+pub(crate) fn check_at_open(conn: &mut Connection) -> Result<ChainReport> {
+    let tx = conn.transaction().during("check the fiscal chain")?;
+    let started: bool = tx
+        .query_row("SELECT started FROM fiscal_chain_state WHERE id = 1", [], |r| r.get(0))
+        .during("read the fiscal chain")?;
+    let move_checkpoint = "UPDATE fiscal_chain_state SET (verified_seq, verified_hash) =
+             (SELECT seq, hash FROM fiscal_chain ORDER BY seq DESC LIMIT 1)
+         WHERE id = 1 AND EXISTS (SELECT 1 FROM fiscal_chain)";
     if !started {
+        // The links just computed need no second hashing.
         link_existing(&tx)?;
         tx.execute("UPDATE fiscal_chain_state SET started = 1 WHERE id = 1", []).during("start the fiscal chain")?;
+        tx.execute(move_checkpoint, []).during("record the verified fiscal chain")?;
     }
-    let report = verify(&tx, verified)?;
+    let report = verify_since_checkpoint(&tx)?;
     if report.is_intact() {
-        tx.execute(
-            "UPDATE fiscal_chain_state SET (verified_seq, verified_hash) =
-                 (SELECT seq, hash FROM fiscal_chain ORDER BY seq DESC LIMIT 1)
-             WHERE id = 1 AND EXISTS (SELECT 1 FROM fiscal_chain)",
-            [],
-        )
-        .during("record the verified fiscal chain")?;
+        tx.execute(move_checkpoint, []).during("record the verified fiscal chain")?;
     }
     tx.commit().during("check the fiscal chain")?;
     Ok(report)
@@ -474,12 +492,16 @@ fn link_existing(tx: &rusqlite::Transaction<'_>) -> Result<()> {
     Ok(())
 }
 
-/// The audit row of a chain that failed its check (`action` says where: "open", "backup", "Z
+/// The audit row of a chain that failed its check (`found_at` says where: "open", "backup", "Z
 /// report"), so the finding stays on record whatever happens to the screen that showed it.
-pub fn audit_problems(tx: &Tx<'_>, at: DateTime, user: &str, found_at: &str, report: &ChainReport) -> Result<i64> {
-    let detail = format!("found at {found_at}: {}", report.summary());
-    crate::audit::append(tx, at, user, "fiscal records fail their tamper check", None, Some(&detail))
+/// `problems` is [`ChainReport::summary`] (or the problems of a [`Error::ChainBroken`]).
+pub fn audit_problems(tx: &Tx<'_>, at: DateTime, user: &str, found_at: &str, problems: &str) -> Result<i64> {
+    let detail = format!("found at {found_at}: {problems}");
+    crate::audit::append(tx, at, user, AUDIT_ACTION, None, Some(&detail))
 }
+
+/// The audit log's action for a chain that failed its check.
+pub const AUDIT_ACTION: &str = "fiscal records fail their tamper check";
 
 #[cfg(test)]
 mod tests {
@@ -650,7 +672,7 @@ mod tests {
         assert!(found.problems.contains(&ChainProblem::TriggerMissing { name: "sales_immutable_u".into() }));
         assert!(found.problems.contains(&ChainProblem::Altered { kind: ChainKind::Sale, id: 1, seq: 2 }));
         // The finding is audited, and a backup refuses to copy it over good backups.
-        store.write(|tx| audit_problems(tx, testing::now(), "wanjiku", "open", found)).unwrap();
+        store.write(|tx| audit_problems(tx, testing::now(), "wanjiku", "open", &found.summary())).unwrap();
         let audited = store.read(|c| crate::audit::recent(c, 1)).unwrap();
         assert_eq!(audited[0].action, "fiscal records fail their tamper check");
         assert!(audited[0].detail.as_deref().unwrap_or("").contains("sale 1 was changed"));

@@ -32,6 +32,8 @@ pub mod reports;
 pub mod sales;
 pub mod settings;
 pub mod stock;
+#[cfg(feature = "tamper")]
+pub mod tamper;
 #[cfg(test)]
 pub(crate) mod testing;
 

@@ -58,6 +58,7 @@ async function enterShop() {
   $("shop-name").textContent = s.shop_name || "Duka";
   $("shop-pin").textContent = [s.pin, s.branch_id && "branch " + s.branch_id].filter(Boolean).join(" · ");
   $("shop-pin").title = "KRA PIN and branch";
+  if (s.fiscal_check) $("ui-error").textContent = s.fiscal_check;
   shop.choices = await item_choices();
   for (const screen of screens) if (screen.enter) await screen.enter();
   await subscribe();

@@ -187,7 +187,8 @@ impl Duka {
         let sealed = key_passphrase.map(|p| self.sealed_secrets(p)).transpose()?;
         let stamp = self.now().kra();
         let source = backup::open_source(self.db_path())?;
-        let path = backup::take_backup(&source, self.db_path(), BackupKind::Daily, &stamp)?;
+        let path = backup::take_backup(&source, self.db_path(), BackupKind::Daily, &stamp)
+            .map_err(|e| self.audit_refused_backup(e.into()))?;
         if let Some(sealed) = sealed {
             write_key_file(&path, &sealed)?;
         }
@@ -203,7 +204,8 @@ impl Duka {
     /// passphrase is given.
     pub fn backup_to(&self, dest: &Path, key_passphrase: Option<&str>) -> Result<()> {
         let sealed = key_passphrase.map(|p| self.sealed_secrets(p)).transpose()?;
-        backup::copy_database(&backup::open_source(self.db_path())?, dest)?;
+        backup::copy_database(&backup::open_source(self.db_path())?, dest)
+            .map_err(|e| self.audit_refused_backup(e.into()))?;
         match sealed {
             Some(sealed) => write_key_file(dest, &sealed),
             None => Ok(()),

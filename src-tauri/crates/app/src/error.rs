@@ -199,6 +199,7 @@ impl Error {
                 | store::Error::TaxRates { .. }
                 | store::Error::BackupRefused { .. }
                 | store::Error::RestoreWouldLose { .. }
+                | store::Error::ClockBehind { .. }
                 | store::Error::Domain(_) => ErrorCode::Refused,
                 store::Error::DocumentNotFound { .. } => ErrorCode::NotFound,
                 _ => ErrorCode::Storage,

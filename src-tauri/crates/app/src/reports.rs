@@ -88,6 +88,7 @@ impl Duka {
     /// Closes the day: issues the next Z report over everything since the previous one and freezes
     /// its figures. Print it with [`Duka::printed_z_report`]; later prints are copies.
     pub fn issue_z_report(&self) -> Result<ZReport> {
+        self.verify_fiscal_chain("Z report", "issue the Z report")?;
         self.with_meta(|meta| Ok(self.store().write(|tx| store::reports::issue_z_report(tx, meta))?))
     }
 

@@ -86,6 +86,8 @@ pub(crate) struct Inner {
     pub(crate) issued: std::sync::Mutex<Option<crate::device::Issued>>,
     /// Set while a receipt is at the printer (possibly stuck there past the timeout).
     pub(crate) printing: Arc<std::sync::atomic::AtomicBool>,
+    /// What the last tamper check of the fiscal records found ([`crate::fiscal_check`]).
+    pub(crate) fiscal_check: std::sync::Mutex<Option<String>>,
 }
 
 impl fmt::Debug for Inner {
@@ -114,8 +116,10 @@ impl Duka {
                 till_thread: store::bridge::StoreThread::foreground(),
                 issued: std::sync::Mutex::default(),
                 printing: Arc::default(),
+                fiscal_check: std::sync::Mutex::default(),
             }),
         };
+        duka.report_chain_at_open()?;
         if let Some(settings) = duka.device_settings()? {
             let settings = if settings.environment == Environment::Training {
                 crate::training::restart(&duka, settings).await?
@@ -196,6 +200,7 @@ impl Duka {
             has_communication_key: key,
             reference_data_loaded: rates,
             outbox: counts.into(),
+            fiscal_check: self.fiscal_check(),
         })
     }
 

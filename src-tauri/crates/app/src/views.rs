@@ -30,6 +30,8 @@ pub struct ShopStatus {
     pub has_communication_key: bool,
     pub reference_data_loaded: bool,
     pub outbox: OutboxSummary,
+    /// What the tamper check of the fiscal records found, when anything ([`crate::Duka::fiscal_check`]).
+    pub fiscal_check: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]

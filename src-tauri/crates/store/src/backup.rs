@@ -91,7 +91,19 @@ fn sql(path: &Path, source: rusqlite::Error) -> Error {
 /// Copies the database open on `conn` to `dest` (replaced if present) with the online backup API,
 /// then removes the secrets from the copy and compacts it so no trace of them remains in its
 /// pages. Writes to a temporary file first, so `dest` is either the old file or a whole backup.
+/// A database whose fiscal chain fails its check ([`crate::chain::verify_chain`]) is refused
+/// ([`Error::ChainBroken`]) and nothing is written.
 pub fn copy_database(conn: &Connection, dest: &Path) -> Result<()> {
+    // A database whose fiscal records fail their tamper check is not copied over good backups.
+    if migrations::applied_version(conn)? >= crate::chain::SINCE_SCHEMA {
+        crate::chain::verify(conn, 0)?.refuse("take the backup")?;
+    }
+    copy_file(conn, dest)
+}
+
+/// [`copy_database`] without the tamper check: the copy taken before a schema upgrade, which must
+/// not keep a shop from opening (its finding is reported once the store is open).
+fn copy_file(conn: &Connection, dest: &Path) -> Result<()> {
     if let Some(parent) = dest.parent().filter(|p| !p.as_os_str().is_empty()) {
         crate::private::create_dir(parent).map_err(|e| io(parent, e))?;
     }
@@ -142,7 +154,11 @@ pub fn open_source(db_path: &Path) -> Result<Connection> {
 pub fn take_backup(conn: &Connection, db_path: &Path, kind: BackupKind, taken_at: &str) -> Result<PathBuf> {
     let dir = backup_dir(db_path);
     let dest = dir.join(format!("duka-{}-{taken_at}.db", kind.as_str()));
-    copy_database(conn, &dest)?;
+    if kind == BackupKind::PreMigration {
+        copy_file(conn, &dest)?
+    } else {
+        copy_database(conn, &dest)?
+    }
     rotate(&dir, kind)?;
     Ok(dest)
 }

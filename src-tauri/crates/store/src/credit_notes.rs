@@ -104,6 +104,7 @@ pub fn commit_credit_note(
         1,
     )?;
     debug_assert_eq!(LINE_COLUMN_COUNT, 18);
+    crate::chain::link(tx, crate::chain::ChainKind::CreditNote, id, meta.at)?;
 
     let doc = DocumentRef::new(DocumentKind::CreditNote, id);
     let sale_doc = DocumentRef::new(DocumentKind::Sale, sale_id);
@@ -314,5 +315,15 @@ mod tests {
             store.write(|tx| commit_credit_note(tx, sale_id, &mismatched, &c3, &testing::meta())),
             Err(Error::CreditNoteDraftMismatch)
         ));
+    }
+
+    #[test]
+    fn a_credit_note_dated_before_the_last_document_is_refused() {
+        let (store, _) = testing::shop();
+        let (sale_id, _) = sell(&store);
+        let (draft, cn) = credit(&store, sale_id, &[(1, 1)]).unwrap();
+        let early = CommitMeta { at: domain::DateTime::parse_kra("20261121095959").unwrap(), ..testing::meta() };
+        let err = store.write(|tx| commit_credit_note(tx, sale_id, &draft, &cn, &early)).unwrap_err();
+        assert!(matches!(err, Error::ClockBehind { last_kind: "sale", .. }), "{err}");
     }
 }

@@ -107,6 +107,8 @@ pub struct Store {
     path: Option<PathBuf>,
     commits: Arc<AtomicU64>,
     checkpointer: Option<Checkpointer>,
+    /// What the fiscal chain's check found at open ([`crate::chain`]).
+    chain_at_open: crate::chain::ChainReport,
 }
 
 #[derive(Debug)]
@@ -264,9 +266,10 @@ impl Store {
         conn.pragma_update(None, "cache_size", -PAGE_CACHE_KIB).during("size the page cache")?;
         conn.pragma_update(None, "temp_store", "MEMORY").during("keep temporary data in memory")?;
         migrations::migrate(&mut conn)?;
+        let chain_at_open = crate::chain::check_at_open(&mut conn)?;
         let commits = Arc::new(AtomicU64::new(0));
         let checkpointer = path.as_deref().map(|p| Checkpointer::start(p, commits.clone())).transpose()?;
-        Ok(Store { conn: Mutex::new(conn), path, commits, checkpointer })
+        Ok(Store { conn: Mutex::new(conn), path, commits, checkpointer, chain_at_open })
     }
 
     /// The database file, `None` in memory.
@@ -303,9 +306,16 @@ impl Store {
 
     /// Makes every later write fail (`PRAGMA query_only`) until called with `false`, the way a
     /// full or failing disk would: for tests of what such a failure leaves behind.
+    #[cfg(feature = "tamper")]
     pub fn fail_writes(&self, fail: bool) -> Result<()> {
         let conn = self.conn.lock().map_err(|_| Error::Poisoned)?;
         conn.pragma_update(None, "query_only", fail).during("simulate a failing disk")
+    }
+
+    /// What the check of the fiscal chain found when the store opened: the links added since the
+    /// last open, the counts of every kind and the immutability triggers (see [`crate::chain`]).
+    pub fn chain_at_open(&self) -> &crate::chain::ChainReport {
+        &self.chain_at_open
     }
 
     /// The schema version of the open database.

@@ -96,6 +96,16 @@ pub enum Error {
          Duka and run the restore again (the restore is still waiting and nothing was replaced)"
     )]
     DatabaseInUse { path: PathBuf },
+    #[error(
+        "This computer's clock says {now}, but the last {last_kind} was recorded at {last_at}: set the date and time \
+         right, then {again} (nothing was recorded)"
+    )]
+    ClockBehind { now: String, last_kind: &'static str, last_at: String, again: &'static str },
+    #[error(
+        "Duka did NOT {action}: the shop's fiscal records fail their tamper check ({problems}). Nothing was changed or \
+         repaired: keep this computer as it is and contact support"
+    )]
+    ChainBroken { action: &'static str, problems: String },
     #[error("a trial run was rolled back on purpose: nothing was written")]
     TrialRolledBack,
     #[error("{0}")]

@@ -12,6 +12,7 @@ pub mod audit;
 pub mod backup;
 pub mod bridge;
 pub mod cart;
+pub mod chain;
 mod codec;
 mod columns;
 pub mod credit_notes;
@@ -31,6 +32,8 @@ pub mod reports;
 pub mod sales;
 pub mod settings;
 pub mod stock;
+#[cfg(feature = "tamper")]
+pub mod tamper;
 #[cfg(test)]
 pub(crate) mod testing;
 

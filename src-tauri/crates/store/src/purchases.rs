@@ -360,6 +360,7 @@ pub fn commit_purchase(
                 .during("remember supplier items")?;
         }
     }
+    crate::chain::link(tx, crate::chain::ChainKind::Purchase, id, meta.at)?;
     let doc = DocumentRef::new(DocumentKind::Purchase, id);
     let deps = sales::open_registrations(tx, purchase.lines.iter().map(|l| &l.line.item_code))?;
     let outbox_id = outbox::enqueue(tx, OutboxKind::Purchase, doc, None, &deps, meta.at)?;
@@ -565,5 +566,18 @@ mod tests {
         assert_eq!(store.read(|c| feed_purchase(c, id)).unwrap().decision, Some(Decision::Rejected));
         assert_eq!(store.read(|c| stock::on_hand(c, &items[0].code)).unwrap(), Qty::whole(50));
         assert!(store.write(|tx| reject_feed_purchase(tx, id, &testing::meta())).is_err());
+    }
+
+    #[test]
+    fn a_purchase_dated_before_the_last_document_is_refused() {
+        let (store, _) = testing::shop();
+        let id = store.write(|tx| save_feed_purchase(tx, &feed(43), testing::now())).unwrap();
+        let d = draft(&store, &feed(43));
+        let catalogue = store.read(|c| LoadedCatalogue::for_purchase(c, &d)).unwrap();
+        let purchase = d.finalise(&catalogue, &testing::rates()).unwrap();
+        let early = CommitMeta { at: domain::DateTime::parse_kra("20261121095959").unwrap(), ..testing::meta() };
+        let err = store.write(|tx| commit_purchase(tx, Some(id), &purchase, &early)).unwrap_err();
+        assert!(matches!(err, Error::ClockBehind { last_kind: "stock movement", .. }), "{err}");
+        assert!(store.read(|c| feed_purchases(c, true)).unwrap().len() == 1, "the refusal decided nothing");
     }
 }

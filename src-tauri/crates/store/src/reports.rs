@@ -273,6 +273,7 @@ pub fn issue_z_report(tx: &Tx<'_>, meta: &CommitMeta<'_>) -> Result<ZReport> {
             |r| r.get(0),
         )
         .during("issue the Z report")?;
+    crate::chain::link(tx, crate::chain::ChainKind::ZReport, number, meta.at)?;
     audit::append(tx, meta.at, meta.user, "issue_z_report", None, Some(&format!("Z report {number}")))?;
     Ok(ZReport {
         number,

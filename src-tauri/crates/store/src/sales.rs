@@ -131,6 +131,7 @@ fn commit(tx: &Tx<'_>, invoice: &Invoice, meta: &SaleMeta<'_>, cart_id: Option<&
     .during("save the sale")?;
     let id = tx.last_insert_rowid();
     insert_lines(tx, "sale_lines", "sale_id", "", id, invoice.lines.iter().map(|l| (l, Vec::new())), 0)?;
+    crate::chain::link(tx, crate::chain::ChainKind::Sale, id, meta.at)?;
 
     let doc = DocumentRef::new(DocumentKind::Sale, id);
     let item_deps = open_registrations(tx, invoice.lines.iter().map(|l| &l.item_code))?;

@@ -182,6 +182,7 @@ pub(crate) fn write_document(
     .during("record the stock movement")?;
     let id = tx.last_insert_rowid();
     insert_movements(tx, id, kind, lines)?;
+    crate::chain::link(tx, crate::chain::ChainKind::StockDocument, id, meta.at)?;
     let mut deps = depends_on.to_vec();
     if source.is_none() {
         for (code, _) in lines {

@@ -105,3 +105,21 @@ fn a_first_release_database_upgrades_and_keeps_its_data() {
     // Reopening the upgraded file applies nothing new.
     assert_eq!(Store::open(&path).unwrap().schema_version().unwrap(), migrations::latest_version());
 }
+
+#[test]
+fn documents_from_before_the_chain_are_linked_in_order_at_the_first_open() {
+    let (_dir, path) = fixture_copy();
+    let documents: i64 = Connection::open(&path)
+        .unwrap()
+        .query_row("SELECT (SELECT count(*) FROM sales) + (SELECT count(*) FROM stock_documents)", [], |r| r.get(0))
+        .unwrap();
+    assert!(documents > 0, "the fixture holds documents to link");
+    let store = Store::open(&path).unwrap();
+    assert!(store.chain_at_open().is_intact(), "{:?}", store.chain_at_open());
+    let whole = store.read(store::chain::verify_chain).unwrap();
+    assert_eq!((whole.links_checked, whole.is_intact()), (documents, true));
+    drop(store);
+    // Linked once: the second open has nothing new to check, and finds nothing wrong.
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.chain_at_open(), &store::chain::ChainReport::default());
+}

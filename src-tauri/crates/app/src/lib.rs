@@ -18,6 +18,7 @@ mod error;
 pub mod exchange;
 pub mod fields;
 pub mod files;
+pub mod handover;
 mod imports;
 mod items;
 mod kra_lists;

@@ -294,7 +294,7 @@ mod tests {
         duka.print_receipt(&first, true).await.unwrap();
         assert_eq!(handed(&duka).len(), 2);
         duka.print_receipt(&first, false).await.unwrap();
-        assert_eq!(handed(&duka), [second.clone()]);
+        assert_eq!(handed(&duka), std::slice::from_ref(&second));
         // Print all empties the list with signed originals.
         let all = duka.print_all_to_hand_over().await.unwrap();
         assert_eq!((all.printed, all.failed, all.remaining), (vec![second.clone()], None, 0));
@@ -334,7 +334,7 @@ mod tests {
         assert!(!printed.signed);
         // Signed later (a sync now): listed, then handed over.
         duka.sync_now().await.unwrap();
-        assert_eq!(handed(&duka), [no.clone()]);
+        assert_eq!(handed(&duka), std::slice::from_ref(&no));
         let e = duka.set_signature_wait(Duration::from_secs(31)).unwrap_err();
         assert_eq!(e.field().as_deref(), Some("signature_wait_ms"));
         duka.print_all_to_hand_over().await.unwrap();

@@ -90,7 +90,7 @@ async fn main() -> anyhow::Result<()> {
             item_type: ItemType::Service,
             origin: "KE".into(),
             pkg_unit: "NT".into(),
-            qty_unit: "U".into(),
+            qty_unit: "NO".into(),
             tax_band: TaxBand::B,
             price: Money::from_cents(25_000),
             barcode: None,

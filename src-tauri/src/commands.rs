@@ -14,6 +14,7 @@ use crate::dto::{
     StockAdjustment, TextQuery,
 };
 use crate::error::Result;
+use app::handover::{HandOverPrinted, HandOverView, WaitView};
 use app::queries::{Choices, ClassView, ItemRow, Quote, SaleDetail, StockMovementView, StockView};
 use app::settings::{SettingsForm, SettingsView};
 use app::views::{
@@ -95,6 +96,23 @@ pub async fn receipt_preview(shop: State<'_, Shop>, input: DocumentQuery) -> Res
 #[tauri::command]
 pub async fn print_receipt(shop: State<'_, Shop>, input: DocumentQuery) -> Result<String> {
     Ok(shop.duka()?.print_receipt(&input.document, input.copy).await?)
+}
+
+/// After Charge: waits (up to the owner's bound, not at all with the line down) for KRA's
+/// signature, so the receipt printed next is the signed one.
+#[tauri::command]
+pub async fn wait_for_signature(shop: State<'_, Shop>, input: DocumentQuery) -> Result<WaitView> {
+    Ok(shop.duka()?.wait_for_signature(&input.document).await?)
+}
+
+#[tauri::command]
+pub async fn receipts_to_hand_over(shop: State<'_, Shop>) -> Result<Vec<HandOverView>> {
+    Ok(shop.duka()?.receipts_to_hand_over()?)
+}
+
+#[tauri::command]
+pub async fn print_all_to_hand_over(shop: State<'_, Shop>) -> Result<HandOverPrinted> {
+    Ok(shop.duka()?.print_all_to_hand_over().await?)
 }
 
 #[tauri::command]

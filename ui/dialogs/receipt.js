@@ -1,16 +1,18 @@
 // The receipt preview shown after a sale, a credit note or a reprint, with "Print again".
 
 import { $, badge, h, showError } from "../lib/dom.js";
-import { print_receipt, receipt_preview } from "../lib/ipc.js";
+import { print_receipt, receipt_preview, wait_for_signature } from "../lib/ipc.js";
 
 let shown = null;
 
 /** Opens the preview of `document` (a copy when `copy`). With `print`, the receipt is printed
  * too, after the document's command has returned: the printer never holds up the sale, and when
- * it fails (off, out of paper, unreachable) its sentence shows here and "Print again" retries. */
-export async function openReceipt(document, copy, { print = false, note = "" } = {}) {
+ * it fails (off, out of paper, unreachable) its sentence shows here and "Print again" retries.
+ * With `awaitKra` (a sale just charged), printing first waits for KRA's signature, as long as the
+ * owner set in Settings and not at all with the line down, so the customer gets the signed receipt. */
+export async function openReceipt(document, copy, { print = false, note = "", awaitKra = false } = {}) {
   // `printed`: the receipt came out once, so "Print again" prints a copy; until then, the same again.
-  shown = { document, copy, printed: !print };
+  shown = { document, copy, printed: !print, awaitKra: print && awaitKra };
   $("receipt-printed").textContent = note;
   const dialog = $("receipt-dialog");
   await refreshReceipt();
@@ -24,6 +26,16 @@ async function printShown(note = "") {
   const printing = shown;
   if (!printing) return;
   const copy = printing.printed || printing.copy;
+  if (printing.awaitKra) {
+    printing.awaitKra = false;
+    $("receipt-printed").textContent = [note, "Waiting for KRA's signature…"].filter(Boolean).join(" ");
+    try {
+      const waited = await wait_for_signature({ document: printing.document });
+      if (waited.outcome === "signed" && shown === printing) await refreshReceipt();
+    } catch (_) {
+      // The wait is a courtesy: the provisional receipt prints, and the signed one is listed under Sales.
+    }
+  }
   $("receipt-printed").textContent = [note, "Printing…"].filter(Boolean).join(" ");
   try {
     const said = await print_receipt({ document: printing.document, copy });

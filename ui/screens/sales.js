@@ -1,8 +1,9 @@
-// Sales: the list of receipts with their state at KRA, a sale's lines, reprints and credit notes.
+// Sales: the signed receipts to hand over, the list of receipts with their state at KRA, a sale's
+// lines, reprints and credit notes.
 
-import { $, alertIn, badge, clearFieldErrors, fillSelect, h, kraBadge, showError, showFieldError } from "../lib/dom.js";
+import { $, alertIn, badge, clearFieldErrors, fillSelect, h, kraBadge, showError, showFieldError, showOk } from "../lib/dom.js";
 import { money, qty, when } from "../lib/format.js";
-import { issue_credit_note, list_sales, sale_detail } from "../lib/ipc.js";
+import { issue_credit_note, list_sales, print_all_to_hand_over, print_receipt, receipts_to_hand_over, sale_detail } from "../lib/ipc.js";
 import { shop } from "../lib/shop.js";
 import { openReceipt } from "../dialogs/receipt.js";
 
@@ -12,7 +13,7 @@ export const key = "F2";
 let sale = null;
 
 export async function load() {
-  const sales = await list_sales();
+  const [sales] = await Promise.all([list_sales(), loadHandOver()]);
   $("sales-list").replaceChildren(...sales.map((s) => h("tr", {
     "aria-selected": String(sale && sale.sale_id === s.sale_id), dataset: { trader: s.trader_no },
     onclick: () => openSale(s.sale_id),
@@ -21,14 +22,46 @@ export async function load() {
     h("td", { title: s.kra.message || "" }, kraBadge(s.kra), s.kra.state === "parked" && s.kra.message ? h("div", { class: "field-note" }, s.kra.message) : ""))));
 }
 
-/** On entering the shop: the credit note reasons. */
+/** The signed receipts to hand over (KRA signed the sale after its provisional receipt went out),
+ * and their count in the sidebar. */
+async function loadHandOver() {
+  let list;
+  try {
+    list = await receipts_to_hand_over();
+  } catch (e) {
+    showError("handover-error", e);
+    return;
+  }
+  $("nav-handover").textContent = list.length ? String(list.length) : "";
+  $("handover-count").textContent = list.length ? String(list.length) : "";
+  $("handover").hidden = !list.length && !$("handover-ok").textContent;
+  $("handover-print-all").disabled = !list.length;
+  $("handover-list").replaceChildren(...list.map((r) => h("tr", { dataset: { trader: r.trader_no } },
+    h("td", {}, r.trader_no), h("td", {}, when(r.committed_at)), h("td", {}, r.buyer_name || ""),
+    h("td", { class: "num" }, money(r.total)), h("td", {}, String(r.kra_invoice_no)),
+    h("td", {}, h("button", { type: "button", onclick: () => printOne(r.trader_no) }, "Print")))));
+}
+
+/** Prints the signed original of one sale to hand over. */
+async function printOne(document) {
+  showError("handover-error", null);
+  try {
+    showOk("handover-ok", `${document}: ${await print_receipt({ document, copy: false })}`);
+  } catch (e) {
+    showError("handover-error", e);
+  }
+  await loadHandOver();
+}
+
+/** On entering the shop: the credit note reasons and the count of receipts to hand over. */
 export function enter() {
   fillSelect($("credit-reason"), shop.choices.credit_reasons);
+  loadHandOver();
 }
 
 /** Events pushed from Rust: a document may have been signed or refused. */
 export const on = {
-  "sync-progress": (_, visible) => { if (visible) load(); },
+  "sync-progress": (_, visible) => { if (visible) load(); else loadHandOver(); },
   "parked-changed": (_, visible) => { if (visible) load(); },
 };
 
@@ -55,6 +88,18 @@ async function openSale(saleId) {
 
 /** Wires reprint and the credit note form. */
 export function wire() {
+  $("handover-print-all").addEventListener("click", async () => {
+    showError("handover-error", null);
+    $("handover-print-all").disabled = true;
+    try {
+      const done = await print_all_to_hand_over();
+      showOk("handover-ok", done.printed.length ? `Printed ${done.printed.length} signed receipt(s): ${done.printed.join(", ")}.` : "Nothing to print.");
+      if (done.failed) showError("handover-error", { message: `${done.failed[0]} did not print: ${done.failed[1]}` });
+    } catch (e) {
+      showError("handover-error", e);
+    }
+    await loadHandOver();
+  });
   $("sale-reprint").addEventListener("click", () => sale && openReceipt(sale.trader_no, true));
   $("sale-credit-toggle").addEventListener("click", () => {
     $("credit-form").hidden = !$("credit-form").hidden;

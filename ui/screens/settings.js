@@ -1,4 +1,5 @@
-// Settings: the shop's details printed on receipts, the printer, selling below zero, the KRA device.
+// Settings: the shop's details printed on receipts, the printer and the wait for KRA's signature,
+// selling below zero, the KRA device.
 
 import { $, clearFieldErrors, h, showError, showFieldError, showOk } from "../lib/dom.js";
 import { get_settings, save_settings, shop_status } from "../lib/ipc.js";
@@ -14,6 +15,8 @@ export async function load() {
   const f = $("settings-form");
   for (const k of TEXT_FIELDS) f[k].value = s[k] || "";
   f.sell_beyond_stock.checked = !!s.sell_beyond_stock;
+  // Kept in milliseconds, shown in seconds.
+  f.signature_wait_ms.value = s.signature_wait_ms == null ? "" : String(s.signature_wait_ms / 1000);
   const d = s.device;
   $("device-facts").replaceChildren(...[
     ["Mode", d.training ? "Training (built-in KRA simulator)" : (d.environment || "")],
@@ -30,6 +33,8 @@ export function wire() {
     const input = {};
     for (const k of TEXT_FIELDS) input[k] = f[k].value.trim() || null;
     input.sell_beyond_stock = f.sell_beyond_stock.checked;
+    const wait = f.signature_wait_ms.value.trim();
+    input.signature_wait_ms = wait === "" ? null : Math.round(Number(wait) * 1000);
     clearFieldErrors(f);
     showError("settings-error", null);
     try {

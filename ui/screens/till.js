@@ -215,7 +215,7 @@ async function charge() {
     await cartChanged();
     // Printed once the sale has returned; a cart charged before (a second press) is that sale, so a copy.
     const note = sale.already_charged ? `This cart was already charged as ${sale.trader_no}: nothing new was sold.` : "";
-    await openReceipt(sale.trader_no, sale.already_charged, { print: true, note });
+    await openReceipt(sale.trader_no, sale.already_charged, { print: true, note, awaitKra: !sale.already_charged });
   } catch (e) {
     showCartError(e);
     $("charge").disabled = false;

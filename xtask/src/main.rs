@@ -16,7 +16,7 @@ cargo xtask <command>
   ci                  install what the tests need, then fmt, clippy, every test and the desktop
                       end-to-end tests under Xvfb (scripts/test.sh, what CI runs)
   bench [NAME...] [--debug]
-                      run every benchmark and print its table: store, receipt, sync, desktop
+                      run every benchmark and print its table: store, receipt, sync, signed, desktop
                       (--debug: the desktop bench on the debug build, quicker to build)
   golden [receipt|screenshots]
                       rewrite the golden files: the receipt layouts and PNGs (UPDATE_GOLDEN=1) and
@@ -210,7 +210,7 @@ fn ci() -> Result<()> {
 
 /// Every benchmark (or the ones named), each followed by the CPU steal during it.
 fn bench(args: &[&str]) -> Result<()> {
-    const ALL: [&str; 4] = ["store", "receipt", "sync", "desktop"];
+    const ALL: [&str; 5] = ["store", "receipt", "sync", "signed", "desktop"];
     let debug = args.contains(&"--debug");
     let names: Vec<&str> = args.iter().copied().filter(|a| *a != "--debug").collect();
     if let Some(unknown) = names.iter().find(|n| !ALL.contains(n)) {
@@ -237,6 +237,10 @@ fn bench(args: &[&str]) -> Result<()> {
             "sync" => {
                 println!("## Sync: outbox drain rate and commit-to-signature latency");
                 run(&mut cargo_bench("sync", "drain"))?;
+            }
+            "signed" => {
+                println!("## The customer's signed receipt: Charge → signed receipt printed, 0 and 200 ms");
+                run(&mut cargo_bench("app", "signed_receipt"))?;
             }
             _ => {
                 println!(

@@ -19,6 +19,7 @@ pub mod exchange;
 pub mod fields;
 pub mod files;
 mod fiscal_check;
+pub mod handover;
 mod imports;
 mod items;
 mod kra_lists;

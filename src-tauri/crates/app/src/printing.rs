@@ -208,8 +208,19 @@ impl Duka {
     /// it went. Runs on a blocking thread, never on the async runtime's workers, and gives up
     /// waiting after [`crate::AppOptions::print_timeout`] with a sentence saying what to check; the
     /// document is untouched either way, so the window offers to print again. While an earlier
-    /// receipt is still at the printer (stuck past the timeout), another is not started.
+    /// receipt is still at the printer (stuck past the timeout), another is not started. An
+    /// original sale receipt that came out is recorded, provisional or signed
+    /// ([`Duka::receipts_to_hand_over`]).
     pub async fn print_receipt(&self, document: &str, copy: bool) -> Result<String> {
+        Ok(self.print(document, copy).await?.message)
+    }
+
+    /// [`Duka::print_receipt`] of an original, saying whether it carried KRA's signature.
+    pub(crate) async fn print_original(&self, document: &str) -> Result<Printed> {
+        self.print(document, false).await
+    }
+
+    async fn print(&self, document: &str, copy: bool) -> Result<Printed> {
         let printer = self.printer()?;
         let busy = Arc::clone(&self.inner.printing);
         if busy.swap(true, Ordering::AcqRel) {
@@ -235,32 +246,60 @@ impl Duka {
         }
     }
 
-    /// Renders and sends the receipt (blocking: on a printing thread).
-    fn print_now(&self, printer: &Printer, document: &str, copy: bool) -> Result<String> {
+    /// Renders and sends the receipt (blocking: on a printing thread), then records an original
+    /// sale receipt as printed.
+    fn print_now(&self, printer: &Printer, document: &str, copy: bool) -> Result<Printed> {
         let paper = printer.paper;
-        let doc = DocumentNo(document.to_owned());
-        match (printer.kind, printer.target.as_deref()) {
+        let model = self.receipt_model(&DocumentNo(document.to_owned()), copy)?;
+        let message = match (printer.kind, printer.target.as_deref()) {
             (PrinterKind::System, queue) => {
-                receipt::print::to_cups(&self.receipt_pdf(&doc, paper, copy)?, queue).map_err(Error::Print)?;
-                Ok(format!("Sent to the printer {}.", queue.unwrap_or("(system default)")))
+                receipt::print::to_cups(&receipt::render_pdf(&model, paper)?, queue).map_err(Error::Print)?;
+                format!("Sent to the printer {}.", queue.unwrap_or("(system default)"))
             }
             (PrinterKind::EscposDevice, Some(device)) => {
-                write_to_device(Path::new(device), &self.receipt_escpos(&doc, paper, copy)?)?;
-                Ok(format!("Printed on {device}."))
+                write_to_device(Path::new(device), &receipt::render_escpos(&model, paper)?)?;
+                format!("Printed on {device}.")
             }
             (PrinterKind::EscposNetwork, Some(addr)) => {
-                receipt::print::to_tcp(addr, &self.receipt_escpos(&doc, paper, copy)?).map_err(Error::Print)?;
-                Ok(format!("Printed on {addr}."))
+                receipt::print::to_tcp(addr, &receipt::render_escpos(&model, paper)?).map_err(Error::Print)?;
+                format!("Printed on {addr}.")
             }
             (PrinterKind::Pdf | PrinterKind::EscposDevice | PrinterKind::EscposNetwork, _) => {
-                let pdf = self.receipt_pdf(&doc, paper, copy)?;
+                let pdf = receipt::render_pdf(&model, paper)?;
                 let data = self.data_folder();
                 let name = format!("{}{}.pdf", document.trim(), if copy { "-copy" } else { "" });
                 let path: PathBuf = data.save(data.receipts_dir(), &name, &pdf, "save the receipt PDF")?;
-                Ok(format!("Saved as {}.", path.display()))
+                format!("Saved as {}.", path.display())
+            }
+        };
+        let signed = matches!(model.state, receipt::SignatureState::Signed(_));
+        if !copy && matches!(model.kind, receipt::DocumentKind::Sale) {
+            // The paper is out: a failure to note it must not make the till print it twice.
+            if let Err(e) = self.record_original_printed(&model.trader_invoice_no, signed) {
+                tracing::warn!(document, "the printed receipt could not be recorded: {e}");
             }
         }
+        Ok(Printed { message, signed })
     }
+
+    /// Records that the original receipt of sale `trader_no` came out, signed or provisional.
+    fn record_original_printed(&self, trader_no: &str, signed: bool) -> Result<()> {
+        let now = self.now();
+        self.store().write(|tx| -> Result<_> {
+            let sale_id = crate::sales::find_sale(tx, trader_no)?;
+            store::handover::record_print(tx, sale_id, signed, now)?;
+            Ok(())
+        })
+    }
+}
+
+/// An original receipt that came out of the printer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Printed {
+    /// Where it went, for the shopkeeper.
+    pub(crate) message: String,
+    /// It carried KRA's signature and QR.
+    pub(crate) signed: bool,
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@ enum Stored {
 
 /// KRA's signature as the receipt prints it; `None` (a provisional receipt) unless every field a
 /// signed receipt must show is there: nothing is printed blank or as 0.
-fn signature(sig: &KraSignature, scu_id: Option<&str>) -> Option<Signature> {
+pub(crate) fn signature(sig: &KraSignature, scu_id: Option<&str>) -> Option<Signature> {
     Some(Signature {
         sdc_id: sig.sdc_id.clone().or_else(|| scu_id.map(str::to_owned))?,
         invc_no: u64::try_from(sig.invoice_no).ok()?,

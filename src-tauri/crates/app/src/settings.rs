@@ -22,6 +22,9 @@ pub struct SettingsForm {
     /// The shop's stock policy: sell more than is on hand (stock goes negative) or refuse.
     #[serde(default)]
     pub sell_beyond_stock: bool,
+    /// How long printing after Charge waits for KRA's signature, in ms (unchanged when absent).
+    #[serde(default)]
+    pub signature_wait_ms: Option<u64>,
 }
 
 /// The settings form as saved, and the device (read-only on the screen).
@@ -62,6 +65,7 @@ impl Duka {
                 paper: Some(printer.paper.to_string()),
                 printer_target: printer.target,
                 sell_beyond_stock: self.stock_policy()? == domain::StockPolicy::AllowNegative,
+                signature_wait_ms: Some(u64::try_from(self.signature_wait()?.as_millis()).unwrap_or(u64::MAX)),
             },
             device: DeviceView {
                 training: status.training,
@@ -78,10 +82,15 @@ impl Duka {
         })
     }
 
-    /// Saves the form: the printer choice is checked before anything is saved.
+    /// Saves the form: the printer choice and the wait for KRA's signature are checked before
+    /// anything is saved.
     pub fn save_settings(&self, form: &SettingsForm) -> Result<()> {
         let printer =
             Printer::from_form(form.printer_kind.as_deref(), form.paper.as_deref(), form.printer_target.as_deref())?;
+        let wait = form.signature_wait_ms.map(std::time::Duration::from_millis);
+        if let Some(wait) = wait {
+            crate::handover::checked_wait(wait)?;
+        }
         self.set_shop_details(&ShopDetails {
             name: form.name.clone().unwrap_or_default(),
             address: form.address.clone(),
@@ -93,6 +102,11 @@ impl Duka {
             if form.sell_beyond_stock { domain::StockPolicy::AllowNegative } else { domain::StockPolicy::Refuse };
         if self.stock_policy()? != policy {
             self.set_stock_policy(policy)?;
+        }
+        if let Some(wait) = wait
+            && self.signature_wait()? != wait
+        {
+            self.set_signature_wait(wait)?;
         }
         self.save_printer(&printer)
     }
@@ -112,6 +126,7 @@ mod tests {
             paper: Some("58".into()),
             printer_target: Some(" 10.0.0.5:9100 ".into()),
             sell_beyond_stock: true,
+            signature_wait_ms: Some(1_500),
             ..SettingsForm::default()
         };
         duka.save_settings(&form).unwrap();
@@ -121,9 +136,15 @@ mod tests {
             SettingsForm { paper: Some("mm58".into()), printer_target: Some("10.0.0.5:9100".into()), ..form.clone() }
         );
         assert!(view.device.communication_key_masked.is_none());
+        assert_eq!(duka.signature_wait().unwrap(), std::time::Duration::from_millis(1_500));
         // A wrong printer saves nothing.
-        let wrong = SettingsForm { name: Some("Other".into()), printer_kind: Some("fax".into()), ..form };
+        let wrong = SettingsForm { name: Some("Other".into()), printer_kind: Some("fax".into()), ..form.clone() };
         assert_eq!(duka.save_settings(&wrong).unwrap_err().field().as_deref(), Some("printer_kind"));
+        assert_eq!(duka.settings().unwrap().form.name.as_deref(), Some("Mama Mboga"));
+        // Nor does a wait for KRA longer than a customer would stand at the counter.
+        let long = SettingsForm { name: Some("Other".into()), signature_wait_ms: Some(31_000), ..form };
+        assert_eq!(duka.save_settings(&long).unwrap_err().field().as_deref(), Some("signature_wait_ms"));
+        assert_eq!(duka.settings().unwrap().form.signature_wait_ms, Some(1_500));
         assert_eq!(duka.settings().unwrap().form.name.as_deref(), Some("Mama Mboga"));
     }
 }

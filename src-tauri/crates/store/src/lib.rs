@@ -19,6 +19,7 @@ pub mod credit_notes;
 mod db;
 mod document;
 mod error;
+pub mod handover;
 pub mod imports;
 pub mod items;
 pub mod migrations;

@@ -36,7 +36,7 @@ pub use purchase::{
     TrnsPurchaseSaveReq,
 };
 pub use sales::{
-    InvoiceDetailReq, SaleHeader, SalesListData, SalesReadBack, SalesReadBackItem, SalesReadBackReceipt,
+    InvoiceDetailReq, Recognised, SaleHeader, SalesListData, SalesReadBack, SalesReadBackItem, SalesReadBackReceipt,
     SalesTransactionsReq, TaxBandFields, TrnsSalesSaveWrItem, TrnsSalesSaveWrReceipt, TrnsSalesSaveWrReq,
     TrnsSalesSaveWrResData,
 };

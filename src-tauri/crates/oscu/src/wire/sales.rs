@@ -4,7 +4,9 @@
 
 mod build;
 mod read_back;
+
 pub use build::SaleHeader;
+pub use read_back::Recognised;
 
 use serde::{Deserialize, Serialize};
 
@@ -248,6 +250,12 @@ impl SalesReadBack {
     /// `trdInvcNo`: the fields it does echo must agree; those it leaves out are not compared).
     pub fn is_of(&self, sent: &TrnsSalesSaveWrReq) -> bool {
         read_back::is_our_document(sent, self)
+    }
+
+    /// Whether this stored sale is the document of `sent`, another one, or cannot be told
+    /// ([`Recognised`]).
+    pub fn recognise(&self, sent: &TrnsSalesSaveWrReq) -> Recognised {
+        read_back::recognise(sent, self)
     }
 }
 

@@ -352,6 +352,33 @@ pub fn park_refused(
     Ok(())
 }
 
+/// KRA holds another document under `number` than the row's (another till on this device's key,
+/// an old backup): the row is parked with `refusal` as [`park_refused`] does (its number given
+/// back), KRA's counter moved on to `next` when nothing is reserved, and KRA's copy of the other
+/// document kept in the audit log. No signature is stored.
+#[allow(clippy::too_many_arguments)]
+pub fn park_foreign(
+    tx: &Tx<'_>,
+    row: &OutboxRow,
+    number: i64,
+    next: i64,
+    refusal: &Refusal,
+    kra_copy: &str,
+    user: &str,
+    now: DateTime,
+) -> Result<()> {
+    park_refused(tx, row, Some(number), refusal, user, now)?;
+    if let Some(counter) = row.kind.kra_counter()
+        && numbering::open_reservation(tx, counter)?.is_none()
+        && numbering::next_kra_number(tx, counter)? < next
+    {
+        numbering::resync(tx, counter, next)?;
+    }
+    let detail = format!("KRA holds another document under {number}: {kra_copy}");
+    audit::append(tx, now, user, "foreign_document_under_number", Some(row.document), Some(&detail))?;
+    Ok(())
+}
+
 /// KRA's signature with the device's SDC id and MRC number.
 fn with_device(signature: KraSignature, device: Option<&crate::DeviceSettings>) -> KraSignature {
     KraSignature {

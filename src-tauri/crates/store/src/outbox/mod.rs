@@ -16,8 +16,9 @@ mod drain;
 
 pub use drain::{
     Acceptance, AcceptedWhen, DueRow, OpenDependency, PendingWindow, Unsent, defer_for_stock,
-    incoming_stock_queued_for_sale, is_ready, keep_locally, next_due, open_dependencies, park_refused, pending_window,
-    put_back_unsent, ready_rows, realign, record_acceptance, settle_accepted, stock_of_same_items_queued,
+    incoming_stock_queued_for_sale, is_ready, keep_locally, next_due, open_dependencies, park_foreign, park_refused,
+    pending_window, put_back_unsent, ready_rows, realign, record_acceptance, settle_accepted,
+    stock_of_same_items_queued,
 };
 
 /// What a row sends.

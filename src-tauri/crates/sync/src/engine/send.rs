@@ -47,8 +47,8 @@ impl Engine {
             && let (Some(number), OutboxKind::Sale | OutboxKind::CreditNote) = (prepared.number, row.kind)
         {
             match self.read_back(number, &prepared.body).await {
-                Ok(Some(found)) if found.ours => {
-                    self.record_success(&row, Some(number), found.signature, true).await?;
+                Ok(Some(found)) if found.ours().is_some() => {
+                    self.record_success(&row, Some(number), found.ours().cloned(), true).await?;
                     tracing::info!(
                         outbox = row.id,
                         invc_no = number,
@@ -65,7 +65,8 @@ impl Engine {
                         .await?;
                     *known_unsent = highest.map(|up_to| KnownUnsent { lacked: number, up_to });
                 }
-                Ok(Some(_)) => {}
+                // KRA holds another document under our number: never resend over it.
+                Ok(Some(found)) => return self.park_foreign(&row, number, number + 1, &found, None).await,
                 Err(e) => {
                     *known_unsent = None;
                     return self.retry(&row, &e).await;

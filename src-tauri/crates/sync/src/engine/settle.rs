@@ -4,7 +4,10 @@
 
 use std::time::Duration;
 
-use oscu::{Frozen, Function, Refusal, Retry, wire::StockMasterSaveReq};
+use oscu::{
+    Frozen, Function, Refusal, Retry,
+    wire::{Recognised, StockMasterSaveReq},
+};
 use store::{
     DocumentKind, KraCounter, KraSignature, OutboxKind, OutboxRow,
     outbox::{self, Acceptance, AcceptedWhen},
@@ -13,6 +16,7 @@ use store::{
 use super::{
     Engine, Outcome, Prepared,
     decide::{self, Answer, Failure, Sent, Settle, StockRefusal},
+    signature::ReadBack,
 };
 use crate::{ExplainContext, Result, backoff, clock::add, error::During, explain};
 
@@ -51,7 +55,10 @@ impl Engine {
                     let signature = match (row.kind, prepared.number) {
                         (OutboxKind::Sale | OutboxKind::CreditNote, Some(number)) => {
                             match self.read_back(number, &prepared.body).await {
-                                Ok(Some(found)) => found.adopted(row, number),
+                                Ok(Some(found)) => match found.ours() {
+                                    Some(signature) => Some(signature.clone()),
+                                    None => return self.park_foreign(row, number, number + 1, &found, Some(e)).await,
+                                },
                                 Ok(None) => {
                                     let reason =
                                         format!("KRA says invoice {number} is recorded but cannot show it yet");
@@ -78,8 +85,10 @@ impl Engine {
                     }
                     match self.read_back(number, &prepared.body).await {
                         Ok(Some(found)) => {
-                            let signature = found.adopted(row, number);
-                            self.record_success(row, Some(number), signature, true).await?;
+                            let Some(signature) = found.ours().cloned() else {
+                                return self.park_foreign(row, number, expected, &found, Some(e)).await;
+                            };
+                            self.record_success(row, Some(number), Some(signature), true).await?;
                             return Ok(Outcome::AlreadyRecorded);
                         }
                         // KRA cannot show it: its counter is elsewhere.
@@ -211,6 +220,56 @@ impl Engine {
     /// KRA refused for good: give the number back for the next document (with any reserved after
     /// it: KRA's series is strict, so none of them was recorded) and park the row with KRA's
     /// message explained.
+    /// KRA holds another document under `number` (or one Duka cannot tell from ours): the row is
+    /// parked as an incident, never signed with that document's signature. Its number is given
+    /// back and the counter moved to `next`, so the owner's Retry sends it under KRA's next number;
+    /// KRA's copy goes to the audit log.
+    pub(super) async fn park_foreign(
+        &self,
+        row: &OutboxRow,
+        number: i64,
+        next: i64,
+        found: &ReadBack,
+        kra: Option<&oscu::Error>,
+    ) -> Result<Outcome> {
+        let (kra_code, kra_message) = match kra {
+            Some(e) => (e.kra_code().map(str::to_owned), e.kra_message().map_or_else(|| e.to_string(), str::to_owned)),
+            None => (None, format!("KRA's copy of invoice {number} is not this document")),
+        };
+        let (reason, fix) = match found.recognised {
+            Recognised::Undecided => (
+                format!(
+                    "KRA holds an invoice under number {number} that Duka cannot tell apart from this one (KRA's \
+                     copy has no lines)"
+                ),
+                "compare KRA's copy (in the audit log) with this document: if it is another one, press Retry to \
+                 send this one under KRA's next number; if it is this one, do not retry and call support"
+                    .to_owned(),
+            ),
+            Recognised::Ours | Recognised::Other => (
+                format!(
+                    "KRA holds a different invoice under number {number}: another till or an old backup may be \
+                     using this device"
+                ),
+                "make sure no other computer uses this device's communication key, then press Retry to send this \
+                 document under KRA's next number"
+                    .to_owned(),
+            ),
+        };
+        tracing::error!(outbox = row.id, invc_no = number, "KRA holds another document under this number; parked");
+        let refusal = outbox::Refusal { kra_code, kra_message, reason, fix };
+        let (row, kra_copy) = (row.clone(), found.kra_copy.clone());
+        self.off_runtime(move |engine| {
+            let (now, user) = (engine.now(), engine.inner.config.user_name.clone());
+            engine
+                .store()
+                .write(|tx| outbox::park_foreign(tx, &row, number, next, &refusal, &kra_copy, &user, now))
+                .during("park a document KRA holds another one under its number")
+        })
+        .await?;
+        Ok(Outcome::Parked)
+    }
+
     pub(super) async fn park(
         &self,
         row: &OutboxRow,

@@ -3,9 +3,9 @@
 
 use oscu::{
     Frozen, Kept,
-    wire::{TrnsSalesSaveWrReq, TrnsSalesSaveWrResData},
+    wire::{Recognised, TrnsSalesSaveWrReq, TrnsSalesSaveWrResData},
 };
-use store::{KraSignature, OutboxRow};
+use store::KraSignature;
 
 use super::Engine;
 
@@ -59,7 +59,11 @@ impl Engine {
         let found = self.client().read_back(invc_no).await?;
         self.note_answer();
         let Some(Kept { value: sale, json }) = found else { return Ok(None) };
-        let ours = Frozen::<TrnsSalesSaveWrReq>::stored(sent).request().is_ok_and(|request| sale.is_of(&request));
+        // A frozen request that no longer reads cannot be compared: a person decides.
+        let recognised = Frozen::<TrnsSalesSaveWrReq>::stored(sent)
+            .request()
+            .map_or(Recognised::Undecided, |request| sale.recognise(&request));
+        let kra_copy = json.clone();
         let receipt = sale.receipt.unwrap_or_default();
         let signature = self.signature(
             number,
@@ -70,29 +74,25 @@ impl Engine {
             receipt.sdc_date_time,
             json,
         );
-        Ok(Some(ReadBack { ours, signature: Some(signature) }))
+        Ok(Some(ReadBack { recognised, signature, kra_copy }))
     }
 }
 
 pub(super) struct ReadBack {
-    /// The document KRA holds is the one we sent.
-    pub(super) ours: bool,
-    pub(super) signature: Option<KraSignature>,
+    /// Whether the document KRA holds under the number is the one we sent.
+    pub(super) recognised: Recognised,
+    /// Its signature (stored only when it is ours).
+    pub(super) signature: KraSignature,
+    /// KRA's copy as it answered, for the incident's audit row.
+    pub(super) kra_copy: String,
 }
 
 impl ReadBack {
-    /// The signature of a document KRA says it holds under our number (994, or "expected" the
-    /// next one, on a resend). With one device per branch series it is ours even when the fields
-    /// KRA echoes differ from ours (hosts vary in what they echo), and sending it again would sign
-    /// it twice, so it is adopted; a difference is logged for the support trail.
-    pub(super) fn adopted(self, row: &OutboxRow, number: i64) -> Option<KraSignature> {
-        if !self.ours {
-            tracing::warn!(
-                outbox = row.id,
-                invc_no = number,
-                "KRA's read-back of this invoice number differs from the request Duka sent; its signature is kept"
-            );
-        }
-        self.signature
+    /// The signature to store: only that of our own document. Another document under our number
+    /// (another till on this device's key, an old backup) or one that cannot be told apart never
+    /// gives its signature to ours; the row is parked as an incident instead
+    /// ([`Engine::park_foreign`]).
+    pub(super) fn ours(&self) -> Option<&KraSignature> {
+        (self.recognised == Recognised::Ours).then_some(&self.signature)
     }
 }

@@ -6,4 +6,5 @@
 mod common;
 mod drain;
 mod pull;
+mod two_tills;
 mod worker;

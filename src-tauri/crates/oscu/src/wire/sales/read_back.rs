@@ -4,6 +4,29 @@
 
 use super::{SalesReadBack, TrnsSalesSaveWrReq};
 
+/// What a read-back says about the request Duka sent under the same number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recognised {
+    /// Every field KRA echoes agrees, lines included: KRA holds our document.
+    Ours,
+    /// A field KRA echoes differs: KRA holds another document under our number.
+    Other,
+    /// The header agrees but KRA's copy has no lines: two sales of the same total on the same day
+    /// cannot be told apart, so a person decides.
+    Undecided,
+}
+
+/// Whether `kra` is the document of the request `sent` ([`Recognised`]).
+pub(super) fn recognise(sent: &TrnsSalesSaveWrReq, kra: &SalesReadBack) -> Recognised {
+    if !is_our_document(sent, kra) {
+        Recognised::Other
+    } else if kra.item_list.is_empty() && !sent.item_list.is_empty() {
+        Recognised::Undecided
+    } else {
+        Recognised::Ours
+    }
+}
+
 /// True when `kra` is the document of the request `sent`. Fields the read-back leaves out are not
 /// compared (hosts vary); every field it does carry must agree.
 pub(super) fn is_our_document(sent: &TrnsSalesSaveWrReq, kra: &SalesReadBack) -> bool {
@@ -103,7 +126,12 @@ mod tests {
             item.item_cd = None;
         }
         assert!(is_our_document(&sent, &kra));
+        assert_eq!(recognise(&sent, &kra), Recognised::Ours);
         kra.item_list.clear();
         assert!(is_our_document(&sent, &kra));
+        // Without lines the header alone cannot tell two sales of one total apart.
+        assert_eq!(recognise(&sent, &kra), Recognised::Undecided);
+        kra.tot_amt = crate::wire::Amount::from_cents(kra.tot_amt.cents() + 1);
+        assert_eq!(recognise(&sent, &kra), Recognised::Other);
     }
 }

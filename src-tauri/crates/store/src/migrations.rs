@@ -46,6 +46,8 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0009_outbox_last_done_index.sql"),
     },
     Migration { version: 10, name: "parked_refusals", sql: include_str!("../migrations/0010_parked_refusals.sql") },
+    // 11 is another change of issue 16, merged beside this one.
+    Migration { version: 12, name: "users", sql: include_str!("../migrations/0012_users.sql") },
 ];
 
 /// `PRAGMA application_id` of a Duka database ("DUKA").
@@ -151,6 +153,7 @@ mod tests {
         (8, "68bdd6593d0317319ec313665a65b5fc1587919bd863989f68c0b885f946c656"),
         (9, "54b6d67ebe0fa3454793a306b62793a2adf034ea2f8d92db652b652b6a28f3d4"),
         (10, "62ca2390f75626380602b64c55924b4f400bcaf8b02ce65ac39639a750deff07"),
+        (12, "09932a5d9711e6f3445cd599dedfb4f607482a37bcce10f4f8b78ce33ce05e33"),
     ];
 
     #[test]

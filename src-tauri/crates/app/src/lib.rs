@@ -7,6 +7,7 @@
 //! now) are `async`. Training mode runs everything against an `oscu-sim` started inside the
 //! process, and marks every document as training.
 
+mod actor;
 pub mod backup;
 mod demo;
 mod device;
@@ -34,9 +35,12 @@ mod sync_link;
 #[cfg(test)]
 mod testing;
 mod training;
+pub mod users;
 pub mod views;
 
+pub use actor::{APPROVAL_MINUTES, Acting, Actor, Approval};
 pub use device::{GatewayAccess, InitRequest, KeyImport};
+pub use domain::{Action, Permission, Role};
 pub use environment::{DeviceSetup, StatusView, TRAINING_SHOP_NAME};
 pub use error::{Error, ErrorCode, Result};
 pub use files::DataFolder;
@@ -51,3 +55,4 @@ pub use stock::StockLineRequest;
 pub use store::{Environment, ShopDetails, default_db_path};
 pub use sync::{Clock, ManualClock, Progress as SyncProgress, SystemClock};
 pub use training::{TrainingRequest, state_file as training_state_file};
+pub use users::{TillLimits, UserView};

@@ -71,7 +71,7 @@ impl Duka {
     /// Rings up a sale: finalised against the items, stock and KRA's rates, committed with its
     /// stock movement and outbox rows in one write, and handed to sync. Works offline.
     pub fn make_sale(&self, request: &SaleRequest) -> Result<SaleResult> {
-        let (committed, invoice, meta_at, training) = self.with_meta(|meta| {
+        let (committed, invoice, meta_at, training) = self.acting(&self.sale_actions(request)?, |meta| {
             self.store().write(|tx| -> Result<_> {
                 let mut lines = Vec::with_capacity(request.lines.len());
                 for l in &request.lines {
@@ -115,7 +115,7 @@ impl Duka {
     /// Issues a credit note against a stored sale, at the sale's prices and rates, never crediting
     /// more than remains of a line.
     pub fn issue_credit_note(&self, request: &CreditNoteRequest) -> Result<CreditNoteResult> {
-        let (committed, note, sale_trader_no, training) = self.with_meta(|meta| {
+        let (committed, note, sale_trader_no, training) = self.acting(&[domain::Action::CreditNote], |meta| {
             self.store().write(|tx| -> Result<_> {
                 let attempt = (|| -> Result<_> {
                     let sale_id = find_sale(tx, &request.invoice)?;

@@ -171,7 +171,7 @@ impl Duka {
     /// cashier is another sign-in. Every failure is audited; five wrong PINs in a row lock the
     /// user for five minutes (by the shop's clock).
     pub fn sign_in(&self, user_name: &str, user_pin: &str) -> Result<Actor> {
-        let user = self.check_pin(user_name, user_pin)?;
+        let user = self.check_pin(user_name, user_pin, false)?;
         let actor = Actor::new(user.name, user.role);
         self.set_actor(actor.clone())?;
         Ok(actor)
@@ -182,7 +182,7 @@ impl Duka {
     /// approver. The approver's wrong PINs count towards their own lock.
     pub fn approve(&self, action: Action, approver: &str, approver_pin: &str) -> Result<Approval> {
         let for_whom = self.actor()?.ok_or(Error::SignInNeeded)?;
-        let user = self.check_pin(approver, approver_pin)?;
+        let user = self.check_pin(approver, approver_pin, true)?;
         if !user.role.may_approve(action) {
             return Err(Error::CannotApprove { name: user.name, role: user.role, action });
         }
@@ -274,8 +274,9 @@ impl Duka {
         Ok(actions)
     }
 
-    /// Checks `user_pin` against the active user `user_name`, counting and auditing failures.
-    fn check_pin(&self, user_name: &str, user_pin: &str) -> Result<StoredUser> {
+    /// Checks `user_pin` against the active user `user_name` (signing in, or `approving`),
+    /// counting and auditing failures.
+    fn check_pin(&self, user_name: &str, user_pin: &str, approving: bool) -> Result<StoredUser> {
         let now = self.now();
         let user = match self.store().read(|c| users::by_name(c, user_name))? {
             Some(user) if user.active => user,
@@ -294,7 +295,7 @@ impl Duka {
         // Argon2 takes a moment: outside the write.
         let hash = self.store().read(|c| users::pin_hash(c, user.id))?;
         if UserPin::parse(user_pin).is_ok() && pin_matches(&hash, user_pin) {
-            self.store().write(|tx| users::record_sign_in(tx, &user, now))?;
+            self.store().write(|tx| users::record_sign_in(tx, &user, now, approving))?;
             return Ok(user);
         }
         let failed = user.failed_sign_ins.saturating_add(1);
@@ -377,6 +378,7 @@ mod tests {
             )
         };
 
+        let practice = crate::TrainingRequest { shop_name: "Practice".into() };
         duka.sign_in("Otieno", "8642").unwrap();
         duka.make_sale(&sale(vec![line(&sugar, 1)])).unwrap();
         duka.x_report().unwrap();
@@ -389,6 +391,8 @@ mod tests {
             code(duka.add_user("Eve", Role::Owner, "0000")),
             code(duka.users()),
             code(duka.reject_purchase(1)),
+            code(duka.set_discount_limit(5000)),
+            code(duka.start_training(&practice).await),
         ] {
             assert_eq!(refused, ErrorCode::NotAllowed);
         }
@@ -404,6 +408,8 @@ mod tests {
             code(duka.set_stock_policy(domain::StockPolicy::AllowNegative)),
             code(duka.add_user("Eve", Role::Owner, "0000")),
             code(duka.stage_restore(std::path::Path::new("nowhere.db"), None)),
+            code(duka.set_idle_lock_minutes(3)),
+            code(duka.start_training(&practice).await),
         ] {
             assert_eq!(refused, ErrorCode::NotAllowed);
         }
@@ -412,6 +418,8 @@ mod tests {
 
         duka.sign_in(OWNER, OWNER_PIN).unwrap();
         duka.set_stock_policy(domain::StockPolicy::AllowNegative).unwrap();
+        duka.set_idle_lock_minutes(3).unwrap();
+        assert_eq!(duka.till_limits().unwrap().idle_lock_minutes, 3);
         assert_eq!(duka.users().unwrap().len(), 3);
     }
 

@@ -225,6 +225,13 @@ async fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
             match e.downcast_ref::<app::Error>() {
+                Some(app::Error::SignInNeeded) => {
+                    eprintln!("duka: nobody is signed in: give --user NAME (the PIN from DUKA_PIN, or asked)");
+                }
+                Some(app::Error::OwnerNeeded) => eprintln!(
+                    "duka: this till has no owner yet: create the owner first with `duka --user NAME user owner` \
+                     (the PIN from DUKA_PIN, or asked)"
+                ),
                 Some(app_error) => eprintln!("duka: {app_error}"),
                 None => eprintln!("duka: {e:#}"),
             }

@@ -194,11 +194,13 @@ pub fn record_refused_sign_in(tx: &Tx<'_>, name: &str, at: DateTime, why: &str) 
     Ok(())
 }
 
-/// Records a good PIN: the count of wrong ones starts again and any lock is lifted.
-pub fn record_sign_in(tx: &Tx<'_>, user: &StoredUser, at: DateTime) -> Result<()> {
+/// Records a good PIN, given to sign in or to `approve` something: the count of wrong ones starts
+/// again and any lock is lifted.
+pub fn record_sign_in(tx: &Tx<'_>, user: &StoredUser, at: DateTime, approve: bool) -> Result<()> {
     tx.execute("UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE id = ?1", [user.id])
         .during("record a sign-in")?;
-    audit::append(tx, at, &user.name, "sign in", user_ref(user.id), None)?;
+    let action = if approve { "PIN given to approve" } else { "sign in" };
+    audit::append(tx, at, &user.name, action, user_ref(user.id), None)?;
     Ok(())
 }
 
@@ -308,7 +310,7 @@ mod tests {
         assert_eq!(store.write(|tx| record_failed_sign_in(tx, &user, at, Some(until))).unwrap(), 2);
         let locked = store.read(|c| by_name(c, "Otieno")).unwrap().unwrap();
         assert_eq!((locked.failed_sign_ins, locked.locked_until), (2, Some(until)));
-        store.write(|tx| record_sign_in(tx, &user, at)).unwrap();
+        store.write(|tx| record_sign_in(tx, &user, at, false)).unwrap();
         let back = store.read(|c| by_name(c, "Otieno")).unwrap().unwrap();
         assert_eq!((back.failed_sign_ins, back.locked_until), (0, None));
         let audit = store.read(|c| audit::recent(c, 10)).unwrap();

@@ -470,7 +470,7 @@ fn people_sign_in_and_the_role_table_applies() {
     };
 
     expect(duka_as(db, &["--user", "Wanjiku", "training"], &[("DUKA_PIN", "4711")], None), 1, "no owner yet");
-    expect(duka_as(db, &["training"], &[], None), 1, "no owner yet");
+    expect(duka_as(db, &["training"], &[], None), 1, "duka --user NAME user owner");
     expect(duka_as(db, &["--user", "Wanjiku", "--pin", "4711", "status"], &[], None), 2, "--pin");
     expect(duka_as(db, &["--user", "Wanjiku", "user", "owner"], &[("DUKA_PIN", "47")], None), 1, "4 to 8 digits");
     // The PIN on standard input (a script's pipe) instead of the environment.
@@ -486,6 +486,7 @@ fn people_sign_in_and_the_role_table_applies() {
     expect(cashier(&["stock", "adjust", "--item", "2009900000019:1"], &[]), 1, "a cashier may not do this");
     expect(cashier(&["settings", "stock-policy", "allow"], &[]), 1, "a cashier may not do this");
     expect(cashier(&["restore", "nowhere.db"], &[]), 1, "a cashier may not do this");
+    expect(duka_as(db, &["backup"], &[], None), 1, "give --user NAME");
     // A credit note needs a supervisor's or the owner's PIN on the spot.
     let credit = ["credit-note", "--invoice", "TRN-000001", "--reason", "06", "--item", "2009900000019:1"];
     expect(cashier(&credit, &[]), 1, "needs a supervisor's or the owner's PIN");

@@ -180,6 +180,20 @@ impl Duka {
         done
     }
 
+    /// Checks and records an action the till does without a document of its own (removing a
+    /// scanned line, opening the drawer with no sale, holding a sale): the role table for the
+    /// signed-in user, then an audit row naming them, the approver and `detail`. The front does
+    /// the action (drops the line, kicks the drawer) only when this answers `Ok`.
+    pub fn record_action(&self, action: Action, detail: Option<&str>) -> Result<Acting> {
+        let mut acted = None;
+        self.acting(&[action], |meta| {
+            self.store().write(|tx| store::audit::append_as(tx, meta, action.as_str(), None, detail))?;
+            acted = Some(Acting { user: meta.user.to_owned(), approver: meta.approver.map(str::to_owned) });
+            Ok(())
+        })?;
+        acted.ok_or(Error::SignInNeeded)
+    }
+
     /// The user the commits of ungoverned use cases name: the signed-in user, else the shop's
     /// configured one (`AppOptions::user`, e.g. the sync worker's).
     pub(crate) fn acting_name(&self) -> String {

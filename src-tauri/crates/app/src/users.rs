@@ -485,6 +485,30 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn removing_a_scanned_line_or_opening_the_drawer_is_approved_and_recorded() {
+        let (duka, _dir, _) = staffed().await;
+        duka.sign_in("Otieno", "8642").unwrap();
+        duka.record_action(Action::HoldResume, Some("held cart 3")).unwrap();
+        assert_eq!(
+            code(duka.record_action(Action::RemoveScannedLine, Some("Sugar 1kg x 2"))),
+            ErrorCode::ApprovalNeeded
+        );
+        assert_eq!(code(duka.record_action(Action::OpenDrawerNoSale, None)), ErrorCode::ApprovalNeeded);
+        duka.approve(Action::RemoveScannedLine, OWNER, OWNER_PIN).unwrap();
+        let acted = duka.record_action(Action::RemoveScannedLine, Some("Sugar 1kg x 2")).unwrap();
+        assert_eq!((acted.user.as_str(), acted.approver.as_deref()), ("Otieno", Some(OWNER)));
+        assert_eq!(code(duka.record_action(Action::Settings, None)), ErrorCode::NotAllowed);
+        let audit = duka.store().read(|c| store::audit::recent(c, 10)).unwrap();
+        let removed = audit.iter().find(|e| e.action == "remove_scanned_line").unwrap();
+        assert_eq!(
+            (removed.user.as_str(), removed.approved_by.as_deref(), removed.detail.as_deref()),
+            ("Otieno", Some(OWNER), Some("Sugar 1kg x 2"))
+        );
+        assert!(audit.iter().any(|e| e.action == "PIN given to approve" && e.user == OWNER));
+        assert!(!audit.iter().any(|e| e.action == "open_drawer_no_sale"), "a refused action leaves no row");
+    }
+
+    #[tokio::test]
     async fn five_wrong_pins_in_a_row_lock_a_user_for_five_minutes() {
         let dir = tempfile::tempdir().unwrap();
         let clock = Arc::new(ManualClock::new(domain::DateTime::parse_kra("20261121080000").unwrap()));

@@ -80,6 +80,7 @@ impl Duka {
 
     /// Saves the form: the printer choice is checked before anything is saved.
     pub fn save_settings(&self, form: &SettingsForm) -> Result<()> {
+        self.authorize(&[domain::Action::Settings])?;
         let printer =
             Printer::from_form(form.printer_kind.as_deref(), form.paper.as_deref(), form.printer_target.as_deref())?;
         self.set_shop_details(&ShopDetails {

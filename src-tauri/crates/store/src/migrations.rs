@@ -47,6 +47,7 @@ pub const MIGRATIONS: &[Migration] = &[
     },
     Migration { version: 10, name: "parked_refusals", sql: include_str!("../migrations/0010_parked_refusals.sql") },
     Migration { version: 11, name: "charged_carts", sql: include_str!("../migrations/0011_charged_carts.sql") },
+    Migration { version: 12, name: "users", sql: include_str!("../migrations/0012_users.sql") },
 ];
 
 /// `PRAGMA application_id` of a Duka database ("DUKA").
@@ -153,6 +154,7 @@ mod tests {
         (9, "54b6d67ebe0fa3454793a306b62793a2adf034ea2f8d92db652b652b6a28f3d4"),
         (10, "62ca2390f75626380602b64c55924b4f400bcaf8b02ce65ac39639a750deff07"),
         (11, "c35e850d683b0a8437aaca558f983cb2ea2f4f42a6d622f94ed33537e3669276"),
+        (12, "09932a5d9711e6f3445cd599dedfb4f607482a37bcce10f4f8b78ce33ce05e33"),
     ];
 
     #[test]

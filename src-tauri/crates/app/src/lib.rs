@@ -42,8 +42,8 @@ mod training;
 pub mod users;
 pub mod views;
 
-pub use cart::{CartId, DraftCartView};
 pub use actor::{APPROVAL_MINUTES, Acting, Actor, Approval};
+pub use cart::{CartId, DraftCartView};
 pub use device::{GatewayAccess, InitRequest, KeyImport};
 pub use domain::{Action, Permission, Role};
 pub use environment::{DeviceSetup, StatusView, TRAINING_SHOP_NAME};

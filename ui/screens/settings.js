@@ -1,7 +1,8 @@
-// Settings: the shop's details printed on receipts, the printer, selling below zero, the KRA device.
+// Settings: the shop's details printed on receipts, the printer, selling below zero, the limits
+// for the people at the till (a cashier's discount, the idle lock), the KRA device.
 
 import { $, clearFieldErrors, h, showError, showFieldError, showOk } from "../lib/dom.js";
-import { get_settings, save_settings, shop_status } from "../lib/ipc.js";
+import { get_settings, save_settings, save_till_limits, shop_status, till_limits } from "../lib/ipc.js";
 import { shop } from "../lib/shop.js";
 
 export const name = "settings";
@@ -10,6 +11,10 @@ export const key = "F8";
 const TEXT_FIELDS = ["name", "address", "phone", "email", "footer", "printer_kind", "paper", "printer_target"];
 
 export async function load() {
+  shop.limits = await till_limits();
+  const l = $("limits-form");
+  l.discount_limit.value = shop.limits.discount_limit;
+  l.idle_lock_minutes.value = shop.limits.idle_lock_minutes;
   const s = await get_settings();
   const f = $("settings-form");
   for (const k of TEXT_FIELDS) f[k].value = s[k] || "";
@@ -39,6 +44,21 @@ export function wire() {
       $("shop-name").textContent = shop.status.shop_name || "Duka";
     } catch (e) {
       showFieldError(f, "settings-error", e);
+    }
+  });
+  $("limits-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const f = $("limits-form");
+    clearFieldErrors(f);
+    showError("limits-error", null);
+    try {
+      shop.limits = await save_till_limits({
+        discount_limit: f.discount_limit.value.trim(),
+        idle_lock_minutes: Number(f.idle_lock_minutes.value),
+      });
+      showOk("limits-ok", `Saved: a cashier gives up to ${shop.limits.discount_limit} % alone; the till locks after ${shop.limits.idle_lock_minutes} minutes without use.`);
+    } catch (e) {
+      showFieldError(f, "limits-error", e);
     }
   });
 }

@@ -64,11 +64,6 @@ export function wire() {
       button.disabled = false;
     }
   });
-  $("approval-pin").addEventListener("input", () => {
-    const pin = $("approval-pin");
-    const digits = pin.value.replace(/[^0-9]/g, "");
-    if (digits !== pin.value) pin.value = digits;
-  });
   $("approval-cancel").addEventListener("click", () => finish(false));
   // Esc, or the dialog closed any other way (the till locking): the command is not approved.
   $("approval-dialog").addEventListener("close", () => { if (waiting) finish(false); });

@@ -8,17 +8,25 @@ const tauri = window.__TAURI__;
 
 /** Calls a Rust command. Every failure is a {code, message, field?, action?} written for the
  * shopkeeper. A command that needs a supervisor's or the owner's PIN (`approval_needed`) opens the
- * approval dialog (set by main.js through `whenPeopleNeeded`) and, once approved, runs once more;
- * a command refused because nobody is signed in shows the lock screen. */
+ * approval dialog (set by main.js through `whenPeopleNeeded`) and, once approved, runs once more
+ * (once per action it waits for); a command refused because nobody is signed in shows the lock
+ * screen. */
 async function call(command, args) {
-  try {
-    return await invoke(command, args);
-  } catch (e) {
-    if (e.code === "approval_needed" && e.action && people.approve && await people.approve(e.action, e.message)) {
+  // A sale may need two approvals (a price below the item's and a big discount): one each, never
+  // the same action twice.
+  const approved = new Set();
+  for (;;) {
+    try {
       return await invoke(command, args);
+    } catch (e) {
+      const action = e.code === "approval_needed" ? e.action : null;
+      if (action && !approved.has(action) && people.approve && await people.approve(action, e.message)) {
+        approved.add(action);
+        continue;
+      }
+      if (e.code === "sign_in_needed" && people.signIn) people.signIn();
+      throw e;
     }
-    if (e.code === "sign_in_needed" && people.signIn) people.signIn();
-    throw e;
   }
 }
 

@@ -3,7 +3,7 @@
 // on Ctrl+L (lock / quick switch), after the owner's idle minutes, and whenever Duka says nobody
 // is signed in. Which PIN is right, the lock after wrong PINs and the roles are Rust's.
 
-import { $, h, showError } from "../lib/dom.js";
+import { $, clearFieldErrors, h, showError, showFieldError } from "../lib/dom.js";
 import { create_owner, lock_screen_users, needs_owner, sign_in, sign_out } from "../lib/ipc.js";
 import { shop } from "../lib/shop.js";
 
@@ -43,6 +43,7 @@ export async function show() {
   $("setup").hidden = true;
   $("shop").hidden = true;
   $("lock").hidden = false;
+  $("training-banner").hidden = !(shop.status && shop.status.training);
   document.title = "Duka · Locked";
   const first = await needs_owner();
   $("owner-box").hidden = !first;
@@ -63,7 +64,7 @@ async function loadUsers() {
   users = await lock_screen_users();
   $("lock-users").replaceChildren(...users.map((u) => h("li", {},
     h("button", { type: "button", dataset: { name: u.name }, onclick: () => choose(u.name) },
-      u.name, h("small", {}, roleLabel(u.role), lockedUntil(u) ? ` · locked until ${clock(lockedUntil(u))}` : "")))));
+      u.name, h("small", {}, roleLabel(u.role), lockedUntil(u) ? ` · locked until ${lockedUntil(u).clock}` : "")))));
 }
 
 /** Asks `userName`'s PIN (or nobody's). */
@@ -82,22 +83,21 @@ function choose(userName) {
   $("pin-input").focus();
 }
 
-/** When a user's lock after wrong PINs ends, if it has not yet. */
-function lockedUntil(user) {
+/** A user's lock after wrong PINs while it lasts: when it ends (Duka's times are Kenya's, EAT,
+ * UTC+3 all year, whatever this computer's time zone) and that time as the shop's clock shows it. */
+export function lockedUntil(user) {
   const t = user && user.locked_until;
   if (!t) return null;
-  const at = new Date(+t.slice(0, 4), +t.slice(4, 6) - 1, +t.slice(6, 8), +t.slice(8, 10), +t.slice(10, 12), +t.slice(12, 14));
-  return at > new Date() ? at : null;
+  const at = Date.UTC(+t.slice(0, 4), +t.slice(4, 6) - 1, +t.slice(6, 8), +t.slice(8, 10) - 3, +t.slice(10, 12), +t.slice(12, 14));
+  return at > Date.now() ? { at, clock: `${t.slice(8, 10)}:${t.slice(10, 12)}` } : null;
 }
-
-const clock = (at) => at.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
 
 /** The sentence for a user locked after too many wrong PINs. */
 function lockedSentence(user, fallback) {
   const until = lockedUntil(user);
   if (!until) return fallback;
-  const minutes = Math.max(1, Math.ceil((until - new Date()) / 60000));
-  return `Too many wrong PINs: ${user.name} is locked for ${minutes} more minute${minutes === 1 ? "" : "s"} (until ${clock(until)}). ` +
+  const minutes = Math.max(1, Math.ceil((until.at - Date.now()) / 60000));
+  return `Too many wrong PINs: ${user.name} is locked for ${minutes} more minute${minutes === 1 ? "" : "s"} (until ${until.clock}). ` +
     "Try again then, or ask the owner to give a new PIN.";
 }
 
@@ -108,6 +108,7 @@ export function wire(signedIn) {
   $("owner-form").addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const f = $("owner-form");
+    clearFieldErrors(f);
     showError("owner-error", null);
     if (f.pin.value !== f.pin_again.value) {
       showError("owner-error", { message: "The two PINs are not the same: type the same PIN twice." });
@@ -123,7 +124,9 @@ export function wire(signedIn) {
       $("lock").hidden = true;
       await unlocked();
     } catch (e) {
-      showError("owner-error", e);
+      f.pin.value = "";
+      f.pin_again.value = "";
+      showFieldError(f, "owner-error", e);
     } finally {
       button.disabled = false;
     }
@@ -163,9 +166,10 @@ export function wire(signedIn) {
       button.disabled = false;
     }
   });
-  $("pin-input").addEventListener("input", () => {
-    // A PIN is digits: anything else typed is dropped as it is typed.
-    const input = $("pin-input");
+  // A PIN is digits (every PIN field of the window): anything else typed is dropped as it is typed.
+  document.addEventListener("input", (ev) => {
+    const input = ev.target;
+    if (!(input instanceof HTMLInputElement) || input.type !== "password" || input.inputMode !== "numeric") return;
     const digits = input.value.replace(/[^0-9]/g, "");
     if (digits !== input.value) input.value = digits;
   });

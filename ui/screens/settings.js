@@ -56,7 +56,9 @@ export function wire() {
         discount_limit: f.discount_limit.value.trim(),
         idle_lock_minutes: Number(f.idle_lock_minutes.value),
       });
-      showOk("limits-ok", `Saved: a cashier gives up to ${shop.limits.discount_limit} % alone; the till locks after ${shop.limits.idle_lock_minutes} minutes without use.`);
+      const minutes = shop.limits.idle_lock_minutes;
+      showOk("limits-ok", `Saved: a cashier gives up to ${shop.limits.discount_limit} % alone; ` +
+        `the till locks after ${minutes} minute${minutes === 1 ? "" : "s"} without use.`);
     } catch (e) {
       showFieldError(f, "limits-error", e);
     }

@@ -4,7 +4,7 @@
 
 import { $, clearFieldErrors, fillSelect, h, showError, showFieldError, showOk } from "../lib/dom.js";
 import { add_user, change_role, deactivate_user, list_users, reset_pin } from "../lib/ipc.js";
-import { roleLabel } from "./lock.js";
+import { lockedUntil, roleLabel } from "./lock.js";
 
 export const name = "users";
 export const key = "F11";
@@ -28,12 +28,13 @@ function render(users) {
   $("users-list").replaceChildren(...users.map((u) => {
     const role = h("select", { "aria-label": `Role of ${u.name}`, disabled: !u.active, onchange: (ev) => changeRole(u, ev.target) });
     fillSelect(role, ROLES, u.role);
-    const state = !u.active ? "deactivated" : u.locked_until ? "locked after wrong PINs" : "active";
+    const locked = lockedUntil(u);
+    const state = !u.active ? "deactivated" : locked ? `locked until ${locked.clock} after wrong PINs` : "active";
     return h("tr", { dataset: { name: u.name } },
       h("td", {}, u.name),
       h("td", {}, role),
       h("td", {}, state),
-      h("td", { class: "actions" }, u.active ? [
+      h("td", {}, u.active ? [
         h("button", { type: "button", class: "reset-pin", onclick: () => askPin(u) }, "New PIN…"),
         h("button", { type: "button", class: "deactivate", onclick: (ev) => deactivate(u, ev.target) }, "Deactivate"),
       ] : ""));

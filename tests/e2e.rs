@@ -9,7 +9,10 @@ mod support;
 
 use fantoccini::{Client, Locator};
 use serde_json::json;
-use support::{Driver, choose, click, click_row, key, press, screenshot, shown, shown_with, type_into, wait_text};
+use support::{
+    Driver, OWNER, choose, click, click_row, create_owner, key, press, screenshot, shown, shown_with, type_into,
+    wait_text,
+};
 
 const SOAP: &str = "Jua laundry bar 1kg";
 const SOAP_BARCODE: &str = "2009900099015";
@@ -123,7 +126,9 @@ async fn a_training_day_at_the_till() {
     let driver = Driver::start(data.path());
     let c = driver.open_app().await;
 
-    // First start: no shop, so the setup screen; training mode makes the till usable at once.
+    // First start: the owner first (name and PIN), then no shop, so the setup screen; training
+    // mode makes the till usable at once.
+    create_owner(&c).await;
     shown_with(&c, "#setup h1", "Welcome to Duka").await;
     click(&c, "#start-training").await;
     shown(&c, "body[data-ready='true'] #scan-input").await;
@@ -334,6 +339,84 @@ fn supplier_invoice() -> serde_json::Value {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_cashiers_credit_note_is_approved_by_the_owner_on_the_spot() {
+    if !support::environment_ready("a_cashiers_credit_note_is_approved_by_the_owner_on_the_spot") {
+        return;
+    }
+    let data = tempfile::tempdir().expect("data folder");
+    let driver = Driver::start(data.path());
+    let c = driver.open_app().await;
+    create_owner(&c).await;
+    click(&c, "#start-training").await;
+    shown(&c, "body[data-ready='true'] #scan-input").await;
+    shown_with(&c, "#who-name", OWNER.0).await;
+    shown_with(&c, "#who-role", "Owner").await;
+
+    // The owner adds a cashier on the Users screen (F11, shown to the owner only).
+    press(&c, key::F11).await;
+    type_into(&c, "#user-form input[name=name]", "Otieno").await;
+    choose(&c, "#user-form select[name=role]", "cashier").await;
+    type_into(&c, "#user-form input[name=pin]", "8642").await;
+    type_into(&c, "#user-form input[name=pin_again]", "8642").await;
+    click(&c, "#user-form button[type=submit]").await;
+    shown_with(&c, "#users-ok", "Otieno can now sign in as cashier").await;
+    shown_with(&c, "#users-list tr[data-name='Otieno']", "active").await;
+
+    // Quick switch: Ctrl+L locks the till; the cashier taps his name and mistypes his PIN once.
+    press(&c, &format!("{}l{}", key::CONTROL, key::NULL)).await;
+    shown_with(&c, "#sign-in-box h1", "Who is at the till?").await;
+    click(&c, "#lock-users button[data-name='Otieno']").await;
+    type_into(&c, "#pin-input", &format!("1111{}", key::ENTER)).await;
+    shown_with(&c, "#pin-error", "Wrong PIN for Otieno").await;
+    screenshot(&c, "lock.png").await;
+    type_into(&c, "#pin-input", &format!("8642{}", key::ENTER)).await;
+    wait_text(&c, "#who-name", |t| t == "Otieno").await;
+    shown_with(&c, "#who-role", "Cashier").await;
+    let users_link = c.find(Locator::Css("#nav-users")).await.expect("users link");
+    assert!(!users_link.is_displayed().await.expect("displayed"), "a cashier has no Users screen");
+
+    // He sells, then a customer brings the sugar back: the credit note needs an approver.
+    let scan = shown(&c, "#scan-input").await;
+    scan.click().await.expect("focus the scanner field");
+    scan.send_keys(&format!("2009900000019{}", key::ENTER)).await.expect("scan sugar");
+    wait_text(&c, "#total-amount", |t| t == "185.00").await;
+    press(&c, key::F12).await;
+    let title = wait_text(&c, "#receipt-title", |t| t.contains("TRN-")).await.text().await.expect("receipt title");
+    let sold = title.split_whitespace().find(|w| w.starts_with("TRN-")).expect("receipt number").to_owned();
+    close_receipt(&c).await;
+    press(&c, key::F2).await;
+    click_row(&c, "#sales-list tr", &sold).await;
+    shown_with(&c, "#sale-title", &sold).await;
+    click(&c, "#sale-credit-toggle").await;
+    type_into(&c, "#sale-lines input.credit-qty", "1").await;
+    choose(&c, "#credit-reason", "06").await;
+    click(&c, "#credit-form button[type=submit]").await;
+    shown_with(&c, "#approval-why", "A credit note needs a supervisor's or the owner's PIN").await;
+    shown_with(&c, "#approval-approver", OWNER.0).await;
+    type_into(&c, "#approval-pin", &format!("0000{}", key::ENTER)).await;
+    shown_with(&c, "#approval-error", &format!("Wrong PIN for {}", OWNER.0)).await;
+    screenshot(&c, "approval.png").await;
+    type_into(&c, "#approval-pin", &format!("{}{}", OWNER.1, key::ENTER)).await;
+
+    // Approved: the same command ran once more and the credit note is issued.
+    let note = wait_text(&c, "#receipt-title", |t| t.contains("TCN-")).await.text().await.expect("note title");
+    let note = note.split_whitespace().find(|w| w.starts_with("TCN-")).expect("credit note number").to_owned();
+    close_receipt(&c).await;
+    shown_with(&c, "#sale-credit-notes", &note).await;
+    c.close().await.expect("window closes");
+    drop(driver);
+
+    // The audit names the cashier who issued it and the owner who approved it.
+    let duka = app::Duka::open(data.path().join("duka.db"), app::AppOptions::default()).await.expect("shop opens");
+    let audit = duka.store().read(|c| store::audit::recent(c, 100)).expect("audit");
+    let credit = audit.iter().find(|e| e.action == "credit").expect("the credit note's audit row");
+    assert_eq!((credit.user.as_str(), credit.approved_by.as_deref()), ("Otieno", Some(OWNER.0)));
+    assert!(credit.detail.as_deref().is_some_and(|d| d.contains(&note)), "{credit:?}");
+    let failed = audit.iter().filter(|e| e.action == "failed sign-in" && e.user == "Otieno").count();
+    assert_eq!(failed, 1, "the mistyped PIN is audited");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn the_cart_survives_closing_the_window_mid_sale() {
     if !support::environment_ready("the_cart_survives_closing_the_window_mid_sale") {
         return;
@@ -341,6 +424,7 @@ async fn the_cart_survives_closing_the_window_mid_sale() {
     let data = tempfile::tempdir().expect("data folder");
     let driver = Driver::start(data.path());
     let c = driver.open_app().await;
+    create_owner(&c).await;
     click(&c, "#start-training").await;
     let scan = shown(&c, "body[data-ready='true'] #scan-input").await;
     scan.send_keys(&format!("2009900000019{}", key::ENTER)).await.expect("scan sugar");
@@ -351,6 +435,8 @@ async fn the_cart_survives_closing_the_window_mid_sale() {
     c.close().await.expect("window closes mid-sale");
 
     let c = driver.open_app().await;
+    // A new start: nobody is signed in until someone types their PIN.
+    support::sign_in(&c, OWNER.0, OWNER.1).await;
     shown(&c, "body[data-ready='true'] #scan-input").await;
     shown_with(&c, "#cart-lines", "Sugar 1kg").await;
     let buyer = shown(&c, "#buyer-name").await.prop("value").await.expect("value").unwrap_or_default();
@@ -378,6 +464,7 @@ async fn the_books_screen_reports_closes_the_day_and_backs_up() {
     let data = tempfile::tempdir().expect("data folder");
     let driver = Driver::start(data.path());
     let c = driver.open_app().await;
+    create_owner(&c).await;
     click(&c, "#start-training").await;
     let scan = shown(&c, "body[data-ready='true'] #scan-input").await;
     scan.send_keys(&format!("2009900000019{}", key::ENTER)).await.expect("scan sugar");
@@ -428,6 +515,7 @@ async fn selling_below_zero_is_refused_until_the_shop_allows_it_in_settings() {
     let data = tempfile::tempdir().expect("data folder");
     let driver = Driver::start(data.path());
     let c = driver.open_app().await;
+    create_owner(&c).await;
     click(&c, "#start-training").await;
     let set_quantity = async |c: &Client, qty: &str| {
         let q = shown(c, "#cart-lines input.qty").await;

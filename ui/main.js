@@ -1,11 +1,16 @@
 // Duka's window: start-up, the router between screens, the keys, and the events Rust pushes.
 // Each screen is a module in screens/ exporting its name, its key, load() and its handlers;
 // no business rules here: amounts, taxes and validation come from Rust, the screens show them.
+// Nobody works in the shop until someone signs in on the lock screen (screens/lock.js); the till
+// locks again on Ctrl+L and after the owner's idle minutes, and a command that needs a
+// supervisor's or the owner's PIN opens the approval dialog (dialogs/approval.js, through ipc.js).
 
 import { $, h } from "./lib/dom.js";
-import { item_choices, listen, shop_status, till_ready } from "./lib/ipc.js";
+import { current_actor, item_choices, listen, shop_status, till_limits, till_ready, whenPeopleNeeded } from "./lib/ipc.js";
 import { shop } from "./lib/shop.js";
+import * as approval from "./dialogs/approval.js";
 import * as receipt from "./dialogs/receipt.js";
+import * as lock from "./screens/lock.js";
 import * as setup from "./screens/setup.js";
 import * as till from "./screens/till.js";
 import * as sales from "./screens/sales.js";
@@ -16,9 +21,10 @@ import * as sync from "./screens/sync.js";
 import * as notices from "./screens/notices.js";
 import * as settings from "./screens/settings.js";
 import * as books from "./screens/books.js";
+import * as users from "./screens/users.js";
 
 /** The screens of the sidebar, in its order. */
-const screens = [till, sales, items, stock, purchases, sync, notices, settings, books];
+const screens = [till, sales, items, stock, purchases, sync, notices, settings, books, users];
 const byName = new Map(screens.map((s) => [s.name, s]));
 const byKey = new Map(screens.map((s) => [s.key, s]));
 /** Everything that reacts to events pushed from Rust. */
@@ -26,6 +32,12 @@ const listeners = [...screens, receipt];
 
 let subscribed = false;
 let readyReported = false;
+/** The shop's screens were loaded once (the first sign-in); later sign-ins only show them again. */
+let entered = false;
+/** When the window last saw a key, a click or the mouse: the idle lock counts from there. */
+let lastInput = Date.now();
+/** Checks for the idle lock this often. */
+const IDLE_CHECK_MS = 15000;
 
 // A failure no screen caught is still shown, not swallowed.
 window.addEventListener("error", (ev) => { $("ui-error").textContent = `This screen hit a problem (${ev.message}): close Duka and open it again; nothing saved is lost.`; });
@@ -43,15 +55,57 @@ async function start() {
     document.body.replaceChildren(h("main", { class: "setup" }, h("h1", {}, "Duka cannot open this shop"), h("p", { class: "error" }, e.message)));
     return;
   }
+  const actor = await current_actor();
+  if (actor) {
+    shop.actor = actor;
+    await signedIn();
+  } else {
+    await lock.show();
+    reportReady();
+  }
+}
+
+/** Someone signed in (or the owner was just created): the set-up while the shop has no KRA
+ * device yet, else the shop as they may use it. */
+async function signedIn() {
+  $("lock").hidden = true;
+  shop.limits = await till_limits();
+  showWho();
   if (!shop.status.configured) {
     setup.load();
-  } else {
+  } else if (!entered) {
     await enterShop();
+  } else {
+    $("shop").hidden = false;
+    showScreen(location.hash.slice(1) || till.name);
   }
+}
+
+/** The signed-in name and role in the sidebar, and the screens only some roles see. */
+function showWho() {
+  const actor = shop.actor;
+  $("who-name").textContent = actor ? actor.name : "";
+  $("who-role").textContent = actor ? lock.roleLabel(actor.role) : "";
+  $("nav-users").hidden = !mayUse(users);
+}
+
+/** Whether the signed-in user may open `screen` (the Users screen is the owner's). */
+function mayUse(screen) {
+  if (screen !== users) return true;
+  return Boolean(shop.actor && shop.actor.may.includes("users"));
+}
+
+/** Tells the start-up benchmark the window is usable: the lock screen, or the till when someone
+ * was signed in already. */
+function reportReady() {
+  if (readyReported) return;
+  readyReported = true;
+  till_ready().catch(() => {});
 }
 
 async function enterShop() {
   const s = shop.status;
+  entered = true;
   $("setup").hidden = true;
   $("shop").hidden = false;
   $("training-banner").hidden = !s.training;
@@ -64,10 +118,14 @@ async function enterShop() {
   await subscribe();
   showScreen(location.hash.slice(1) || till.name);
   document.body.dataset.ready = "true";
-  if (!readyReported) {
-    readyReported = true;
-    till_ready().catch(() => {});
-  }
+  reportReady();
+}
+
+/** Locks the till after the owner's idle minutes without a key, a click or the mouse. */
+function checkIdle() {
+  if (!shop.actor || lock.isShown()) return;
+  const minutes = shop.limits ? shop.limits.idle_lock_minutes : null;
+  if (minutes && Date.now() - lastInput >= minutes * 60000) lock.lock().catch((e) => console.error(e));
 }
 
 // ---------- navigation ----------
@@ -77,7 +135,8 @@ function isShown(screen) {
 }
 
 function showScreen(name) {
-  const screen = byName.get(name) || till;
+  const wanted = byName.get(name);
+  const screen = wanted && mayUse(wanted) ? wanted : till;
   for (const s of screens) $("screen-" + s.name).hidden = s !== screen;
   for (const a of document.querySelectorAll(".sidebar a")) {
     if (a.dataset.screen === screen.name) a.setAttribute("aria-current", "page");
@@ -102,8 +161,14 @@ function wireSidebar() {
 /** A screen's key opens it from anywhere in the shop; the screen shown gets the other keys. */
 function onKey(ev) {
   if ($("shop").hidden) return;
+  if (approval.isOpen()) return;
+  if (ev.ctrlKey && (ev.key === "l" || ev.key === "L")) {
+    ev.preventDefault();
+    lock.lock().catch((e) => console.error(e));
+    return;
+  }
   const target = byKey.get(ev.key);
-  if (target && !receipt.isOpen()) {
+  if (target && mayUse(target) && !receipt.isOpen()) {
     ev.preventDefault();
     showScreen(target.name);
     return;
@@ -130,6 +195,14 @@ async function subscribe() {
 }
 
 setup.wire(enterShop);
+lock.wire(signedIn);
+approval.wire();
+whenPeopleNeeded({ approve: approval.ask, signIn: () => { lock.show().catch((e) => console.error(e)); } });
+$("lock-now").addEventListener("click", () => { lock.lock().catch((e) => console.error(e)); });
+for (const kind of ["keydown", "pointerdown", "pointermove", "wheel"]) {
+  document.addEventListener(kind, () => { lastInput = Date.now(); }, { capture: true, passive: true });
+}
+setInterval(checkIdle, IDLE_CHECK_MS);
 for (const screen of screens) if (screen.wire) screen.wire();
 receipt.wire(() => { if (isShown(till)) till.focus(); });
 wireSidebar();

@@ -13,6 +13,10 @@ pub struct UiError {
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// With `approval_needed`: the action to approve (`credit_note`, `z_report`...), which the
+    /// window's approval dialog passes to the `approve` command before repeating the command.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<&'static str>,
 }
 
 pub type Result<T, E = UiError> = std::result::Result<T, E>;
@@ -21,13 +25,32 @@ impl UiError {
     /// Input the shell refuses while reading the UI's request (e.g. "2x" as a quantity): `label`
     /// starts the message as the form names the input, `field` names it as the request does.
     pub fn invalid(label: &str, field: impl Into<String>, reason: impl std::fmt::Display) -> UiError {
-        UiError { code: app::ErrorCode::InvalidInput, message: format!("{label}: {reason}"), field: Some(field.into()) }
+        UiError {
+            code: app::ErrorCode::InvalidInput,
+            message: format!("{label}: {reason}"),
+            field: Some(field.into()),
+            action: None,
+        }
     }
 }
 
 impl From<app::Error> for UiError {
     fn from(e: app::Error) -> UiError {
-        UiError { code: e.code(), message: e.sentence(), field: e.field() }
+        UiError {
+            code: e.code(),
+            message: e.sentence(),
+            field: e.field(),
+            action: approval_needed(&e).map(app::Action::as_str),
+        }
+    }
+}
+
+/// The action an `approval_needed` error waits for, wherever the error was placed.
+fn approval_needed(e: &app::Error) -> Option<app::Action> {
+    match e {
+        app::Error::ApprovalNeeded { action } => Some(*action),
+        app::Error::At { source, .. } => approval_needed(source),
+        _ => None,
     }
 }
 
@@ -55,5 +78,8 @@ mod tests {
                 "field": "environment",
             })
         );
+        let e = UiError::from(app::Error::ApprovalNeeded { action: app::Action::CreditNote });
+        assert_eq!((e.code, e.action), (app::ErrorCode::ApprovalNeeded, Some("credit_note")));
+        assert!(e.message.starts_with("A credit note needs a supervisor's or the owner's PIN"), "{}", e.message);
     }
 }

@@ -10,6 +10,7 @@ mod commands;
 mod dto;
 mod error;
 mod events;
+mod people;
 #[cfg(target_os = "linux")]
 mod webkit_env;
 
@@ -24,8 +25,9 @@ use crate::commands::Shop;
 #[derive(Debug)]
 struct Started(Instant);
 
-/// Called once by the UI when the till is shown with its catalogue loaded. Prints the cold-start
-/// time on standard output (what the start-up benchmark reads).
+/// Called once by the UI when it is usable: the lock screen listing who may sign in (or the till
+/// with its catalogue, when someone was signed in already). Prints the cold-start time on
+/// standard output (what the start-up benchmark reads).
 #[tauri::command]
 async fn till_ready(started: tauri::State<'_, Started>) -> error::Result<u64> {
     let ms = u64::try_from(started.0.elapsed().as_millis()).unwrap_or(u64::MAX);
@@ -71,6 +73,7 @@ fn run(started: Instant) -> anyhow::Result<()> {
                 app::files::DATA_DIR_VARIABLE,
             ),
             field: None,
+            action: None,
         }
     });
     let events_duka = opened.as_ref().ok().cloned();

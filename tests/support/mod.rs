@@ -36,6 +36,7 @@ pub mod key {
     pub const F6: &str = "\u{E036}";
     pub const F8: &str = "\u{E038}";
     pub const F10: &str = "\u{E03A}";
+    pub const F11: &str = "\u{E03B}";
     pub const F12: &str = "\u{E03C}";
 }
 
@@ -300,6 +301,27 @@ pub async fn screenshot(c: &Client, name: &str) {
         std::fs::create_dir_all(&dir).expect("screenshots folder");
         std::fs::write(dir.join(name), png).expect("screenshot written");
     }
+}
+
+/// The owner every test's shop starts with (created on the first start's lock screen).
+pub const OWNER: (&str, &str) = ("Wanjiku", "4711");
+
+/// The first start: the lock screen asks for the owner's name and PIN (twice) before anything
+/// else; creates the test's owner there and waits for the set-up screen.
+pub async fn create_owner(c: &Client) {
+    shown_with(c, "#owner-box h1", "Welcome to Duka").await;
+    type_into(c, "#owner-form input[name=name]", OWNER.0).await;
+    type_into(c, "#owner-form input[name=pin]", OWNER.1).await;
+    type_into(c, "#owner-form input[name=pin_again]", OWNER.1).await;
+    click(c, "#owner-form button[type=submit]").await;
+    shown_with(c, "#setup h1", "Welcome to Duka").await;
+}
+
+/// Signs `name` in on the lock screen: taps their name, types the PIN, presses Enter.
+pub async fn sign_in(c: &Client, name: &str, pin: &str) {
+    click(c, &format!("#lock-users button[data-name='{name}']")).await;
+    type_into(c, "#pin-input", &format!("{pin}{}", key::ENTER)).await;
+    wait_text(c, "#who-name", |t| t == name).await;
 }
 
 /// A minimal HTTP/1.1 call to the training simulator's admin API (loopback only).

@@ -6,14 +6,46 @@
 
 const tauri = window.__TAURI__;
 
-/** Calls a Rust command. Every failure is a {code, message, field?} written for the shopkeeper. */
+/** Calls a Rust command. Every failure is a {code, message, field?, action?} written for the
+ * shopkeeper. A command that needs a supervisor's or the owner's PIN (`approval_needed`) opens the
+ * approval dialog (set by main.js through `whenPeopleNeeded`) and, once approved, runs once more
+ * (once per action it waits for); a command refused because nobody is signed in shows the lock
+ * screen. */
 async function call(command, args) {
+  // A sale may need two approvals (a price below the item's and a big discount): one each, never
+  // the same action twice.
+  const approved = new Set();
+  for (;;) {
+    try {
+      return await invoke(command, args);
+    } catch (e) {
+      const action = e.code === "approval_needed" ? e.action : null;
+      if (action && !approved.has(action) && people.approve && await people.approve(action, e.message)) {
+        approved.add(action);
+        continue;
+      }
+      if (e.code === "sign_in_needed" && people.signIn) people.signIn();
+      throw e;
+    }
+  }
+}
+
+async function invoke(command, args) {
   try {
     return await tauri.core.invoke(command, args === undefined ? {} : args);
   } catch (e) {
     if (e && typeof e === "object" && "message" in e) throw e;
     throw { code: "internal", message: `The window could not get an answer from Duka (${String(e)}): close Duka and open it again.` };
   }
+}
+
+/** What the window does when a command needs a person: `approve(action, message)` asks an
+ * approver and resolves true once `approve` succeeded (false when cancelled); `signIn()` shows the
+ * lock screen. */
+const people = { approve: null, signIn: null };
+
+export function whenPeopleNeeded(handlers) {
+  Object.assign(people, handlers);
 }
 
 /** Runs `handler(payload)` each time Rust pushes the event `name` (not a command). */
@@ -73,3 +105,17 @@ export const books_import_items = (input) => call("books_import_items", { input 
 export const books_backups = () => call("books_backups");
 export const books_backup_now = (input) => call("books_backup_now", { input });
 export const books_stage_restore = (input) => call("books_stage_restore", { input });
+export const needs_owner = () => call("needs_owner");
+export const create_owner = (input) => call("create_owner", { input });
+export const lock_screen_users = () => call("lock_screen_users");
+export const sign_in = (input) => call("sign_in", { input });
+export const sign_out = () => call("sign_out");
+export const current_actor = () => call("current_actor");
+export const approve = (input) => call("approve", { input });
+export const list_users = () => call("list_users");
+export const add_user = (input) => call("add_user", { input });
+export const change_role = (input) => call("change_role", { input });
+export const reset_pin = (input) => call("reset_pin", { input });
+export const deactivate_user = (input) => call("deactivate_user", { input });
+export const till_limits = () => call("till_limits");
+export const save_till_limits = (input) => call("save_till_limits", { input });

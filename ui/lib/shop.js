@@ -5,4 +5,8 @@ export const shop = {
   status: null,
   /** item_choices: payment types, credit and adjustment reasons, item types, units, tax bands. */
   choices: null,
+  /** current_actor: who is signed in (name, role, what they may do alone or with approval). */
+  actor: null,
+  /** till_limits: a cashier's discount limit and the minutes before the idle lock. */
+  limits: null,
 };

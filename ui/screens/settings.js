@@ -1,8 +1,9 @@
 // Settings: the shop's details printed on receipts, the printer and the wait for KRA's signature,
-// selling below zero, the KRA device.
+// selling below zero, the limits for the people at the till (a cashier's discount, the idle lock),
+// the KRA device.
 
 import { $, clearFieldErrors, h, showError, showFieldError, showOk } from "../lib/dom.js";
-import { get_settings, save_settings, shop_status } from "../lib/ipc.js";
+import { get_settings, save_settings, save_till_limits, shop_status, till_limits } from "../lib/ipc.js";
 import { shop } from "../lib/shop.js";
 
 export const name = "settings";
@@ -11,6 +12,10 @@ export const key = "F8";
 const TEXT_FIELDS = ["name", "address", "phone", "email", "footer", "printer_kind", "paper", "printer_target"];
 
 export async function load() {
+  shop.limits = await till_limits();
+  const l = $("limits-form");
+  l.discount_limit.value = shop.limits.discount_limit;
+  l.idle_lock_minutes.value = shop.limits.idle_lock_minutes;
   const s = await get_settings();
   const f = $("settings-form");
   for (const k of TEXT_FIELDS) f[k].value = s[k] || "";
@@ -44,6 +49,23 @@ export function wire() {
       $("shop-name").textContent = shop.status.shop_name || "Duka";
     } catch (e) {
       showFieldError(f, "settings-error", e);
+    }
+  });
+  $("limits-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const f = $("limits-form");
+    clearFieldErrors(f);
+    showError("limits-error", null);
+    try {
+      shop.limits = await save_till_limits({
+        discount_limit: f.discount_limit.value.trim(),
+        idle_lock_minutes: Number(f.idle_lock_minutes.value),
+      });
+      const minutes = shop.limits.idle_lock_minutes;
+      showOk("limits-ok", `Saved: a cashier gives up to ${shop.limits.discount_limit} % alone; ` +
+        `the till locks after ${minutes} minute${minutes === 1 ? "" : "s"} without use.`);
+    } catch (e) {
+      showFieldError(f, "limits-error", e);
     }
   });
 }

@@ -33,7 +33,7 @@ pub(crate) fn spawn_daily_backups(duka: &Duka) {
         loop {
             tokio::time::sleep(every).await;
             let Some(inner) = shop.upgrade() else { return };
-            let duka = Duka { inner };
+            let duka = Duka { inner, session: crate::actor::Session::new() };
             match tokio::task::spawn_blocking(move || duka.backup_if_due()).await {
                 Ok(Ok(Some(taken))) => tracing::info!("daily backup taken: {}", taken.path),
                 Ok(Ok(None)) => {}
@@ -183,6 +183,11 @@ impl Duka {
     /// Takes a backup now into the backups folder (daily rotation). With a passphrase, the
     /// communication key is put beside it, encrypted.
     pub fn backup_now(&self, key_passphrase: Option<&str>) -> Result<BackupView> {
+        self.authorize(&[backup_action(key_passphrase)])?;
+        self.take_backup(key_passphrase)
+    }
+
+    fn take_backup(&self, key_passphrase: Option<&str>) -> Result<BackupView> {
         // Check the passphrase before spending time on the copy.
         let sealed = key_passphrase.map(|p| self.sealed_secrets(p)).transpose()?;
         let stamp = self.now().kra();
@@ -203,6 +208,7 @@ impl Duka {
     /// Copies the database to `dest` (e.g. a USB stick), with the encrypted key beside it when a
     /// passphrase is given.
     pub fn backup_to(&self, dest: &Path, key_passphrase: Option<&str>) -> Result<()> {
+        self.authorize(&[backup_action(key_passphrase)])?;
         let sealed = key_passphrase.map(|p| self.sealed_secrets(p)).transpose()?;
         backup::copy_database(&backup::open_source(self.db_path())?, dest)
             .map_err(|e| self.audit_refused_backup(e.into()))?;
@@ -226,13 +232,14 @@ impl Duka {
             return Ok(None);
         }
         self.store().verify_integrity()?;
-        self.backup_now(None).map(Some)
+        self.take_backup(None).map(Some)
     }
 
     /// Checks `backup` and stages it to replace this shop's database the next time Duka opens it.
     /// With the passphrase, the communication key beside the backup is restored too; a wrong
     /// passphrase stages nothing.
     pub fn stage_restore(&self, backup_file: &Path, key_passphrase: Option<&str>) -> Result<RestorePlan> {
+        self.authorize(&[domain::Action::Restore])?;
         stage_restore(self.db_path(), backup_file, key_passphrase, self.now())
     }
 
@@ -271,6 +278,11 @@ impl Duka {
         }
         seal(&secrets, passphrase)
     }
+}
+
+/// A backup with the communication key is the owner's; one without, a supervisor's too.
+fn backup_action(key_passphrase: Option<&str>) -> domain::Action {
+    if key_passphrase.is_some() { domain::Action::BackupWithKey } else { domain::Action::Backup }
 }
 
 fn write_key_file(backup_path: &Path, sealed: &str) -> Result<()> {
@@ -334,7 +346,10 @@ pub fn stage_restore(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{AppOptions, ManualClock};
+    use crate::{
+        AppOptions, ManualClock,
+        testing::{OWNER, OWNER_PIN},
+    };
 
     #[test]
     fn sealed_secrets_open_only_with_the_right_passphrase() {
@@ -375,6 +390,7 @@ mod tests {
             ..AppOptions::default()
         };
         let duka = Duka::open(&db, options).await.unwrap();
+        duka.create_owner(OWNER, OWNER_PIN).unwrap();
         let dailies = || duka.backups().unwrap().into_iter().filter(|b| b.kind == "daily").count();
         assert_eq!(dailies(), 1, "the backup taken when the till opens");
         // Many rechecks within the day take nothing more.
@@ -396,6 +412,7 @@ mod tests {
         let clock = std::sync::Arc::new(ManualClock::new(domain::DateTime::parse_kra("20261121080000").unwrap()));
         let options = AppOptions { clock: clock.clone(), ..AppOptions::default() };
         let duka = Duka::open(&db, options.clone()).await.unwrap();
+        duka.create_owner(OWNER, OWNER_PIN).unwrap();
         duka.set_shop_details(&store::ShopDetails { name: "Mama Njeri".into(), ..Default::default() }).unwrap();
         duka.store()
             .write(|tx| {
@@ -438,6 +455,7 @@ mod tests {
         drop(duka);
 
         let duka = Duka::open(&db, options).await.unwrap();
+        duka.sign_in(OWNER, OWNER_PIN).unwrap();
         let restored = duka.store().read(store::settings::shop_details).unwrap().unwrap();
         assert_eq!(restored.name, "Mama Njeri");
         let key = duka.store().read(|c| store::settings::secret(c, SecretName::CommunicationKey)).unwrap();

@@ -51,6 +51,7 @@ impl Duka {
     /// Registers the demo catalogue (items whose barcode is already known are skipped) and records
     /// their opening stock. Meant for training mode.
     pub fn seed_demo_catalogue(&self) -> Result<SeedResult> {
+        self.authorize(&[domain::Action::ItemChanges])?;
         let mut added = 0;
         let mut skipped = 0;
         let mut stock = Vec::new();

@@ -181,6 +181,7 @@ impl Duka {
     /// Initialises the device with KRA (`selectInitOsdcInfo`): stores the settings, the
     /// communication key (issued once), the SCU id and MRC number, and connects.
     pub async fn initialise_device(&self, request: &InitRequest) -> Result<DeviceResult> {
+        self.authorize(&[domain::Action::DeviceSetup])?;
         let _setup = self.inner.setup.lock().await;
         let pin = check_identity(request)?;
         self.refuse_if_set_up()?;
@@ -243,6 +244,7 @@ impl Duka {
 
     /// Sets the device up with a communication key KRA issued earlier (no call to KRA).
     pub async fn import_communication_key(&self, import: &KeyImport) -> Result<DeviceResult> {
+        self.authorize(&[domain::Action::DeviceSetup])?;
         let _setup = self.inner.setup.lock().await;
         let pin = check_identity(&import.device)?;
         self.refuse_if_set_up()?;
@@ -303,7 +305,7 @@ impl Duka {
             .map(serde_json::to_string)
             .transpose()
             .map_err(|e| Error::invalid("gateway", format!("cannot store the gateway settings: {e}")))?;
-        let user = self.options().user.clone();
+        let user = self.acting_name();
         self.store().write(|tx| -> Result<_> {
             store::settings::save_device_settings(tx, settings, now)?;
             store::settings::save_secret(tx, SecretName::CommunicationKey, &Secret::new(key), now)?;
@@ -342,6 +344,7 @@ impl Duka {
 
     /// Looks a buyer's PIN up with KRA.
     pub async fn lookup_buyer_pin(&self, pin: &str) -> Result<BuyerView> {
+        self.authorize(&[domain::Action::BuyerPinLookup])?;
         let pin = KraPin::parse(pin).map_err(|e| Error::invalid("buyer PIN", e.to_string()))?;
         let client = self.link(|l| l.client.clone())?;
         let found = client.select_customer(pin.as_str()).await.map_err(|e| Error::kra("look up the PIN", e))?;

@@ -1,7 +1,7 @@
 //! The one error every use case returns: a typed `code()` for the shell and scripts, the input it
 //! belongs to (`field()`) when known, and a message for the shopkeeper that says how to fix it.
 
-use domain::Violations;
+use domain::{Action, DateTime, Permission, Role, Violations};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -76,6 +76,44 @@ pub enum Error {
     ImportRows { errors: Vec<crate::exchange::RowError> },
     #[error("the demo catalogue line {line} is damaged ({reason})")]
     DemoCatalogue { line: usize, reason: String },
+    #[error("this till has no owner yet: create the owner (a name and a PIN) before anything else")]
+    OwnerNeeded,
+    #[error("this till already has its owner: the owner adds the other users")]
+    OwnerExists,
+    #[error("nobody is signed in: sign in with your name and PIN")]
+    SignInNeeded,
+    #[error("a {role} may not do this ({}): {}", action.label(), who_may(*action))]
+    NotAllowed { role: Role, action: Action },
+    #[error("{} needs a supervisor's or the owner's PIN: ask one of them to approve it", capital(action.label()))]
+    ApprovalNeeded { action: Action },
+    #[error("{name} is a {role} and cannot approve {}: ask a supervisor or the owner", action.label())]
+    CannotApprove { name: String, role: Role, action: Action },
+    #[error(
+        "wrong PIN for {name}: {tries_left} more wrong PIN(s) in a row lock {name} for {} minutes",
+        crate::users::LOCK_MINUTES
+    )]
+    WrongPin { name: String, tries_left: u32 },
+    #[error(
+        "{name} is locked after too many wrong PINs until {until}: try again then, or ask the owner to reset the PIN"
+    )]
+    UserLocked { name: String, until: DateTime },
+    #[error("there is no active user called {name}: choose a name from the list")]
+    UnknownUser { name: String },
+    #[error("{name} is the only active owner: make another user owner first")]
+    LastOwner { name: String },
+}
+
+/// Who may do `action` alone, for a refusal's message.
+fn who_may(action: Action) -> &'static str {
+    if Role::Supervisor.permission(action) == Permission::Allowed {
+        "ask a supervisor or the owner"
+    } else {
+        "only the owner may"
+    }
+}
+
+fn capital(text: &str) -> String {
+    sentence(text)
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -113,10 +151,22 @@ pub enum ErrorCode {
     Io,
     /// The built-in demo catalogue is damaged.
     DemoCatalogue,
+    /// The shop has no user yet: the owner must be created first.
+    OwnerNeeded,
+    /// Nobody is signed in on this till (show the lock screen).
+    SignInNeeded,
+    /// The signed-in user's role may not do this (the role table).
+    NotAllowed,
+    /// The signed-in user may do this with a supervisor's or owner's PIN (show the approval dialog).
+    ApprovalNeeded,
+    /// The PIN was wrong.
+    WrongPin,
+    /// The user is locked for a while after too many wrong PINs.
+    UserLocked,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 14] = [
+    pub const ALL: [ErrorCode; 20] = [
         ErrorCode::NotInitialised,
         ErrorCode::AlreadyInitialised,
         ErrorCode::InvalidInput,
@@ -131,6 +181,12 @@ impl ErrorCode {
         ErrorCode::Training,
         ErrorCode::Io,
         ErrorCode::DemoCatalogue,
+        ErrorCode::OwnerNeeded,
+        ErrorCode::SignInNeeded,
+        ErrorCode::NotAllowed,
+        ErrorCode::ApprovalNeeded,
+        ErrorCode::WrongPin,
+        ErrorCode::UserLocked,
     ];
 
     /// The name the UI and scripts see.
@@ -150,6 +206,12 @@ impl ErrorCode {
             ErrorCode::Training => "training",
             ErrorCode::Io => "io",
             ErrorCode::DemoCatalogue => "demo_catalogue",
+            ErrorCode::OwnerNeeded => "owner_needed",
+            ErrorCode::SignInNeeded => "sign_in_needed",
+            ErrorCode::NotAllowed => "not_allowed",
+            ErrorCode::ApprovalNeeded => "approval_needed",
+            ErrorCode::WrongPin => "wrong_pin",
+            ErrorCode::UserLocked => "user_locked",
         }
     }
 
@@ -163,6 +225,10 @@ impl ErrorCode {
                 | ErrorCode::KraRefused
                 | ErrorCode::NotFound
                 | ErrorCode::AlreadyInitialised
+                | ErrorCode::NotAllowed
+                | ErrorCode::ApprovalNeeded
+                | ErrorCode::WrongPin
+                | ErrorCode::UserLocked
         )
     }
 }
@@ -200,6 +266,7 @@ impl Error {
                 | store::Error::BackupRefused { .. }
                 | store::Error::RestoreWouldLose { .. }
                 | store::Error::ClockBehind { .. }
+                | store::Error::UserExists { .. }
                 | store::Error::Domain(_) => ErrorCode::Refused,
                 store::Error::DocumentNotFound { .. } => ErrorCode::NotFound,
                 _ => ErrorCode::Storage,
@@ -221,6 +288,14 @@ impl Error {
             Error::KeyNotSaved { .. } => ErrorCode::Storage,
             Error::DemoCatalogue { .. } => ErrorCode::DemoCatalogue,
             Error::ImportRows { .. } => ErrorCode::Refused,
+            Error::OwnerNeeded => ErrorCode::OwnerNeeded,
+            Error::SignInNeeded => ErrorCode::SignInNeeded,
+            Error::NotAllowed { .. } | Error::CannotApprove { .. } => ErrorCode::NotAllowed,
+            Error::ApprovalNeeded { .. } => ErrorCode::ApprovalNeeded,
+            Error::WrongPin { .. } => ErrorCode::WrongPin,
+            Error::UserLocked { .. } => ErrorCode::UserLocked,
+            Error::UnknownUser { .. } => ErrorCode::NotFound,
+            Error::OwnerExists | Error::LastOwner { .. } => ErrorCode::Refused,
         }
     }
 

@@ -727,7 +727,7 @@ impl Duka {
     /// Any row the item rules refuse rolls everything back and is reported with its line.
     fn register_all(&self, rows: &[&ParsedRow], trial: bool) -> Result<()> {
         let mut errors = vec![];
-        let result = self.with_meta(|meta| {
+        let result = self.acting(&[domain::Action::ItemChanges], |meta| {
             Ok(self.store().write(|tx| {
                 let mut moves = vec![];
                 for p in rows {

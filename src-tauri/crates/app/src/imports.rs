@@ -37,7 +37,7 @@ impl Duka {
     /// Accepts import `id` as own item `item` (code or barcode); `qty` defaults to the declared
     /// quantity.
     pub fn accept_import(&self, id: i64, item: &str, qty: Option<Qty>) -> Result<DecisionResult> {
-        let accepted = self.with_meta(|meta| {
+        let accepted = self.acting(&[domain::Action::DecidePurchases], |meta| {
             self.store().write(|tx| -> Result<_> {
                 let attempt = (|| -> Result<_> {
                     let import = store::imports::imported_item(tx, id)?;
@@ -60,8 +60,9 @@ impl Duka {
 
     /// Rejects import `id`; KRA is told.
     pub fn reject_import(&self, id: i64) -> Result<DecisionResult> {
-        let outbox_id =
-            self.with_meta(|meta| Ok(self.store().write(|tx| store::imports::reject_import(tx, id, meta))?))?;
+        let outbox_id = self.acting(&[domain::Action::DecidePurchases], |meta| {
+            Ok(self.store().write(|tx| store::imports::reject_import(tx, id, meta))?)
+        })?;
         self.wake();
         Ok(DecisionResult { id, decision: "rejected", outbox_id })
     }

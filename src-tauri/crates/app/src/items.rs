@@ -115,7 +115,7 @@ pub(crate) fn item_from(tx: &Reader<'_>, new: &NewItem) -> Result<Item> {
 impl Duka {
     /// Registers a new item under the next KRA item code and queues its `saveItem`.
     pub fn register_item(&self, new: &NewItem) -> Result<ItemView> {
-        let item = self.with_meta(|meta| {
+        let item = self.acting(&[domain::Action::ItemChanges], |meta| {
             // The sequence is taken inside the write so two tills never draw the same code.
             self.store().write(|tx| -> Result<_> {
                 let item = item_from(tx, new)?;
@@ -129,7 +129,7 @@ impl Duka {
 
     /// Changes a registered item and queues the `saveItem` update.
     pub fn update_item(&self, reference: &str, change: &ItemChange) -> Result<ItemView> {
-        let item = self.with_meta(|meta| {
+        let item = self.acting(&[domain::Action::ItemChanges], |meta| {
             self.store().write(|tx| -> Result<_> {
                 let attempt = (|| -> Result<Item> {
                     let mut item = resolve(tx, reference)?;
@@ -171,7 +171,7 @@ impl Duka {
         if components.is_empty() {
             return Err(Error::invalid("components", "name at least one component and its quantity"));
         }
-        let saved = self.with_meta(|meta| {
+        let saved = self.acting(&[domain::Action::ItemChanges], |meta| {
             self.store().write(|tx| -> Result<_> {
                 let finished = resolve(tx, item)?;
                 let mut parts: Vec<(domain::ItemCode, domain::Qty)> = Vec::with_capacity(components.len());

@@ -9,6 +9,7 @@
 //! everything against an `oscu-sim` started inside the process, and marks every document as
 //! training.
 
+mod actor;
 pub mod backup;
 mod cart;
 mod demo;
@@ -40,10 +41,13 @@ mod sync_link;
 mod testing;
 pub mod till;
 mod training;
+pub mod users;
 pub mod views;
 
+pub use actor::{APPROVAL_MINUTES, Acting, Actor, Approval};
 pub use cart::{CartId, DraftCartView};
 pub use device::{GatewayAccess, InitRequest, KeyImport};
+pub use domain::{Action, Permission, Role};
 pub use environment::{DeviceSetup, StatusView, TRAINING_SHOP_NAME};
 pub use error::{Error, ErrorCode, Result};
 pub use files::DataFolder;
@@ -59,3 +63,4 @@ pub use store::{Environment, ShopDetails, default_db_path};
 pub use sync::{Clock, ManualClock, Progress as SyncProgress, SystemClock};
 pub use till::Till;
 pub use training::{TrainingRequest, state_file as training_state_file};
+pub use users::{TillLimits, UserView};

@@ -363,6 +363,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let options = AppOptions { print_timeout: timeout, ..AppOptions::default() };
         let duka = Duka::open(dir.path().join("shop.db"), options).await.unwrap();
+        duka.create_owner(crate::testing::OWNER, crate::testing::OWNER_PIN).unwrap();
         duka.start_training(&crate::TrainingRequest { shop_name: "Print Kiosk".into() }).await.unwrap();
         duka.seed_demo_catalogue().unwrap();
         assert_eq!(duka.make_sale(&sale(vec![line(SUGAR, 1)])).unwrap().trader_no, "TRN-000001");

@@ -127,7 +127,7 @@ impl Duka {
     /// Confirms a feed purchase: every line mapped to an own item (given here, or remembered),
     /// priced as the supplier charged, stock in, and `insertTrnsPurchase` queued.
     pub fn confirm_purchase(&self, feed_purchase_id: i64, mappings: &[LineMapping]) -> Result<PurchaseResult> {
-        let committed = self.with_meta(|meta| {
+        let committed = self.acting(&[domain::Action::DecidePurchases], |meta| {
             self.store().write(|tx| -> Result<_> {
                 let attempt = (|| -> Result<_> {
                     let stored = store::purchases::feed_purchase(tx, feed_purchase_id)?;
@@ -182,7 +182,7 @@ impl Duka {
 
     /// Rejects a feed purchase: no stock moves; KRA is told.
     pub fn reject_purchase(&self, feed_purchase_id: i64) -> Result<DecisionResult> {
-        let outbox_id = self.with_meta(|meta| {
+        let outbox_id = self.acting(&[domain::Action::DecidePurchases], |meta| {
             Ok(self.store().write(|tx| store::purchases::reject_feed_purchase(tx, feed_purchase_id, meta))?)
         })?;
         self.wake();
@@ -191,7 +191,7 @@ impl Duka {
 
     /// Records a purchase keyed by hand: stock in, and `insertTrnsPurchase` queued.
     pub fn record_purchase(&self, manual: &ManualPurchase) -> Result<PurchaseResult> {
-        let committed = self.with_meta(|meta| {
+        let committed = self.acting(&[domain::Action::DecidePurchases], |meta| {
             self.store().write(|tx| -> Result<_> {
                 let attempt = (|| -> Result<_> {
                     let mut lines = Vec::with_capacity(manual.lines.len());

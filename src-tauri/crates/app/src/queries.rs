@@ -363,7 +363,8 @@ impl Duka {
         if level.is_some_and(|l| l < Qty::ZERO) {
             return Err(Error::invalid("reorder level", "give zero or more, e.g. 10 (leave it empty for the default)"));
         }
-        let (now, user) = (self.now(), self.options().user.clone());
+        let user = self.authorize(&[domain::Action::ItemChanges])?.user;
+        let now = self.now();
         self.store().write(|tx| -> Result<()> {
             let item = crate::items::resolve(tx, item)?;
             if !item.item_type.carries_stock() {

@@ -82,6 +82,7 @@ fn check_period(from: Date, to: Date) -> Result<()> {
 impl Duka {
     /// The X report: everything since the last Z report, closing nothing.
     pub fn x_report(&self) -> Result<PeriodFigures> {
+        self.authorize(&[domain::Action::XReport])?;
         Ok(self.store().read(store::reports::x_report)?)
     }
 
@@ -89,7 +90,9 @@ impl Duka {
     /// its figures. Print it with [`Duka::printed_z_report`]; later prints are copies.
     pub fn issue_z_report(&self) -> Result<ZReport> {
         self.verify_fiscal_chain("Z report", "issue the Z report")?;
-        self.with_meta(|meta| Ok(self.store().write(|tx| store::reports::issue_z_report(tx, meta))?))
+        self.acting(&[domain::Action::ZReport], |meta| {
+            Ok(self.store().write(|tx| store::reports::issue_z_report(tx, meta))?)
+        })
     }
 
     /// Z report `number` as issued.

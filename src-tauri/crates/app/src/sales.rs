@@ -98,7 +98,7 @@ impl Duka {
     }
 
     fn sell(&self, cart: Option<&CartId>, request: &SaleRequest) -> Result<ChargeResult> {
-        let done = self.with_meta(|meta| {
+        let done = self.acting(&self.sale_actions(request)?, |meta| {
             self.store().write(|tx| -> Result<_> {
                 if let Some(cart) = cart
                     && let Some(sale_id) = store::cart::sale_of_cart(tx, cart.as_str())?
@@ -170,7 +170,7 @@ impl Duka {
     /// Issues a credit note against a stored sale, at the sale's prices and rates, never crediting
     /// more than remains of a line.
     pub fn issue_credit_note(&self, request: &CreditNoteRequest) -> Result<CreditNoteResult> {
-        let (committed, note, sale_trader_no, training) = self.with_meta(|meta| {
+        let (committed, note, sale_trader_no, training) = self.acting(&[domain::Action::CreditNote], |meta| {
             self.store().write(|tx| -> Result<_> {
                 let attempt = (|| -> Result<_> {
                     let sale_id = find_sale(tx, &request.invoice)?;

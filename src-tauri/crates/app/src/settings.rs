@@ -85,6 +85,7 @@ impl Duka {
     /// Saves the form: the printer choice and the wait for KRA's signature are checked before
     /// anything is saved.
     pub fn save_settings(&self, form: &SettingsForm) -> Result<()> {
+        self.authorize(&[domain::Action::Settings])?;
         let printer =
             Printer::from_form(form.printer_kind.as_deref(), form.paper.as_deref(), form.printer_target.as_deref())?;
         let wait = form.signature_wait_ms.map(std::time::Duration::from_millis);

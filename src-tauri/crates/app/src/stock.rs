@@ -41,7 +41,7 @@ impl Duka {
                 ),
             ));
         }
-        let committed = self.with_meta(|meta| {
+        let committed = self.acting(&[domain::Action::StockAdjustment], |meta| {
             self.store().write(|tx| -> Result<_> {
                 let mut movements = Vec::with_capacity(lines.len());
                 let mut violations = Vec::new();

@@ -17,11 +17,16 @@ fn code(class: &str, code: &str, rate: Option<&str>) -> Code {
     }
 }
 
-/// A shop in a temporary folder with the code lists (rates A 0, B 16, C 0, D 0, E 8; KE/UG;
+/// The owner every fixture shop has, signed in (named as `AppOptions::user` by default).
+pub(crate) const OWNER: &str = "duka";
+pub(crate) const OWNER_PIN: &str = "2468";
+
+/// A shop in a temporary folder, its owner signed in, with the code lists (rates A 0, B 16, C 0, D 0, E 8; KE/UG;
 /// units NO, KG, U; packaging NT, BG) stored, and no device.
 pub(crate) async fn shop() -> (Duka, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let duka = Duka::open(dir.path().join("shop.db"), AppOptions::default()).await.unwrap();
+    duka.create_owner(OWNER, OWNER_PIN).unwrap();
     let classes: Vec<CodeClass> = ["04", "05", "10", "17"]
         .iter()
         .map(|c| CodeClass {

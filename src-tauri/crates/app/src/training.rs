@@ -71,6 +71,7 @@ impl Duka {
     /// Starts training mode: an in-process KRA simulator with a generated device, initialised,
     /// with reference data downloaded. Nothing reaches KRA.
     pub async fn start_training(&self, request: &TrainingRequest) -> Result<(DeviceResult, RefreshResult)> {
+        self.authorize(&[domain::Action::DeviceSetup])?;
         let name = request.shop_name.trim();
         if name.is_empty() {
             return Err(Error::invalid("shop name", "give the shop a name for its practice receipts"));

@@ -7,6 +7,7 @@ use clap::Args;
 use crate::{
     input::{environment, usage},
     output::emit,
+    users::secret,
 };
 
 #[derive(Debug, Args)]
@@ -23,20 +24,19 @@ pub(crate) struct InitArgs {
     /// sandbox or production.
     #[arg(long, default_value = "sandbox")]
     environment: String,
-    /// Gateway access as TOKEN_URL,CONSUMER_KEY,CONSUMER_SECRET,APP_ID (talks to the GavaConnect gateway).
+    /// Gateway access as TOKEN_URL,CONSUMER_KEY,APP_ID (talks to the GavaConnect gateway); the
+    /// consumer secret is read from DUKA_GATEWAY_SECRET or standard input, never an argument.
     #[arg(long)]
     gateway: Option<String>,
     #[arg(long)]
     shop_name: Option<String>,
 }
 
+/// The communication key is read from DUKA_COMMUNICATION_KEY or standard input, never an argument.
 #[derive(Debug, Args)]
 pub(crate) struct ImportKeyArgs {
     #[command(flatten)]
     device: InitArgs,
-    /// The communication key (cmcKey).
-    #[arg(long)]
-    key: String,
     /// The SCU ID printed on an earlier signed receipt.
     #[arg(long)]
     scu_id: String,
@@ -62,13 +62,17 @@ fn init_request(a: &InitArgs) -> anyhow::Result<InitRequest> {
     let gateway = match &a.gateway {
         None => None,
         Some(g) => match g.split(',').collect::<Vec<_>>().as_slice() {
-            [token_url, key, secret, app] => Some(GatewayAccess {
+            [token_url, key, app] => Some(GatewayAccess {
                 token_url: (*token_url).to_owned(),
                 consumer_key: (*key).to_owned(),
-                consumer_secret: (*secret).to_owned(),
+                consumer_secret: secret("DUKA_GATEWAY_SECRET", "Gateway consumer secret: ")?,
                 apigee_app_id: (*app).to_owned(),
             }),
-            _ => return Err(usage("--gateway is TOKEN_URL,CONSUMER_KEY,CONSUMER_SECRET,APP_ID")),
+            _ => {
+                return Err(usage(
+                    "--gateway is TOKEN_URL,CONSUMER_KEY,APP_ID (the consumer secret goes in DUKA_GATEWAY_SECRET)",
+                ));
+            }
         },
     };
     Ok(InitRequest {
@@ -96,7 +100,8 @@ pub(crate) async fn init(duka: &Duka, json: bool, a: InitArgs) -> anyhow::Result
 }
 
 pub(crate) async fn import_key(duka: &Duka, json: bool, a: ImportKeyArgs) -> anyhow::Result<()> {
-    let ImportKeyArgs { device, key, scu_id, mrc_no } = a;
+    let ImportKeyArgs { device, scu_id, mrc_no } = a;
+    let key = secret("DUKA_COMMUNICATION_KEY", "Communication key: ")?;
     let import = KeyImport { device: init_request(&device)?, communication_key: key, scu_id, mrc_no };
     let r = duka.import_communication_key(&import).await?;
     emit(json, &r, |r| format!("Communication key imported for {} branch {}", r.pin, r.branch_id))

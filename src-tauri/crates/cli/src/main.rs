@@ -12,11 +12,12 @@ mod outbox;
 mod output;
 mod purchases;
 mod sales;
+mod users;
 
 use std::{path::PathBuf, process::ExitCode};
 
 use anyhow::Context as _;
-use app::{AppOptions, Duka};
+use app::{Action, AppOptions, Duka};
 use clap::{Parser, Subcommand};
 
 use crate::{input::Usage, output::is_broken_pipe};
@@ -31,9 +32,15 @@ struct Cli {
     /// Print machine-readable JSON on stdout.
     #[arg(long, global = true)]
     json: bool,
-    /// Who is at the till (audit log).
-    #[arg(long, global = true, default_value = "duka")]
-    user: String,
+    /// Who is at the till: an active user, signed in with the PIN from DUKA_PIN or asked on the
+    /// terminal (never an argument). The role table applies to what they may do.
+    #[arg(long, global = true)]
+    user: Option<String>,
+    /// A supervisor or the owner approving, on the spot, what --user may do only with approval
+    /// (a credit note, a Z report, a price below the item's, a discount above the limit); the
+    /// approver's PIN from DUKA_APPROVER_PIN or asked.
+    #[arg(long, global = true)]
+    approver: Option<String>,
     /// Seconds to wait for KRA on one call.
     #[arg(long, global = true, default_value_t = 120)]
     kra_timeout: u64,
@@ -45,7 +52,8 @@ struct Cli {
 enum Command {
     /// Initialise this till's device with KRA (the communication key is issued once).
     Init(device::InitArgs),
-    /// Set the device up with a communication key KRA issued earlier.
+    /// Set the device up with a communication key KRA issued earlier (read from
+    /// DUKA_COMMUNICATION_KEY or standard input, never an argument).
     ImportKey(device::ImportKeyArgs),
     /// Practice mode: a built-in KRA simulator, nothing reaches KRA.
     Training(device::TrainingArgs),
@@ -100,6 +108,9 @@ enum Command {
     /// Back the database up now (or list the backups). The communication key is left out unless
     /// --with-key is given; its passphrase is read from DUKA_BACKUP_PASSPHRASE.
     Backup(books::BackupArgs),
+    /// The people at the till: the first owner, then (owner only) add, list, role, reset-pin, deactivate.
+    #[command(subcommand)]
+    User(users::UserCommand),
     /// Restore a backup: checked first, then it replaces the database (kept in the backups folder).
     /// Close every Duka window first: the restore refuses while the database is open elsewhere.
     Restore(books::RestoreArgs),
@@ -112,18 +123,49 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     };
     let follow = matches!(&cli.command, Command::Sync(s) if !s.once);
     let options = AppOptions {
-        user: cli.user.clone(),
         spawn_sync_worker: follow,
         kra_timeout: std::time::Duration::from_secs(cli.kra_timeout.max(1)),
         ..AppOptions::default()
     };
+    let duka = Duka::open(&db, options).await?;
+    let signed_in = sign_in(&duka, &cli);
     if let Command::Restore(a) = &cli.command {
+        // The owner's: checked on the open shop, which is closed before the swap.
+        let allowed = signed_in.and_then(|()| Ok(duka.authorize(&[Action::Restore])?));
+        duka.shutdown().await;
+        drop(duka);
+        allowed?;
         return books::restore(&db, a, cli.json);
     }
-    let duka = Duka::open(&db, options).await?;
-    let code = command(&duka, cli.json, cli.command).await;
+    let code = match signed_in {
+        Ok(()) => command(&duka, cli.json, cli.command).await,
+        Err(e) => Err(e),
+    };
     duka.shutdown().await;
     code
+}
+
+/// Signs `--user` in (or creates the first owner for `duka user owner`) and takes `--approver`'s
+/// approval for what the command may need.
+fn sign_in(duka: &Duka, cli: &Cli) -> anyhow::Result<()> {
+    let creating_owner = matches!(cli.command, Command::User(users::UserCommand::Owner));
+    let Some(name) = &cli.user else {
+        if creating_owner {
+            return Err(input::usage("give the owner's name with --user NAME"));
+        }
+        return Ok(());
+    };
+    users::sign_in(duka, name, creating_owner)?;
+    if let Some(approver) = &cli.approver {
+        let actions: &[Action] = match &cli.command {
+            Command::CreditNote(_) => &[Action::CreditNote],
+            Command::Report(books::ReportCommand::Z { number: None, .. }) => &[Action::ZReport],
+            Command::Sale(_) => &[Action::PriceBelowItemPrice, Action::DiscountAboveLimit],
+            _ => &[],
+        };
+        users::approve(duka, approver, actions)?;
+    }
+    Ok(())
 }
 
 async fn command(duka: &Duka, json: bool, command: Command) -> anyhow::Result<ExitCode> {
@@ -151,6 +193,7 @@ async fn command(duka: &Duka, json: bool, command: Command) -> anyhow::Result<Ex
         Command::Export { what } => books::export(duka, json, what)?,
         Command::Import(c) => books::import(duka, json, c)?,
         Command::Backup(a) => books::backup(duka, json, a)?,
+        Command::User(c) => users::user(duka, json, c)?,
         Command::Restore(_) => return Err(input::usage("restore runs before the shop is opened")),
     }
     Ok(ExitCode::SUCCESS)
@@ -182,6 +225,13 @@ async fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
             match e.downcast_ref::<app::Error>() {
+                Some(app::Error::SignInNeeded) => {
+                    eprintln!("duka: nobody is signed in: give --user NAME (the PIN from DUKA_PIN, or asked)");
+                }
+                Some(app::Error::OwnerNeeded) => eprintln!(
+                    "duka: this till has no owner yet: create the owner first with `duka --user NAME user owner` \
+                     (the PIN from DUKA_PIN, or asked)"
+                ),
                 Some(app_error) => eprintln!("duka: {app_error}"),
                 None => eprintln!("duka: {e:#}"),
             }

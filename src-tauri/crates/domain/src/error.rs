@@ -28,6 +28,15 @@ pub enum Error {
     ParseCode { input: String, what: &'static str },
     #[error("cannot build a KRA item code: {reason}")]
     ItemCode { reason: String },
+    #[error("\"{input}\" is not a role (expected owner, supervisor or cashier)")]
+    ParseRole { input: String },
+    #[error("\"{input}\" is not an action of the role table")]
+    ParseAction { input: String },
+    #[error("\"{input}\" is not a user name: 1 to 40 letters, digits or spaces")]
+    UserName { input: String },
+    /// Carries nothing of what was typed: a PIN never reaches a message or a log.
+    #[error("a PIN is 4 to 8 digits")]
+    UserPin,
     #[error("\"{input}\" is not a KRA item code (country, type, 2-letter packaging and quantity units, 7 digits)")]
     ParseItemCode { input: String },
 }

@@ -1,5 +1,5 @@
 //! Duka's pure domain core: money, quantities, KRA tax bands and the line tax split, items and their
-//! KRA item codes, sales, credit notes, stock and purchases.
+//! KRA item codes, sales, credit notes, stock and purchases, and the roles of the people at the till.
 //!
 //! Nothing here does IO, reads a clock, or uses floating point: callers pass in the time, the
 //! reference data and the current stock, and get back plain values or every violation at once.
@@ -10,6 +10,7 @@ pub mod credit_note;
 mod error;
 pub mod item;
 pub mod money;
+pub mod people;
 pub mod pin;
 pub mod purchase;
 pub mod quantity;
@@ -23,6 +24,7 @@ pub use credit_note::{CreditNote, CreditNoteDraft, CreditNoteLineDraft, Original
 pub use error::{Error, Result, Violation, Violations};
 pub use item::{CodeLists, Item, ItemCode, ItemCodeParts};
 pub use money::Money;
+pub use people::{Action, Permission, Role, UserPin};
 pub use pin::KraPin;
 pub use purchase::{Purchase, PurchaseDecision, PurchaseDraft, PurchaseLine, PurchaseLineDraft, PurchaseSource};
 pub use quantity::Qty;

@@ -111,6 +111,32 @@ impl DateTime {
     pub fn second(self) -> u8 {
         self.second
     }
+
+    /// This time `minutes` later, across hours, days, months and years (at most 59 minutes, so a
+    /// lock or an approval's lifetime; the last second of 9999 stays put).
+    pub fn plus_minutes(self, minutes: u8) -> DateTime {
+        let total = u32::from(self.minute) + u32::from(minutes.min(59));
+        let mut next = DateTime { minute: (total % 60) as u8, ..self };
+        if total < 60 {
+            return next;
+        }
+        if next.hour < 23 {
+            next.hour += 1;
+            return next;
+        }
+        next.hour = 0;
+        let Date { year, month, day } = self.date;
+        next.date = if day < days_in_month(year, month) {
+            Date { day: day + 1, ..self.date }
+        } else if month < 12 {
+            Date { month: month + 1, day: 1, year }
+        } else if year < 9999 {
+            Date { year: year + 1, month: 1, day: 1 }
+        } else {
+            return self;
+        };
+        next
+    }
 }
 
 impl fmt::Display for DateTime {
@@ -135,5 +161,20 @@ mod tests {
         assert_eq!(dt.to_string(), "2026-09-18 11:00:32");
         assert!(DateTime::parse_kra("20260918250032").is_err());
         assert!(DateTime::parse_kra("2026091811003").is_err());
+    }
+
+    #[test]
+    fn minutes_later_carry_over() {
+        let t = |s: &str| DateTime::parse_kra(s).unwrap();
+        for (from, minutes, to) in [
+            ("20261121100000", 5, "20261121100500"),
+            ("20261121105800", 5, "20261121110300"),
+            ("20261121235800", 5, "20261122000300"),
+            ("20261130235900", 1, "20261201000000"),
+            ("20280228235900", 1, "20280229000000"),
+            ("20261231235700", 5, "20270101000200"),
+        ] {
+            assert_eq!(t(from).plus_minutes(minutes), t(to), "{from} + {minutes}");
+        }
     }
 }

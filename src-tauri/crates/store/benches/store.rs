@@ -403,7 +403,7 @@ fn build(path: &std::path::Path, sales_wanted: u64) {
     store
         .read(|c| c.execute_batch("PRAGMA synchronous = OFF; PRAGMA cache_size = -400000;").map_err(db_err("bulk")))
         .unwrap_or_else(|e| panic!("{e}"));
-    let meta = CommitMeta { at: now(0), user: "bench", training: false };
+    let meta = CommitMeta { at: now(0), user: "bench", approver: None, training: false };
     store
         .write(|tx| -> store::Result<()> {
             for seq in 1..=ITEMS {
@@ -427,7 +427,7 @@ fn build(path: &std::path::Path, sales_wanted: u64) {
                     let invoice = d
                         .finalise(&catalogue, &rates, StockPolicy::AllowNegative)
                         .unwrap_or_else(|v| panic!("draft: {v}"));
-                    let meta = CommitMeta { at: now(done + k as u64), user: "bench", training: false };
+                    let meta = CommitMeta { at: now(done + k as u64), user: "bench", approver: None, training: false };
                     sales::commit_sale(tx, &invoice, &meta)?;
                 }
                 // A shop that has been syncing: everything already sent.
@@ -497,7 +497,7 @@ fn main() {
         let catalogue = store.read(|c| LoadedCatalogue::for_sale(c, &d)).unwrap_or_else(|e| panic!("{e}"));
         let invoice =
             d.finalise(&catalogue, &rates, StockPolicy::AllowNegative).unwrap_or_else(|v| panic!("draft: {v}"));
-        let meta = CommitMeta { at: now(2_500_000 + k), user: "bench", training: false };
+        let meta = CommitMeta { at: now(2_500_000 + k), user: "bench", approver: None, training: false };
         let t = Instant::now();
         store.write(|tx| sales::commit_sale(tx, &invoice, &meta)).unwrap_or_else(|e| panic!("commit: {e}"));
         t.elapsed()

@@ -124,14 +124,7 @@ pub fn commit_credit_note(
         meta,
         &[outbox_id],
     )?;
-    audit::append(
-        tx,
-        meta.at,
-        meta.user,
-        "credit",
-        Some(doc),
-        Some(&format!("{trader_no} against {}", sale.trader_no)),
-    )?;
+    audit::append_as(tx, meta, "credit", Some(doc), Some(&format!("{trader_no} against {}", sale.trader_no)))?;
     Ok(CommittedCreditNote { id, trader_no, outbox_id, stock_document_id: stock.map(|s| s.id) })
 }
 

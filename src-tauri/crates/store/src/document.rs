@@ -20,6 +20,8 @@ pub enum DocumentKind {
     Settings,
     /// One line of an item's composition (`item_compositions`).
     ItemComposition,
+    /// A person at the till (`users`).
+    User,
 }
 
 impl DocumentKind {
@@ -34,6 +36,7 @@ impl DocumentKind {
             DocumentKind::ImportedItem => "imported_item",
             DocumentKind::Settings => "settings",
             DocumentKind::ItemComposition => "item_composition",
+            DocumentKind::User => "user",
         }
     }
 }
@@ -51,6 +54,7 @@ impl FromStr for DocumentKind {
             "imported_item" => DocumentKind::ImportedItem,
             "settings" => DocumentKind::Settings,
             "item_composition" => DocumentKind::ItemComposition,
+            "user" => DocumentKind::User,
             other => return Err(Error::StoredValue { what: "a document kind", value: other.to_owned() }),
         })
     }
@@ -75,14 +79,25 @@ impl DocumentRef {
     }
 }
 
-/// Who commits, when, and whether in training mode. The caller reads the clock, not the store.
+/// Who commits, who approved it (if the actor's role needed that), when, and whether in training
+/// mode. The caller reads the clock, not the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CommitMeta<'a> {
     pub at: DateTime,
     pub user: &'a str,
+    /// The supervisor or owner who approved this on the spot with their PIN; written on the audit
+    /// row of the commit.
+    pub approver: Option<&'a str>,
     /// Training-mode documents take their own number series (`TRN-`, `TCN-`), so the real
     /// series stays gap-free.
     pub training: bool,
+}
+
+impl<'a> CommitMeta<'a> {
+    /// `user` acting alone at `at`.
+    pub fn new(at: DateTime, user: &'a str, training: bool) -> CommitMeta<'a> {
+        CommitMeta { at, user, approver: None, training }
+    }
 }
 
 /// The metadata of a sale commit.

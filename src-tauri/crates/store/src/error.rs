@@ -61,6 +61,8 @@ pub enum Error {
     CreditNoteDraftMismatch,
     #[error("barcode {barcode} already belongs to {other}: each barcode can name one item only")]
     BarcodeTaken { barcode: String, other: String },
+    #[error("there is already a user called {name}: choose another name")]
+    UserExists { name: String },
     #[error("{kind} {id} does not exist")]
     DocumentNotFound { kind: &'static str, id: i64 },
     #[error("{what} was already {decision}")]

@@ -1,6 +1,6 @@
 //! Duka's local storage: one SQLite database per shop (WAL, synchronous=FULL, foreign keys, one
 //! writer), append-only migrations, fiscal documents that are never changed or deleted, gap-free
-//! trader numbers, the KRA outbox, settings and secrets, and KRA reference data.
+//! trader numbers, the KRA outbox, settings and secrets, KRA reference data, and the users.
 //!
 //! Write functions take a [`Tx`] (get one from [`Store::write`], which commits only when the
 //! closure succeeds, and rolls back on a store error or the caller's own refusal); read functions
@@ -37,6 +37,7 @@ pub mod stock;
 pub mod tamper;
 #[cfg(test)]
 pub(crate) mod testing;
+pub mod users;
 
 pub use db::{
     BUSY_TIMEOUT, CHECKPOINT_FORCE_AFTER, CHECKPOINT_IDLE, QUICK_CHECK_ON_OPEN_MAX_BYTES, Reader, Store, Tx,
@@ -50,3 +51,4 @@ pub use outbox::{OutboxCounts, OutboxKind, OutboxRow, OutboxState};
 pub use sales::{CommittedSale, KraSignature, KraStatus, SaleSummary, StoredSale};
 pub use settings::{DeviceSettings, Environment, FrontDoor, Secret, SecretName, ShopDetails};
 pub use stock::{CommittedStock, StockDocument, StockLine};
+pub use users::StoredUser;

@@ -47,6 +47,7 @@ pub const MIGRATIONS: &[Migration] = &[
     },
     Migration { version: 10, name: "parked_refusals", sql: include_str!("../migrations/0010_parked_refusals.sql") },
     Migration { version: 11, name: "charged_carts", sql: include_str!("../migrations/0011_charged_carts.sql") },
+    Migration { version: 12, name: "users", sql: include_str!("../migrations/0012_users.sql") },
     Migration { version: 13, name: "receipt_hand_over", sql: include_str!("../migrations/0013_receipt_hand_over.sql") },
     Migration { version: 14, name: "fiscal_chain", sql: include_str!("../migrations/0014_fiscal_chain.sql") },
 ];
@@ -155,6 +156,7 @@ mod tests {
         (9, "54b6d67ebe0fa3454793a306b62793a2adf034ea2f8d92db652b652b6a28f3d4"),
         (10, "62ca2390f75626380602b64c55924b4f400bcaf8b02ce65ac39639a750deff07"),
         (11, "c35e850d683b0a8437aaca558f983cb2ea2f4f42a6d622f94ed33537e3669276"),
+        (12, "09932a5d9711e6f3445cd599dedfb4f607482a37bcce10f4f8b78ce33ce05e33"),
         (13, "c741527dcd04068521394eef29f6a4dc4e12caeb9d56454386f6033e4b451cec"),
         (14, "851fd2966e1df42c08e07fa60b7386e6ec98e43d1ba07ee23a3e2b57797b5023"),
     ];

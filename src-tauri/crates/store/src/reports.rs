@@ -274,7 +274,7 @@ pub fn issue_z_report(tx: &Tx<'_>, meta: &CommitMeta<'_>) -> Result<ZReport> {
         )
         .during("issue the Z report")?;
     crate::chain::link(tx, crate::chain::ChainKind::ZReport, number, meta.at)?;
-    audit::append(tx, meta.at, meta.user, "issue_z_report", None, Some(&format!("Z report {number}")))?;
+    audit::append_as(tx, meta, "issue_z_report", None, Some(&format!("Z report {number}")))?;
     Ok(ZReport {
         number,
         issued_at: meta.at.kra(),
@@ -606,7 +606,7 @@ mod tests {
 
     fn meta_at(training: bool, minute: u8) -> CommitMeta<'static> {
         let at = DateTime::new(Date::new(2026, 11, 21).unwrap(), 10, minute % 60, 0).unwrap();
-        CommitMeta { at, user: "wanjiku", training }
+        CommitMeta { at, user: "wanjiku", approver: None, training }
     }
 
     fn signature(at: DateTime) -> sales::KraSignature {

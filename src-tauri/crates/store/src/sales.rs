@@ -138,7 +138,7 @@ fn commit(tx: &Tx<'_>, invoice: &Invoice, meta: &SaleMeta<'_>, cart_id: Option<&
     let outbox_id = outbox::enqueue(tx, OutboxKind::Sale, doc, None, &item_deps, meta.at)?;
     let stock =
         stock::write_document(tx, StockMoveType::Sale, Some(doc), &invoice.stock_out(), None, meta, &[outbox_id])?;
-    audit::append(tx, meta.at, meta.user, "sell", Some(doc), Some(&trader_no))?;
+    audit::append_as(tx, meta, "sell", Some(doc), Some(&trader_no))?;
     Ok(CommittedSale { id, trader_no, outbox_id, stock_document_id: stock.map(|s| s.id) })
 }
 

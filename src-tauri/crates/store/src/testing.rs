@@ -13,7 +13,7 @@ pub(crate) fn now() -> DateTime {
 }
 
 pub(crate) fn meta() -> CommitMeta<'static> {
-    CommitMeta { at: now(), user: "wanjiku", training: false }
+    CommitMeta { at: now(), user: "wanjiku", approver: None, training: false }
 }
 
 pub(crate) fn code(seq: u32, item_type: ItemType) -> ItemCode {

@@ -68,7 +68,7 @@ fn item(seq: u32, name: &str, item_type: ItemType, band: TaxBand, cents: i64) ->
 }
 
 fn meta(at: DateTime) -> CommitMeta<'static> {
-    CommitMeta { at, user: "bench", training: false }
+    CommitMeta { at, user: "bench", approver: None, training: false }
 }
 
 async fn open_shop(stock: i64) -> Shop {

@@ -78,6 +78,7 @@ async fn a_full_day_matches_kras_books() {
     let dir = tempfile::tempdir().unwrap();
     let options = AppOptions { kra_timeout: std::time::Duration::from_secs(20), ..AppOptions::default() };
     let duka = Duka::open(dir.path().join("shop.db"), options).await.unwrap();
+    duka.create_owner(crate::OWNER.0, crate::OWNER.1).unwrap();
 
     // Set-up: initialise once (a second time is refused), then reference data.
     let init = InitRequest {

@@ -19,6 +19,7 @@ async fn a_till_behind_the_gateway_works_like_one_on_the_direct_host() {
     let creds = sim.gateway_credentials().clone();
     let dir = tempfile::tempdir().unwrap();
     let duka = Duka::open(dir.path().join("shop.db"), AppOptions::default()).await.unwrap();
+    duka.create_owner(crate::OWNER.0, crate::OWNER.1).unwrap();
     let mut request = InitRequest {
         pin: pin.into(),
         branch_id: "00".into(),

@@ -3,6 +3,9 @@
 // The full day's `json!` of KRA's purchase is deep.
 #![recursion_limit = "256"]
 
+/// The owner each test shop gets when it first opens, and their PIN.
+const OWNER: (&str, &str) = ("duka", "2468");
+
 mod full_day;
 mod gateway;
 mod preview;

@@ -8,6 +8,7 @@ use domain::{Discount, PaymentType, Qty};
 async fn the_preview_is_the_printed_layout_with_its_qr_once_signed() {
     let dir = tempfile::tempdir().unwrap();
     let duka = Duka::open(dir.path().join("shop.db"), AppOptions::default()).await.unwrap();
+    duka.create_owner(crate::OWNER.0, crate::OWNER.1).unwrap();
     duka.start_training(&TrainingRequest { shop_name: "Preview Kiosk".into() }).await.unwrap();
     duka.seed_demo_catalogue().unwrap();
     let line =

@@ -19,6 +19,7 @@ async fn a_key_that_could_not_be_saved_is_saved_on_the_next_attempt_without_aski
     sim.record_calls();
     let dir = tempfile::tempdir().unwrap();
     let duka = Duka::open(dir.path().join("shop.db"), AppOptions::default()).await.unwrap();
+    duka.create_owner(crate::OWNER.0, crate::OWNER.1).unwrap();
     let init = InitRequest {
         pin: PIN.into(),
         branch_id: "00".into(),

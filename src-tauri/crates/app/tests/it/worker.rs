@@ -31,6 +31,7 @@ async fn the_worker_sends_what_is_committed_and_training_survives_a_restart() {
     let db = dir.path().join("shop.db");
     let options = || AppOptions { spawn_sync_worker: true, ..AppOptions::default() };
     let duka = Duka::open(&db, options()).await.unwrap();
+    duka.create_owner(crate::OWNER.0, crate::OWNER.1).unwrap();
     assert!(duka.subscribe_progress().is_none(), "no worker before set-up");
     duka.start_training(&TrainingRequest { shop_name: "Practice Kiosk".into() }).await.unwrap();
     duka.seed_demo_catalogue().unwrap();
@@ -58,6 +59,7 @@ async fn the_worker_sends_what_is_committed_and_training_survives_a_restart() {
 
     // Reopened: a new port for the training KRA, the same books (its invoice numbers continue).
     let duka = Duka::open(&db, options()).await.unwrap();
+    duka.sign_in(crate::OWNER.0, crate::OWNER.1).unwrap();
     assert_ne!(duka.training_admin_url().await.unwrap(), admin);
     let again = duka
         .make_sale(&SaleRequest { lines: vec![line], buyer_pin: None, buyer_name: None, payment: PaymentType::Cash })

@@ -18,14 +18,37 @@ impl Run {
     }
 }
 
+/// Runs `duka` as the test shop's owner (the PIN in DUKA_PIN).
 fn duka(db: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_duka"))
+    let mut full = vec!["--user", crate::OWNER.0];
+    full.extend(args);
+    duka_as(db, &full, &[("DUKA_PIN", crate::OWNER.1)], None)
+}
+
+/// Runs `duka args` with `env` added and `stdin` piped in (none: standard input closed).
+fn duka_as(db: &Path, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Run {
+    use std::io::Write as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_duka"))
         .arg("--db")
         .arg(db)
         .args(["--kra-timeout", "10"])
         .args(args)
-        .output()
+        .env_remove("DUKA_PIN")
+        .env_remove("DUKA_NEW_PIN")
+        .env_remove("DUKA_APPROVER_PIN")
+        .env_remove("DUKA_COMMUNICATION_KEY")
+        .envs(env.iter().copied())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
         .expect("the duka binary runs");
+    let mut input = child.stdin.take().expect("stdin is piped");
+    if let Some(text) = stdin {
+        input.write_all(text.as_bytes()).expect("duka reads its standard input");
+    }
+    drop(input);
+    let out = child.wait_with_output().expect("duka ends");
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -67,6 +90,7 @@ fn every_command_in_training_mode() {
     usage(db, &["fly"]);
     usage(db, &["sale"]);
     assert!(ok(db, &["--help"]).stdout.contains("credit-note"));
+    ok(db, &["user", "owner"]);
 
     // Before set-up: status says so; a sale is refused with the way out.
     assert!(ok(db, &["status"]).stdout.contains("Not set up"));
@@ -249,6 +273,7 @@ async fn init_against_kra_then_offline_sync_reports_what_is_left() {
         })
     };
     let s = |v: &[&str]| v.iter().map(|a| (*a).to_owned()).collect::<Vec<_>>();
+    assert_eq!(run(s(&["user", "owner"])).await.unwrap().code, 0);
 
     let r =
         run(s(&["init", "--pin", "P051234567X", "--branch", "00", "--serial", "WRONG", "--url", &url])).await.unwrap();
@@ -283,25 +308,37 @@ async fn init_against_kra_then_offline_sync_reports_what_is_left() {
         .to_owned();
     let scu = run(s(&["--json", "status"])).await.unwrap().json()["scu_id"].as_str().unwrap().to_owned();
     let db2 = dir.path().join("reinstalled.db");
-    let run2 = |args: Vec<String>| {
+    let run2 = |args: Vec<String>, key: Option<String>| {
         let db2 = db2.clone();
         tokio::task::spawn_blocking(move || {
-            let a: Vec<&str> = args.iter().map(String::as_str).collect();
-            duka(&db2, &a)
+            let mut a: Vec<&str> = vec!["--user", crate::OWNER.0];
+            a.extend(args.iter().map(String::as_str));
+            let mut env = vec![("DUKA_PIN", crate::OWNER.1)];
+            if let Some(key) = &key {
+                env.push(("DUKA_COMMUNICATION_KEY", key.as_str()));
+            }
+            duka_as(&db2, &a, &env, None)
         })
     };
+    assert_eq!(run2(s(&["user", "owner"]), None).await.unwrap().code, 0);
     let device = ["--pin", "P051234567X", "--branch", "00", "--serial", "DUKA-CLI-1", "--url", url.as_str()];
-    let mut bad = s(&["import-key", "--key", "short", "--scu-id", &scu]);
+    // The key is never an argument (it would show in `ps` and the shell's history).
+    let mut as_argument = s(&["import-key", "--key", &key, "--scu-id", &scu]);
+    as_argument.extend(s(&device));
+    assert_eq!(run2(as_argument, None).await.unwrap().code, 2);
+    let mut bad = s(&["import-key", "--scu-id", &scu]);
     bad.extend(s(&device));
-    let r = run2(bad).await.unwrap();
+    let r = run2(bad.clone(), Some("short".into())).await.unwrap();
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("copy it exactly"), "{}", r.stderr);
-    let mut good = s(&["import-key", "--key", &key, "--scu-id", &scu]);
+    let r = run2(bad, None).await.unwrap();
+    assert_eq!(r.code, 2, "no key in the environment and nothing on standard input: {}", r.stderr);
+    let mut good = s(&["import-key", "--scu-id", &scu]);
     good.extend(s(&device));
-    let r = run2(good).await.unwrap();
+    let r = run2(good, Some(key.clone())).await.unwrap();
     assert_eq!(r.code, 0, "{}", r.stderr);
     // KRA accepts calls made with the imported key.
-    let r = run2(s(&["refresh"])).await.unwrap();
+    let r = run2(s(&["refresh"]), None).await.unwrap();
     assert_eq!(r.code, 0, "{}", r.stderr);
 
     // KRA goes away: sales still work; sync --once says what is left and exits 1.
@@ -327,6 +364,7 @@ fn the_stock_policy_is_a_shop_setting_read_at_each_sale() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("shop.db");
     let db = db.as_path();
+    ok(db, &["user", "owner"]);
     ok(db, &["training", "--demo"]);
     let levels = ok(db, &["--json", "stock", "list"]).json();
     let level = levels.as_array().unwrap().iter().find(|l| l["on_hand"].as_str() != Some("0.00")).unwrap();
@@ -364,6 +402,7 @@ fn the_stock_policy_is_a_shop_setting_read_at_each_sale() {
 fn output_into_a_closed_pipe_ends_quietly() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("shop.db");
+    ok(&db, &["user", "owner"]);
     ok(&db, &["training"]);
 
     assert!(!ok(&db, &["status"]).stdout.is_empty(), "status has something to say");
@@ -390,6 +429,7 @@ fn output_into_a_closed_pipe_ends_quietly() {
 fn a_practice_shop_whose_kra_records_are_gone_names_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("shop.db");
+    ok(&db, &["user", "owner"]);
     ok(&db, &["training", "--demo"]);
     ok(&db, &["sync", "--once"]);
     let records = app::training_state_file(&db);
@@ -402,4 +442,82 @@ fn a_practice_shop_whose_kra_records_are_gone_names_the_file() {
     ok(&db, &["sale", "--item", "2009900000019:1"]);
     let r = refused(&db, &["sync", "--once"], "The practice KRA does not know this till any more");
     assert!(r.stderr.contains(&records.display().to_string()) && !r.stderr.contains("Settings > KRA"), "{}", r.stderr);
+}
+
+/// `--user NAME` signs in with the PIN from DUKA_PIN (or standard input), never an argument; the
+/// role table applies; the owner manages users; approvals name the approver.
+#[test]
+fn people_sign_in_and_the_role_table_applies() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    let db = db.as_path();
+    let owner = |args: &[&str]| {
+        let mut a = vec!["--user", "Wanjiku"];
+        a.extend(args);
+        duka_as(db, &a, &[("DUKA_PIN", "4711"), ("DUKA_NEW_PIN", "8642")], None)
+    };
+    let cashier = |args: &[&str], env: &[(&str, &str)]| {
+        let mut a = vec!["--user", "Otieno"];
+        a.extend(args);
+        let mut e = vec![("DUKA_PIN", "8642")];
+        e.extend(env);
+        duka_as(db, &a, &e, None)
+    };
+    let expect = |r: Run, code: i32, text: &str| {
+        assert_eq!(r.code, code, "stdout: {}\nstderr: {}", r.stdout, r.stderr);
+        assert!(r.stderr.contains(text) || r.stdout.contains(text), "{text:?} in {}{}", r.stdout, r.stderr);
+        r
+    };
+
+    expect(duka_as(db, &["--user", "Wanjiku", "training"], &[("DUKA_PIN", "4711")], None), 1, "no owner yet");
+    expect(duka_as(db, &["training"], &[], None), 1, "duka --user NAME user owner");
+    expect(duka_as(db, &["--user", "Wanjiku", "--pin", "4711", "status"], &[], None), 2, "--pin");
+    expect(duka_as(db, &["--user", "Wanjiku", "user", "owner"], &[("DUKA_PIN", "47")], None), 1, "4 to 8 digits");
+    // The PIN on standard input (a script's pipe) instead of the environment.
+    expect(duka_as(db, &["--user", "Wanjiku", "user", "owner"], &[], Some("4711\n")), 0, "owner of this till");
+    expect(owner(&["training", "--demo"]), 0, "");
+    expect(owner(&["user", "add", "Otieno"]), 0, "Otieno added as cashier");
+    expect(owner(&["user", "add", "otieno"]), 1, "already a user called Otieno");
+
+    // A cashier sells, and may not back up, manage users, adjust stock or change settings.
+    expect(cashier(&["sale", "--item", "2009900000019:1"], &[]), 0, "TRN-000001");
+    expect(cashier(&["backup"], &[]), 1, "a cashier may not do this");
+    expect(cashier(&["user", "list"], &[]), 1, "only the owner may");
+    expect(cashier(&["stock", "adjust", "--item", "2009900000019:1"], &[]), 1, "a cashier may not do this");
+    expect(cashier(&["settings", "stock-policy", "allow"], &[]), 1, "a cashier may not do this");
+    expect(cashier(&["restore", "nowhere.db"], &[]), 1, "a cashier may not do this");
+    expect(duka_as(db, &["backup"], &[], None), 1, "give --user NAME");
+    // A credit note needs a supervisor's or the owner's PIN on the spot.
+    let credit = ["credit-note", "--invoice", "TRN-000001", "--reason", "06", "--item", "2009900000019:1"];
+    expect(cashier(&credit, &[]), 1, "needs a supervisor's or the owner's PIN");
+    let mut approved = vec!["--approver", "Wanjiku"];
+    approved.extend(credit);
+    expect(cashier(&approved, &[("DUKA_APPROVER_PIN", "0000")]), 1, "wrong PIN for Wanjiku");
+    expect(cashier(&approved, &[("DUKA_APPROVER_PIN", "4711")]), 0, "TCN-000001");
+    let audit = store::Store::open(db).unwrap().read(|c| store::audit::recent(c, usize::MAX)).unwrap();
+    let credited = audit.iter().find(|e| e.action == "credit").unwrap();
+    assert_eq!((credited.user.as_str(), credited.approved_by.as_deref()), ("Otieno", Some("Wanjiku")));
+    assert!(audit.iter().any(|e| e.action == "failed sign-in" && e.user == "Wanjiku"));
+
+    // Wrong PINs are counted; the owner resets the PIN, changes roles, deactivates.
+    expect(cashier(&["sales"], &[("DUKA_PIN", "1111")]), 1, "wrong PIN for Otieno: 4 more");
+    expect(owner(&["user", "role", "Wanjiku", "cashier"]), 1, "only active owner");
+    expect(owner(&["user", "role", "Otieno", "supervisor"]), 0, "Otieno is now supervisor");
+    expect(cashier(&["stock", "adjust", "--item", "2009900000019:1"], &[]), 0, "");
+    let listed = expect(owner(&["--json", "user", "list"]), 0, "Otieno");
+    assert!(!listed.stdout.contains("argon2") && !listed.stdout.contains("8642"), "{}", listed.stdout);
+    expect(
+        duka_as(
+            db,
+            &["--user", "Wanjiku", "user", "reset-pin", "Otieno"],
+            &[("DUKA_PIN", "4711"), ("DUKA_NEW_PIN", "5555")],
+            None,
+        ),
+        0,
+        "new PIN",
+    );
+    expect(cashier(&["sales"], &[]), 1, "wrong PIN");
+    expect(cashier(&["sales"], &[("DUKA_PIN", "5555")]), 0, "TRN-000001");
+    expect(owner(&["user", "deactivate", "Otieno"]), 0, "deactivated");
+    expect(cashier(&["sales"], &[("DUKA_PIN", "5555")]), 1, "no active user called Otieno");
 }

@@ -42,7 +42,8 @@ fn env_number(name: &str, default: u64) -> u64 {
 
 fn duka(db: &Path, args: &[&str]) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_duka"));
-    c.arg("--db").arg(db).args(["--kra-timeout", "10"]).args(args);
+    c.arg("--db").arg(db).args(["--kra-timeout", "10", "--user", crate::OWNER.0]).args(args);
+    c.env("DUKA_PIN", crate::OWNER.1);
     c
 }
 
@@ -103,6 +104,7 @@ fn set_up() -> (Lab, Vec<String>) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("shop.db");
     let url = sim.base_url_direct();
+    run_ok(&db, &["user", "owner"]);
     run_ok(&db, &["init", "--pin", PIN, "--branch", "00", "--serial", SERIAL, "--url", &url]);
     run_ok(&db, &["refresh"]);
     let mut codes = Vec::new();

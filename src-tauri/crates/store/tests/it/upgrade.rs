@@ -95,7 +95,7 @@ fn a_first_release_database_upgrades_and_keeps_its_data() {
     let rates = store.read(reference::tax_rates).unwrap();
     let catalogue = store.read(|c| store::LoadedCatalogue::for_sale(c, &draft)).unwrap();
     let invoice = draft.finalise(&catalogue, &rates, domain::StockPolicy::Refuse).unwrap();
-    let meta = store::CommitMeta { at: now, user: "wanjiku", training: false };
+    let meta = store::CommitMeta { at: now, user: "wanjiku", approver: None, training: false };
     let sale = store.write(|tx| sales::commit_sale(tx, &invoice, &meta)).unwrap();
     assert_eq!(sale.trader_no, "INV-000003");
     let rice = domain::Item { code: code("KE2NTNO0000004"), name: "Pishori rice 5kg".into(), barcode: None, ..sugar };

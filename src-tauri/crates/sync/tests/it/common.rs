@@ -61,7 +61,7 @@ pub fn item(seq: u32, name: &str, item_type: ItemType, band: TaxBand, price_cent
 }
 
 pub fn meta(at: DateTime) -> CommitMeta<'static> {
-    CommitMeta { at, user: "wanjiku", training: false }
+    CommitMeta { at, user: "wanjiku", approver: None, training: false }
 }
 
 impl Shop {

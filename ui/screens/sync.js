@@ -69,7 +69,8 @@ export function wire() {
     $("sync-result").textContent = "";
     try {
       const r = await sync_now();
-      showOk("sync-result", `Sent ${r.sent}` + (r.parked ? `, ${r.parked} refused` : "") + (r.retrying ? `, ${r.retrying} will be retried` : "") + ".");
+      showOk("sync-result", `Sent ${r.sent}` + (r.parked ? `, ${r.parked} refused` : "") + (r.retrying ? `, ${r.retrying} still waiting` : "") + ".");
+      if (r.waiting.length) $("sync-result").append(h("ul", { class: "waiting" }, ...r.waiting.map((line) => h("li", {}, line))));
     } catch (e) {
       $("sync-result").textContent = e.message;
     } finally {

@@ -66,6 +66,7 @@ mod tests {
         let path = duka.db_path().to_owned();
         drop(duka);
         let duka = Duka::open(path, AppOptions { clock, ..AppOptions::default() }).await.unwrap();
+        duka.sign_in(testing::OWNER, testing::OWNER_PIN).unwrap();
         let item = duka.register_item(&testing::new_item("Sugar 1kg", 18_000)).unwrap();
         let stock = StockLineRequest { item: item.code.to_string(), qty: Qty::whole(10) };
         duka.adjust_stock(StockMoveType::AdjustmentIn, &[stock], None).unwrap();

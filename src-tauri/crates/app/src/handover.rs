@@ -209,6 +209,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let options = AppOptions { spawn_sync_worker: true, ..AppOptions::default() };
         let duka = Duka::open(dir.path().join("shop.db"), options).await.unwrap();
+        duka.create_owner(crate::testing::OWNER, crate::testing::OWNER_PIN).unwrap();
         duka.start_training(&TrainingRequest { shop_name: "Signed Kiosk".into() }).await.unwrap();
         duka.seed_demo_catalogue().unwrap();
         settled(&duka).await;
@@ -326,6 +327,7 @@ mod tests {
     async fn without_a_sync_worker_nothing_is_waited_for() {
         let dir = tempfile::tempdir().unwrap();
         let duka = Duka::open(dir.path().join("shop.db"), AppOptions::default()).await.unwrap();
+        duka.create_owner(crate::testing::OWNER, crate::testing::OWNER_PIN).unwrap();
         duka.start_training(&TrainingRequest { shop_name: "Cli Kiosk".into() }).await.unwrap();
         duka.seed_demo_catalogue().unwrap();
         let no = duka.make_sale(&sale(vec![line(SUGAR, 1)])).unwrap().trader_no;

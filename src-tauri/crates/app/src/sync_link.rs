@@ -54,7 +54,7 @@ pub(crate) async fn refresh(duka: &Duka) -> Result<RefreshResult> {
 pub(crate) async fn sync_now(duka: &Duka) -> Result<SyncResult> {
     // The engine drains one caller at a time, so this is safe beside the worker.
     let engine = duka.link(|l| l.engine.clone())?;
-    let report = engine.drain().await.map_err(|e| sync_error("send the waiting documents to KRA", e))?;
+    let (_, report) = engine.drain_now().await.map_err(|e| sync_error("send the waiting documents to KRA", e))?;
     let view = duka.outbox(0)?;
     let problems = view
         .rows
@@ -62,11 +62,61 @@ pub(crate) async fn sync_now(duka: &Duka) -> Result<SyncResult> {
         .filter(|r| r.state == "parked")
         .map(|r| format!("{} ({}): {}", r.document, r.kind, r.last_error.clone().unwrap_or_default()))
         .collect();
+    let now = duka.now();
+    let waits = duka.store().read(|c| store::outbox::waiting(c, now, WAITING_SHOWN))?;
+    let name = |id: i64| document_name(duka, id);
+    let waiting = waits.iter().map(|w| waiting_line(&name(w.id), &w.reason, &name)).collect::<Vec<_>>();
     Ok(SyncResult {
         sent: report.accepted + report.already_recorded,
         parked: report.parked,
-        retrying: report.retrying,
+        retrying: waits.len(),
         outbox: view.summary,
         problems,
+        waiting,
     })
+}
+
+/// The document of outbox row `id` as the shop knows it: its trader number (INV-000012,
+/// CN-000003, STK-000004), else its kind and id.
+fn document_name(duka: &Duka, id: i64) -> String {
+    duka.store()
+        .read(|c| {
+            let row = store::outbox::row(c, id)?;
+            let n = row.document.id;
+            Ok(match row.document.kind {
+                store::DocumentKind::Sale => store::sales::load_sale(c, n).map(|s| s.trader_no).ok(),
+                store::DocumentKind::CreditNote => {
+                    store::credit_notes::load_credit_note(c, n).map(|s| s.trader_no).ok()
+                }
+                store::DocumentKind::StockDocument => store::stock::stock_document(c, n).map(|s| s.trader_no).ok(),
+                _ => None,
+            }
+            .unwrap_or_else(|| format!("{} {n}", row.document.kind)))
+        })
+        .unwrap_or_else(|_| format!("call {id}"))
+}
+
+/// How many waiting documents a sync summary names.
+const WAITING_SHOWN: usize = 50;
+
+/// One waiting document in plain words: what it waits for, and until when.
+fn waiting_line(document: &str, reason: &store::outbox::WaitReason, name: &dyn Fn(i64) -> String) -> String {
+    let at = |t: &domain::DateTime| format!("{:02}:{:02}", t.hour(), t.minute());
+    match reason {
+        // The first clause of the last failure ("could not reach KRA for saveTrnsSalesOsdc").
+        store::outbox::WaitReason::Retry { until, last_error } => format!(
+            "{document}: tried again at {} ({})",
+            at(until),
+            last_error.as_deref().and_then(|e| e.split(": ").next()).unwrap_or("KRA did not answer")
+        ),
+        store::outbox::WaitReason::RateLimited { until } => {
+            format!("{document}: KRA asked Duka to slow down; sent again at {}", at(until))
+        }
+        store::outbox::WaitReason::Behind { behind, parked: true } => {
+            format!("{document}: waits for {}, which KRA refused: fix that one first", name(*behind))
+        }
+        store::outbox::WaitReason::Behind { behind, parked: false } => {
+            format!("{document}: goes out right after {}", name(*behind))
+        }
+    }
 }

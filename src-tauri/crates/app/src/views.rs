@@ -300,6 +300,8 @@ pub struct SyncResult {
     pub outbox: OutboxSummary,
     /// Plain-language reasons of parked rows.
     pub problems: Vec<String>,
+    /// Every document still waiting, what it waits for and until when (at most 50).
+    pub waiting: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]

@@ -62,6 +62,9 @@ pub(crate) async fn sync(duka: &Duka, json: bool, a: SyncArgs) -> anyhow::Result
             "Sent {}; {} waiting to retry, {} refused by KRA; left: {} pending, {} refused",
             r.sent, r.retrying, r.parked, r.outbox.pending, r.outbox.parked
         ))?;
+        for line in &r.waiting {
+            say(&format!("  {line}"))?;
+        }
     }
     if !clean {
         eprintln!(

@@ -11,4 +11,5 @@ mod gateway;
 mod preview;
 mod secrets;
 mod setup;
+mod sync_now;
 mod worker;

@@ -63,6 +63,7 @@ async fn after_a_day_the_key_is_only_in_the_database() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("shop.db");
     let duka = Duka::open(&db, AppOptions::default()).await.unwrap();
+    duka.create_owner("Wanjiku", "2468").unwrap();
     let mut answers: Vec<String> = vec![];
     let mut answer = |value: &dyn erased::Json| answers.push(value.json());
 

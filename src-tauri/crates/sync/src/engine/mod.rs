@@ -347,6 +347,19 @@ impl Engine {
         if secs <= 0 { Duration::ZERO } else { Duration::from_secs(secs.unsigned_abs()).min(idle) }
     }
 
+    /// "Sync now": every row waiting only for its own retry time is due at once (KRA's rate limit
+    /// is still waited out), then [`Engine::drain`]. Returns how many rows were brought forward
+    /// with the drain's report.
+    pub async fn drain_now(&self) -> Result<(usize, DrainReport)> {
+        let brought = self
+            .off_runtime(|e| {
+                let now = e.now();
+                e.store().write(|tx| outbox::retry_now(tx, now)).during("bring waiting calls forward")
+            })
+            .await?;
+        Ok((brought, self.drain().await?))
+    }
+
     /// Sends everything that is ready now (all lanes) until nothing is ready; returns what
     /// happened. Rows waiting for a backoff stay for a later drain.
     pub async fn drain(&self) -> Result<DrainReport> {

@@ -187,8 +187,19 @@ impl Engine {
         let next = add(self.now(), wait);
         tracing::debug!(outbox = row.id, attempt = row.attempts, ?wait, error = %e, "KRA call will be retried");
         let (id, error) = (row.id, e.to_string());
+        // KRA's rate limit is kept apart: a manual sync does not override it.
+        let rate_limited = e.kra_code() == Some(outbox::RATE_LIMIT_CODE);
         self.off_runtime(move |engine| {
-            engine.store().write(|tx| outbox::mark_retry(tx, id, next, &error)).during("schedule a retry")
+            engine
+                .store()
+                .write(|tx| {
+                    if rate_limited {
+                        outbox::mark_rate_limited(tx, id, next, &error)
+                    } else {
+                        outbox::mark_retry(tx, id, next, &error)
+                    }
+                })
+                .during("schedule a retry")
         })
         .await?;
         Ok(Outcome::Retrying)

@@ -6,6 +6,7 @@
 /// The owner each test shop gets when it first opens, and their PIN.
 const OWNER: (&str, &str) = ("duka", "2468");
 
+mod common;
 mod full_day;
 mod gateway;
 mod preview;

@@ -8,10 +8,11 @@ use std::{
     sync::{Arc, Mutex},
 };
 
-use app::{AppOptions, Duka, InitRequest, NewItem, SaleLineRequest, SaleRequest, StockLineRequest};
-use domain::{Discount, ItemType, Money, PaymentType, Qty, TaxBand};
-use oscu_sim::{DeviceSpec, SimConfig, Simulator};
+use app::{AppOptions, Duka, StockLineRequest};
+use domain::{ItemType, Qty};
 use store::SecretName;
+
+use crate::common;
 
 /// Every log line, whatever the thread.
 #[derive(Clone, Default)]
@@ -52,14 +53,7 @@ async fn after_a_day_the_key_is_only_in_the_database() {
     // worker, the HTTP client) land in `log`.
     tracing::subscriber::set_global_default(subscriber).unwrap();
 
-    let pin = "P051234567X";
-    let sim = Simulator::start(SimConfig::loopback(vec![DeviceSpec {
-        tin: pin.into(),
-        bhf_id: "00".into(),
-        serial: "DUKA-KEY-1".into(),
-    }]))
-    .await
-    .unwrap();
+    let sim = common::sim("DUKA-KEY-1").await;
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("shop.db");
     let duka = Duka::open(&db, AppOptions::default()).await.unwrap();
@@ -67,53 +61,20 @@ async fn after_a_day_the_key_is_only_in_the_database() {
     let mut answers: Vec<String> = vec![];
     let mut answer = |value: &dyn erased::Json| answers.push(value.json());
 
-    let device = duka
-        .initialise_device(&InitRequest {
-            pin: pin.into(),
-            branch_id: "00".into(),
-            serial: "DUKA-KEY-1".into(),
-            base_url: sim.base_url_direct(),
-            environment: store::Environment::Sandbox,
-            gateway: None,
-            shop_name: Some("Mama Njeri Stores".into()),
-        })
-        .await
-        .unwrap();
+    let device = duka.initialise_device(&common::init(&sim, "DUKA-KEY-1")).await.unwrap();
     answer(&device);
     let key = duka.store().read(|c| store::settings::secret(c, SecretName::CommunicationKey)).unwrap().unwrap();
     let key = key.expose().as_bytes().to_vec();
     assert!(key.len() >= 8);
 
     answer(&duka.refresh().await.unwrap());
-    let item = duka
-        .register_item(&NewItem {
-            name: "Sugar 1kg".into(),
-            class_code: "5016150000".into(),
-            item_type: ItemType::Finished,
-            origin: "KE".into(),
-            pkg_unit: "NT".into(),
-            qty_unit: "KG".into(),
-            tax_band: TaxBand::B,
-            price: Money::from_cents(18_500),
-            barcode: None,
-        })
-        .unwrap();
+    let item = duka.register_item(&common::new_item("Sugar 1kg", ItemType::Finished, 18_500)).unwrap();
     answer(&item);
     answer(&duka.record_opening_stock(&[StockLineRequest { item: item.code.clone(), qty: Qty::whole(50) }]).unwrap());
     for n in 1..=3 {
-        let sale = duka
-            .make_sale(&SaleRequest {
-                lines: vec![SaleLineRequest {
-                    item: item.code.clone(),
-                    qty: Qty::whole(n),
-                    price: None,
-                    discount: Discount::None,
-                }],
-                buyer_pin: None,
-                buyer_name: Some(format!("Customer {n}")),
-                payment: PaymentType::Cash,
-            })
-            .unwrap();
+        let mut request = common::sale(item.code.as_str(), n);
+        request.buyer_name = Some(format!("Customer {n}"));
+        let sale = duka.make_sale(&request).unwrap();
         answer(&sale);
     }
     answer(&duka.sync_now().await.unwrap());

@@ -2,65 +2,27 @@
 //! on its own retry time (KRA's rate limit is still honoured), and its summary says what waits,
 //! why and until when.
 
-use app::{AppOptions, Duka, InitRequest, NewItem, SaleLineRequest, SaleRequest};
-use domain::{Discount, ItemType, Money, PaymentType, Qty, TaxBand};
-use oscu_sim::{DeviceSpec, Fault, FaultRule, SimConfig, Simulator};
+use app::{AppOptions, Duka};
+use domain::ItemType;
+use oscu_sim::{Fault, FaultRule};
+
+use crate::common;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_manual_sync_after_the_line_comes_back_sends_at_once_and_says_what_waits() {
-    let pin = "P051234567X";
-    let sim = Simulator::start(SimConfig::loopback(vec![DeviceSpec {
-        tin: pin.into(),
-        bhf_id: "00".into(),
-        serial: "DUKA-NOW-1".into(),
-    }]))
-    .await
-    .unwrap();
+    let sim = common::sim("DUKA-NOW-1").await;
     let dir = tempfile::tempdir().unwrap();
     let duka = Duka::open(dir.path().join("shop.db"), AppOptions::default()).await.unwrap();
     duka.create_owner("Wanjiku", "2468").unwrap();
-    duka.initialise_device(&InitRequest {
-        pin: pin.into(),
-        branch_id: "00".into(),
-        serial: "DUKA-NOW-1".into(),
-        base_url: sim.base_url_direct(),
-        environment: store::Environment::Sandbox,
-        gateway: None,
-        shop_name: None,
-    })
-    .await
-    .unwrap();
+    duka.initialise_device(&common::init(&sim, "DUKA-NOW-1")).await.unwrap();
     duka.refresh().await.unwrap();
-    let delivery = duka
-        .register_item(&NewItem {
-            name: "Delivery".into(),
-            class_code: "5016150000".into(),
-            item_type: ItemType::Service,
-            origin: "KE".into(),
-            pkg_unit: "NT".into(),
-            qty_unit: "NO".into(),
-            tax_band: TaxBand::B,
-            price: Money::from_cents(10_000),
-            barcode: None,
-        })
-        .unwrap();
+    let delivery = duka.register_item(&common::new_item("Delivery", ItemType::Service, 10_000)).unwrap();
     assert_eq!(duka.sync_now().await.unwrap().outbox.pending, 0);
 
     // The line drops; three sales wait.
     sim.set_faults(vec![FaultRule { function: "*".into(), call: None, fault: Fault::Reset }]).unwrap();
     for n in 1..=3 {
-        duka.make_sale(&SaleRequest {
-            lines: vec![SaleLineRequest {
-                item: delivery.code.clone(),
-                qty: Qty::whole(n),
-                price: None,
-                discount: Discount::None,
-            }],
-            buyer_pin: None,
-            buyer_name: None,
-            payment: PaymentType::Cash,
-        })
-        .unwrap();
+        duka.make_sale(&common::sale(delivery.code.as_str(), n)).unwrap();
     }
     let offline = duka.sync_now().await.unwrap();
     assert_eq!((offline.sent, offline.retrying), (0, 3), "{offline:?}");
@@ -75,18 +37,7 @@ async fn a_manual_sync_after_the_line_comes_back_sends_at_once_and_says_what_wai
     assert!(back.waiting.is_empty(), "{:?}", back.waiting);
 
     // KRA's rate limit is honoured even by a manual sync.
-    duka.make_sale(&SaleRequest {
-        lines: vec![SaleLineRequest {
-            item: delivery.code.clone(),
-            qty: Qty::whole(4),
-            price: None,
-            discount: Discount::None,
-        }],
-        buyer_pin: None,
-        buyer_name: None,
-        payment: PaymentType::Cash,
-    })
-    .unwrap();
+    duka.make_sale(&common::sale(delivery.code.as_str(), 4)).unwrap();
     sim.set_faults(vec![FaultRule {
         function: "saveTrnsSalesOsdc".into(),
         call: None,

@@ -30,6 +30,17 @@ pub struct Shop {
     pub client: Arc<oscu::Client>,
 }
 
+/// A simulator on loopback knowing the test device.
+pub async fn sim() -> RunningSim {
+    Simulator::start(SimConfig::loopback(vec![DeviceSpec {
+        tin: TIN.into(),
+        bhf_id: BHF.into(),
+        serial: SERIAL.into(),
+    }]))
+    .await
+    .unwrap()
+}
+
 pub fn client_for(sim: &RunningSim, timeout: Duration) -> oscu::Client {
     let mut config = oscu::ClientConfig::new(oscu::FrontDoor::Direct { base_url: sim.base_url_direct() }, TIN, BHF);
     config.timeout = timeout;
@@ -68,13 +79,7 @@ impl Shop {
     /// A simulator, an initialised device, code lists pulled, and `items` registered with
     /// `opening` units of stock each (goods only), all accepted by KRA.
     pub async fn open(timeout: Duration, opening: i64) -> Shop {
-        let sim = Simulator::start(SimConfig::loopback(vec![DeviceSpec {
-            tin: TIN.into(),
-            bhf_id: BHF.into(),
-            serial: SERIAL.into(),
-        }]))
-        .await
-        .unwrap();
+        let sim = sim().await;
         let client = client_for(&sim, timeout);
         let info = client.initialize(SERIAL).await.unwrap();
         client.set_cmc_key(info.cmc_key.clone().unwrap());

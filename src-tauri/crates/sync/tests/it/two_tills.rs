@@ -7,11 +7,11 @@
 use std::{sync::Arc, time::Duration};
 
 use domain::{Discount, ItemType, PaymentType, Qty, SaleDraft, SaleLineDraft, StockPolicy, TaxBand};
-use oscu_sim::{DeviceSpec, Fault, FaultRule, RunningSim, SimConfig, Simulator};
+use oscu_sim::{Fault, FaultRule, RunningSim};
 use store::{LoadedCatalogue, OutboxState, Store};
 use sync::{Engine, ManualClock, PullList, SyncConfig};
 
-use crate::common::{BHF, NowForTest, SERIAL, TIN, at, client_for, item, meta};
+use crate::common::{self, BHF, NowForTest, SERIAL, TIN, at, client_for, item, meta};
 
 struct Till {
     store: Arc<Store>,
@@ -81,13 +81,7 @@ fn kra_total(sim: &RunningSim, invc_no: i64) -> i64 {
 
 #[tokio::test]
 async fn a_till_whose_number_another_till_took_parks_its_sale_and_never_takes_the_other_signature() {
-    let sim = Simulator::start(SimConfig::loopback(vec![DeviceSpec {
-        tin: TIN.into(),
-        bhf_id: BHF.into(),
-        serial: SERIAL.into(),
-    }]))
-    .await
-    .unwrap();
+    let sim = common::sim().await;
     let key = client_for(&sim, Duration::from_secs(5)).initialize(SERIAL).await.unwrap().cmc_key.unwrap();
     let a = till(&sim, &key, "till-a").await;
     let b = till(&sim, &key, "till-b").await;

@@ -89,7 +89,9 @@ pub enum Error {
     #[error("{name} is a {role} and cannot approve {}: ask a supervisor or the owner", action.label())]
     CannotApprove { name: String, role: Role, action: Action },
     #[error(
-        "wrong PIN for {name}: {tries_left} more wrong PIN(s) in a row lock {name} for {} minutes",
+        "wrong PIN for {name}: {} in a row lock{} {name} for {} minutes",
+        if *tries_left == 1 { "one more wrong PIN".to_owned() } else { format!("{tries_left} more wrong PINs") },
+        if *tries_left == 1 { "s" } else { "" },
         crate::users::LOCK_MINUTES
     )]
     WrongPin { name: String, tries_left: u32 },

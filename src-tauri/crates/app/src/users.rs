@@ -298,7 +298,9 @@ impl Duka {
             self.store().write(|tx| users::record_sign_in(tx, &user, now, approving))?;
             return Ok(user);
         }
-        let failed = user.failed_sign_ins.saturating_add(1);
+        // A lock that has run out starts the count again.
+        let expired = user.locked_until.is_some_and(|until| until <= now);
+        let failed = if expired { 1 } else { user.failed_sign_ins.saturating_add(1) };
         let lock = (failed >= MAX_WRONG_PINS).then(|| now.plus_minutes(LOCK_MINUTES));
         self.store().write(|tx| users::record_failed_sign_in(tx, &user, now, lock))?;
         match lock {
@@ -532,11 +534,15 @@ mod tests {
         clock.advance(Duration::from_secs(4 * 60 + 59));
         assert_eq!(code(duka.sign_in("Otieno", "8642")), ErrorCode::UserLocked);
         clock.advance(Duration::from_secs(1));
+        // Once the lock has run out, one slip is one slip: four more tries before the next lock.
+        let e = duka.sign_in("Otieno", "1111").unwrap_err();
+        assert!(matches!(e, Error::WrongPin { tries_left: 4, .. }), "{e}");
+        assert!(e.to_string().contains("4 more wrong PINs in a row lock Otieno"), "{e}");
         duka.sign_in("Otieno", "8642").unwrap();
         assert_eq!(code(duka.sign_in("Nobody", "8642")), ErrorCode::NotFound);
 
         let audit = duka.store().read(|c| store::audit::recent(c, 100)).unwrap();
-        assert_eq!(audit.iter().filter(|e| e.action == "failed sign-in" && e.user == "Otieno").count(), 4 + 5 + 2);
+        assert_eq!(audit.iter().filter(|e| e.action == "failed sign-in" && e.user == "Otieno").count(), 4 + 5 + 2 + 1);
         assert_eq!(audit.iter().filter(|e| e.action == "failed sign-in" && e.user == "Nobody").count(), 1);
     }
 

@@ -172,9 +172,16 @@ pub fn record_failed_sign_in(
     at: DateTime,
     lock_until: Option<DateTime>,
 ) -> Result<u32> {
+    // A lock that has run out by `at` starts the count again.
     tx.execute(
-        "UPDATE users SET failed_sign_ins = failed_sign_ins + 1, locked_until = coalesce(?2, locked_until) WHERE id = ?1",
-        params![user.id, lock_until.map(DateTime::kra)],
+        "UPDATE users SET
+             failed_sign_ins = CASE WHEN locked_until IS NOT NULL AND locked_until <= ?3 THEN 1
+                                    ELSE failed_sign_ins + 1 END,
+             locked_until = CASE WHEN ?2 IS NOT NULL THEN ?2
+                                 WHEN locked_until IS NOT NULL AND locked_until <= ?3 THEN NULL
+                                 ELSE locked_until END
+         WHERE id = ?1",
+        params![user.id, lock_until.map(DateTime::kra), at.kra()],
     )
     .during("record a failed sign-in")?;
     let failed: i64 = tx

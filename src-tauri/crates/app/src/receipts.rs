@@ -112,6 +112,7 @@ impl Duka {
                 environment: environment(sale.training),
                 header_message: Vec::new(),
                 footer_message: footer,
+                served_by: Some(sale.user.clone()),
             },
             Stored::CreditNote(note, sig, original) => Receipt {
                 seller,
@@ -127,6 +128,7 @@ impl Duka {
                 environment: environment(note.training),
                 header_message: Vec::new(),
                 footer_message: footer,
+                served_by: Some(note.user.clone()),
             },
         }
     }

@@ -439,6 +439,14 @@ fn roll_header(b: &mut Builder, receipt: &Receipt) {
     if let DocumentKind::CreditNote { original_cu_invoice_no } = &receipt.kind {
         b.pair("ORIGINAL CU INVOICE NO.:", original_cu_invoice_no);
     }
+    if let Some(cashier) = cashier(receipt) {
+        b.pair("CASHIER:", cashier);
+    }
+}
+
+/// The cashier's name, when the receipt carries one.
+fn cashier(receipt: &Receipt) -> Option<&str> {
+    receipt.served_by.as_deref().map(str::trim).filter(|n| !n.is_empty())
 }
 
 /// A4: seller on the left, the document's number and date on the right, then the buyer.
@@ -462,6 +470,9 @@ fn a4_header(b: &mut Builder, receipt: &Receipt) {
     ];
     if let DocumentKind::CreditNote { original_cu_invoice_no } = &receipt.kind {
         right_rows.push(format!("Original CU invoice no.: {original_cu_invoice_no}"));
+    }
+    if let Some(cashier) = cashier(receipt) {
+        right_rows.push(format!("Cashier: {cashier}"));
     }
     let right_rows: Vec<String> = right_rows.iter().flat_map(|r| wrap(r, b.columns - half)).collect();
     for i in 0..left_rows.len().max(right_rows.len()) {

@@ -30,6 +30,8 @@ pub struct Receipt {
     pub header_message: Vec<String>,
     /// Free lines printed at the very end (e.g. "Goods once sold are not returnable").
     pub footer_message: Vec<String>,
+    /// Who made the sale or credit note at the till (printed as the cashier), when known.
+    pub served_by: Option<String>,
 }
 
 /// The shop that issued the document.
@@ -239,6 +241,7 @@ mod tests {
             environment: Environment::Production,
             header_message: vec![],
             footer_message: vec![],
+            served_by: None,
         }
     }
 

@@ -263,3 +263,19 @@ fn characters_the_font_lacks_print_as_question_marks() {
     let text = pdf_to_text(&pdf, scratch.path(), "fallback");
     assert!(text.contains("Café crème ? 1½kg"), "{text}");
 }
+
+#[test]
+fn the_cashier_is_printed_on_every_paper_when_known() {
+    let mut receipt = fixtures::sale();
+    for paper in Paper::ALL {
+        assert!(!render_text(&receipt, paper).unwrap().to_lowercase().contains("cashier"), "{}", paper.name());
+    }
+    receipt.served_by = Some("Otieno Wafula".into());
+    let scratch = tempfile::tempdir().unwrap();
+    for paper in Paper::ALL {
+        let text = render_text(&receipt, paper).unwrap();
+        assert!(text.contains("Otieno Wafula") && text.to_lowercase().contains("cashier"), "{}:\n{text}", paper.name());
+        let pdf = render_pdf(&receipt, paper).unwrap();
+        assert!(pdf_to_text(&pdf, scratch.path(), &format!("cashier_{}", paper.name())).contains("Otieno Wafula"));
+    }
+}

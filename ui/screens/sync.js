@@ -46,6 +46,8 @@ function showProgress(p) {
     ? h("span", {}, p.online ? "The last attempt failed; Duka keeps retrying." : "KRA did not answer. Sales are kept safe and sent automatically.",
       h("details", { class: "field-note" }, h("summary", {}, "Details for support"), p.last_error))
     : "none");
+  // KRA's sdcDateTime against this computer's clock, at the last signature (more than 5 minutes).
+  $("sync-clock").textContent = p.clock_warning || "matches KRA's";
 }
 
 async function loadParked() {

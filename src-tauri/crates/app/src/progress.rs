@@ -15,6 +15,25 @@ pub struct ProgressView {
     pub online: bool,
     pub last_success: Option<String>,
     pub last_error: Option<String>,
+    /// Set when this computer's clock is more than [`CLOCK_DRIFT_SHOWN_MINUTES`] away from KRA's.
+    pub clock_warning: Option<String>,
+}
+
+/// How far this computer's clock may be from KRA's before the sync screen says so.
+pub const CLOCK_DRIFT_SHOWN_MINUTES: i64 = 5;
+
+/// The sentence for a clock `ahead` minutes behind KRA's (negative: ahead of it), if it matters.
+fn clock_warning(kra_ahead: Option<i64>) -> Option<String> {
+    let minutes = kra_ahead?;
+    if minutes.abs() <= CLOCK_DRIFT_SHOWN_MINUTES {
+        return None;
+    }
+    let way = if minutes > 0 { "behind" } else { "ahead of" };
+    Some(format!(
+        "This computer's clock is {} minutes {way} KRA's: set the computer's date and time right, or receipts \
+         and reports carry the wrong time",
+        minutes.abs()
+    ))
 }
 
 impl From<&SyncProgress> for ProgressView {
@@ -26,6 +45,7 @@ impl From<&SyncProgress> for ProgressView {
             online: p.online,
             last_success: p.last_success.map(|d| d.to_string()),
             last_error: p.last_error.clone(),
+            clock_warning: clock_warning(p.kra_clock_ahead_minutes),
         }
     }
 }
@@ -78,6 +98,7 @@ impl Duka {
             online: failing.is_none(),
             last_success: outbox.summary.last_success,
             last_error: failing.and_then(|r| r.last_error.clone()),
+            clock_warning: None,
         })
     }
 
@@ -102,6 +123,17 @@ impl Duka {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_clock_more_than_five_minutes_from_kras_is_shown() {
+        assert_eq!(clock_warning(None), None);
+        assert_eq!(clock_warning(Some(5)), None);
+        assert_eq!(clock_warning(Some(-5)), None);
+        let behind = clock_warning(Some(12)).unwrap();
+        assert!(behind.starts_with("This computer's clock is 12 minutes behind KRA's"), "{behind}");
+        let ahead = clock_warning(Some(-90)).unwrap();
+        assert!(ahead.starts_with("This computer's clock is 90 minutes ahead of KRA's"), "{ahead}");
+    }
 
     #[test]
     fn parked_reasons_show_the_fix_apart() {

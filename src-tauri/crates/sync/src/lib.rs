@@ -21,7 +21,7 @@ mod requests;
 mod sender_lock;
 mod worker;
 
-pub use clock::{Clock, ManualClock, SystemClock, add as add_duration, sub as sub_duration};
+pub use clock::{Clock, ManualClock, SystemClock, add as add_duration, seconds_between, sub as sub_duration};
 pub use engine::{DrainReport, Engine, Progress, SyncConfig};
 pub use error::{Error, Result};
 pub use explain::{ExplainContext, Explanation, explain};

@@ -81,6 +81,9 @@ pub struct Progress {
     /// False once a call failed to reach KRA, true again after the next answer.
     pub online: bool,
     pub last_error: Option<String>,
+    /// How far KRA's clock was ahead of this computer's (negative: behind) when KRA last signed a
+    /// document, in whole minutes (`sdcDateTime` against the time Duka read the answer).
+    pub kra_clock_ahead_minutes: Option<i64>,
 }
 
 /// What one drain did.
@@ -148,6 +151,7 @@ enum Outcome {
 struct Status {
     online: bool,
     last_error: Option<String>,
+    kra_clock_ahead_minutes: Option<i64>,
 }
 
 /// Lane coordination inside one drain: completions so far and lanes still working.
@@ -226,7 +230,7 @@ impl Engine {
                 kra: client,
                 clock,
                 config,
-                status: Mutex::new(Status { online: true, last_error: None }),
+                status: Mutex::new(Status { online: true, last_error: None, kra_clock_ahead_minutes: None }),
                 sender: Mutex::new(None),
                 new_work: tokio::sync::Notify::new(),
                 drain_hold: Mutex::new(Weak::new()),
@@ -283,7 +287,13 @@ impl Engine {
             last_success: counts.last_success,
             online: s.online,
             last_error: s.last_error.clone(),
+            kra_clock_ahead_minutes: s.kra_clock_ahead_minutes,
         }
+    }
+
+    /// Notes KRA's clock (`sdcDateTime` of a signature it just gave) against ours.
+    pub(crate) fn note_kra_clock(&self, kra: DateTime) {
+        self.status().kra_clock_ahead_minutes = Some(crate::clock::seconds_between(self.now(), kra) / 60);
     }
 
     /// After a crash mid-send: rows left in flight go back to pending; their reserved numbers

@@ -13,6 +13,9 @@ impl Engine {
     /// The signature to store from KRA's acceptance of invoice `number` (its JSON kept as evidence).
     pub(super) fn signature_from(&self, kept: Kept<TrnsSalesSaveWrResData>, number: Option<i64>) -> KraSignature {
         let Kept { value: res, json } = kept;
+        if let Ok(kra) = oscu::time::parse_date_time(&res.sdc_date_time) {
+            self.note_kra_clock(kra);
+        }
         self.signature(
             number.unwrap_or_default(),
             Some(res.cur_rcpt_no.0),

@@ -502,3 +502,14 @@ async fn a_drain_killed_in_the_middle_of_a_reserved_group_converges_exactly_once
     assert!(first <= 150, "{asked:?}");
     assert_eq!(asked, (first..=151).collect::<Vec<u64>>(), "selectInvoiceDetails calls after the restart");
 }
+
+#[tokio::test]
+async fn progress_says_how_far_kras_clock_is_from_ours_at_its_last_signature() {
+    let shop = Shop::open(Duration::from_secs(5), 10).await;
+    assert_eq!(shop.engine.progress().kra_clock_ahead_minutes, None, "no signature yet");
+    let sale = shop.sell(&[(0, 1)]);
+    shop.engine.drain().await.unwrap();
+    let signed = shop.store.read(|c| store::sales::sale_signature(c, sale.id)).unwrap().unwrap();
+    let minutes = sync::seconds_between(common::NowForTest::now_for_test(&*shop.clock), signed.signed_at) / 60;
+    assert_eq!(shop.engine.progress().kra_clock_ahead_minutes, Some(minutes));
+}

@@ -93,12 +93,14 @@ impl Duka {
         let ms = checked_wait(wait)?;
         let now = self.now();
         let detail = format!("wait up to {ms} ms for KRA's signature before printing");
-        self.store().write(|tx| -> Result<_> {
-            store::handover::set_signature_wait_ms(tx, ms, now)?;
-            store::audit::append(tx, now, &self.inner.options.user, "set signature wait", None, Some(&detail))?;
-            Ok(())
-        })?;
-        Ok(())
+        // A setting: the role table's Settings action (the owner's).
+        self.acting(&[domain::Action::Settings], |meta| {
+            self.store().write(|tx| -> Result<_> {
+                store::handover::set_signature_wait_ms(tx, ms, now)?;
+                store::audit::append_as(tx, meta, "set signature wait", None, Some(&detail))?;
+                Ok(())
+            })
+        })
     }
 
     /// Waits for KRA's signature of sale `document` up to the owner's bound, without waiting

@@ -349,6 +349,19 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn the_wait_for_kras_signature_is_a_setting_only_the_owner_changes() {
+        let (duka, _dir, _) = staffed().await;
+        let wait = std::time::Duration::from_secs(2);
+        duka.sign_in("Otieno", "8642").unwrap();
+        assert_eq!(code(duka.set_signature_wait(wait)), ErrorCode::NotAllowed);
+        duka.sign_in(OWNER, OWNER_PIN).unwrap();
+        duka.set_signature_wait(wait).unwrap();
+        assert_eq!(duka.signature_wait().unwrap(), wait);
+        let audit = duka.store().read(|c| store::audit::recent(c, 5)).unwrap();
+        assert!(audit.iter().any(|e| e.action == "set signature wait" && e.user == OWNER), "{audit:?}");
+    }
+
+    #[tokio::test]
     async fn a_shop_with_no_user_gets_its_owner_before_anything_else() {
         let dir = tempfile::tempdir().unwrap();
         let duka = Duka::open(dir.path().join("shop.db"), AppOptions::default()).await.unwrap();

@@ -158,9 +158,7 @@ struct DrainRow {
     sales_done: Duration,
     /// Until everything, stock movements and balances included, was accepted.
     elapsed: Duration,
-    /// The client's own time per call (the probe's round trip less its time at the simulator).
-    client_time: Duration,
-    /// The drain's own `saveTrnsSalesOsdc` exchanges at the simulator, in order: (start, end).
+    /// The drain's own `saveTrnsSalesOsdc` exchanges, in order: (start, end).
     sales_calls: Vec<(Instant, Instant)>,
     /// Share of the machine's CPU time the hypervisor gave to other guests while the sales were
     /// drained (`steal` in `/proc/stat`); `None` where the kernel does not report it.
@@ -212,14 +210,7 @@ async fn drain_rate(latency_ms: u64, sales: usize) -> DrainRow {
     shop.store.write(|tx| store::sales::commit_sale(tx, &inv, &meta(SystemClock.now()))).unwrap();
     shop.engine.drain().await.unwrap();
     set_latency(&shop, latency_ms);
-    // The probe, timed by the client and at the simulator: the difference is the client's own time
-    // per call (HTTP on loopback, encoding, decoding), which the call log does not see.
-    shop.sim.record_calls();
     let rtt = round_trip(&shop, if latency_ms == 0 { 200 } else { 5 }).await;
-    let probe: Vec<Duration> =
-        shop.sim.calls().iter().map(|c| c.answered.saturating_duration_since(c.received)).collect();
-    let at_sim = probe.iter().sum::<Duration>() / u32::try_from(probe.len().max(1)).unwrap();
-    let client_time = rtt.saturating_sub(at_sim);
     let now = SystemClock.now();
     shop.store
         .write(|tx| -> store::Result<_> {
@@ -290,7 +281,7 @@ async fn drain_rate(latency_ms: u64, sales: usize) -> DrainRow {
             .collect();
         std::fs::write(format!("{path}.others"), others).unwrap();
     }
-    DrainRow { latency_ms, sales, rtt, client_time, sales_done, elapsed, sales_calls, steal }
+    DrainRow { latency_ms, sales, rtt, sales_done, elapsed, sales_calls, steal }
 }
 
 struct LatencyRow {
@@ -353,22 +344,21 @@ fn main() {
         };
         println!("\n### Drain rate (each sale also queues a stock movement and a stock balance)\n");
         println!(
-            "| added latency | sales queued | saveTrnsSalesOsdc round trip (median at KRA + the client's time) | \
-             ideal (sales × round trip) | last sale signed | sales/s | ratio to ideal | sales lane: in KRA calls | \
-             sales lane: local work per sale | everything accepted (stock tail) | selectInvoiceDetails probe (client's \
-             time) | CPU stolen by other guests during the drain |"
+            "| added latency | sales queued | saveTrnsSalesOsdc round trip (median in the drain) | ideal (sales × \
+             round trip) | last sale signed | sales/s | ratio to ideal | sales lane: in KRA calls | sales lane: local \
+             work per sale | everything accepted (stock tail) | selectInvoiceDetails probe | CPU stolen by other \
+             guests during the drain |"
         );
         println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
         for r in &drains {
             let mut calls: Vec<Duration> = r.sales_calls.iter().map(|(a, b)| b.saturating_duration_since(*a)).collect();
             calls.sort();
-            // A call as the drain waits for it: its time at KRA plus the client's own time.
-            let median = calls.get(calls.len() / 2).copied().unwrap_or_default() + r.client_time;
-            let in_calls: Duration = calls.iter().map(|c| *c + r.client_time).sum();
+            let median = calls.get(calls.len() / 2).copied().unwrap_or_default();
+            let in_calls: Duration = calls.iter().sum();
             let ideal = median * u32::try_from(r.sales).unwrap();
             let local = r.sales_done.saturating_sub(in_calls) / u32::try_from(r.sales).unwrap();
             println!(
-                "| {} ms | {} | {:.2} ms | {:.1} s | {:.1} s | {:.0} | {:.2} | {:.1} s | {:.2} ms | {:.1} s | {:.2} ms ({:.2} ms) | {} |",
+                "| {} ms | {} | {:.2} ms | {:.1} s | {:.1} s | {:.0} | {:.2} | {:.1} s | {:.2} ms | {:.1} s | {:.2} ms | {} |",
                 r.latency_ms,
                 r.sales,
                 ms(median),
@@ -380,7 +370,6 @@ fn main() {
                 ms(local),
                 r.elapsed.as_secs_f64(),
                 ms(r.rtt),
-                ms(r.client_time),
                 r.steal.map_or_else(|| "n/a".to_owned(), |s| format!("{:.0} %", s * 100.0)),
             );
         }

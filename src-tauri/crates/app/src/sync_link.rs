@@ -81,17 +81,8 @@ pub(crate) async fn sync_now(duka: &Duka) -> Result<SyncResult> {
 fn document_name(duka: &Duka, id: i64) -> String {
     duka.store()
         .read(|c| {
-            let row = store::outbox::row(c, id)?;
-            let n = row.document.id;
-            Ok(match row.document.kind {
-                store::DocumentKind::Sale => store::sales::load_sale(c, n).map(|s| s.trader_no).ok(),
-                store::DocumentKind::CreditNote => {
-                    store::credit_notes::load_credit_note(c, n).map(|s| s.trader_no).ok()
-                }
-                store::DocumentKind::StockDocument => store::stock::stock_document(c, n).map(|s| s.trader_no).ok(),
-                _ => None,
-            }
-            .unwrap_or_else(|| format!("{} {n}", row.document.kind)))
+            let document = store::outbox::row(c, id)?.document;
+            Ok(store::queries::trader_no(c, document)?.unwrap_or_else(|| format!("{} {}", document.kind, document.id)))
         })
         .unwrap_or_else(|_| format!("call {id}"))
 }

@@ -347,10 +347,7 @@ pub fn restore_loss(backup: &Path, db_path: &Path) -> Result<RestoreLoss> {
     if ours.is_some() && theirs != ours {
         loss.other_shop = Some(format!("backup: {} / this till: {}", shown(&theirs), shown(&ours)));
     }
-    let last = |conn: &Connection, path: &Path, series: &str| -> Result<i64> {
-        conn.query_row("SELECT coalesce(max(last_value), 0) FROM sequences WHERE series = ?1", [series], |r| r.get(0))
-            .map_err(|e| sql(path, e))
-    };
+    let last = |conn: &Connection, path: &Path, series: &str| last_in_series(conn, series).map_err(|e| sql(path, e));
     for (prefix, _, _) in SERIES_TABLES {
         let (kept, live_last) = (last(&old, backup, prefix)?, last(&live, db_path, prefix)?);
         if live_last > kept {
@@ -390,6 +387,11 @@ pub fn restore_loss(backup: &Path, db_path: &Path) -> Result<RestoreLoss> {
     Ok(loss)
 }
 
+/// The last number of trader series `series` in the database `conn` (0 when none).
+fn last_in_series(conn: &Connection, series: &str) -> rusqlite::Result<i64> {
+    conn.query_row("SELECT coalesce(max(last_value), 0) FROM sequences WHERE series = ?1", [series], |r| r.get(0))
+}
+
 /// The document tables of each trader number series.
 const SERIES_TABLES: &[(&str, &str, &str)] = &[
     ("INV", "sales", "training = 0"),
@@ -405,9 +407,7 @@ const SERIES_TABLES: &[(&str, &str, &str)] = &[
 fn check_sequences(conn: &Connection, refuse: impl Fn(String) -> Error) -> Result<()> {
     let fail = |e: rusqlite::Error| refuse(format!("its numbering cannot be read ({e})"));
     for (prefix, table, filter) in SERIES_TABLES {
-        let last: i64 = conn
-            .query_row("SELECT coalesce(max(last_value), 0) FROM sequences WHERE series = ?1", [prefix], |r| r.get(0))
-            .map_err(fail)?;
+        let last = last_in_series(conn, prefix).map_err(fail)?;
         let (count, highest): (i64, i64) = conn
             .query_row(
                 &format!(

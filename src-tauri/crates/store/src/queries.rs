@@ -1,12 +1,28 @@
 //! Queries the screens need and no fiscal write path uses: an item's stock movement history with
-//! the balance after each movement, and the items' reorder levels (shop settings, not fiscal
-//! records: a level is replaced or removed freely).
+//! the balance after each movement, the items' reorder levels (shop settings, not fiscal records:
+//! a level is replaced or removed freely), and a document's trader number.
 
 use std::collections::HashMap;
 
 use domain::{DateTime, ItemCode, Qty, StockMoveType};
 
-use crate::{Reader, Result, Tx, codec, error::During};
+use rusqlite::OptionalExtension;
+
+use crate::{DocumentKind, DocumentRef, Reader, Result, Tx, codec, error::During};
+
+/// The trader number (INV-000012, CN-000003, STK-000004) of a sale, credit note or stock
+/// document; `None` for other kinds or a document not found.
+pub fn trader_no(conn: &Reader<'_>, document: DocumentRef) -> Result<Option<String>> {
+    let table = match document.kind {
+        DocumentKind::Sale => "sales",
+        DocumentKind::CreditNote => "credit_notes",
+        DocumentKind::StockDocument => "stock_documents",
+        _ => return Ok(None),
+    };
+    conn.prepare_cached(&format!("SELECT trader_no FROM {table} WHERE id = ?1"))
+        .and_then(|mut s| s.query_row([document.id], |r| r.get(0)).optional())
+        .during("read a document's number")
+}
 
 /// One stock movement of an item, newest first in [`stock_movements`].
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -322,14 +322,7 @@ impl Engine {
     fn explain_context(&self, row: &OutboxRow, kra_message: &str) -> ExplainContext {
         let db = self.store();
         let id = row.document.id;
-        let document = match row.document.kind {
-            DocumentKind::Sale => db.read(|c| store::sales::load_sale(c, id)).ok().map(|s| s.trader_no),
-            DocumentKind::CreditNote => {
-                db.read(|c| store::credit_notes::load_credit_note(c, id)).ok().map(|s| s.trader_no)
-            }
-            DocumentKind::StockDocument => db.read(|c| store::stock::stock_document(c, id)).ok().map(|s| s.trader_no),
-            _ => None,
-        };
+        let document = db.read(|c| store::queries::trader_no(c, row.document)).ok().flatten();
         let item_name = match &row.item_code {
             Some(code) => db.read(|c| store::items::item(c, code)).ok().flatten().map(|i| i.name),
             None if row.document.kind == DocumentKind::Sale => db
